@@ -1,0 +1,3 @@
+module github.com/dockerlab/dockerlab
+
+go 1.26.0
