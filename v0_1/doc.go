@@ -1,0 +1,18 @@
+// Package docker is dockerlab's rebuild of Docker 0.1.0 (March 2013, tag
+// v0.1.0, commit 57e2126): one Runtime, the lxcbr0 bridge, IP and port
+// allocators that are channels pre-filled with every address and port, an
+// iptables DOCKER chain, tags, container state, and the rcli server.
+//
+// The package is named docker, not v0_1, because Docker 0.1.0's root
+// package was package docker (import path github.com/dotcloud/docker) and
+// the book and the reader's notes (002, docker-v0.1.0源码分析) call its
+// functions docker.NewRuntime, docker.SysInit and so on. Keeping the name
+// lets a reader put this code and the 2013 code side by side; the directory
+// is v0_1 so the two rebuilt releases sit next to each other.
+//
+// Files mirror upstream's: network.go, tags.go, state.go here (and, later,
+// runtime.go, container.go, graph.go, commands.go); rcli/ and auth/ are
+// upstream's sub-packages. Nothing here touches the kernel except through
+// github.com/dockerlab/dockerlab/backend, so every mechanism runs on the
+// real kernel and on the fake one.
+package docker
