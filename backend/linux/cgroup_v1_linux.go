@@ -1,0 +1,318 @@
+//go:build linux
+
+// cgroup v1: one hierarchy per controller, a directory per cgroup in each
+// (reference testing-real-and-fake-kernels.md §4; Docker 1.2.0's
+// libcontainer/cgroups/fs; book ch.14 §14.3). This is also the manager of a
+// hybrid machine, whose cgroup2 at <root>/unified holds no controllers.
+package linux
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/dockerlab/dockerlab/backend"
+)
+
+// v1Controllers are the hierarchies dockerlab uses, in the order it walks
+// them. cpu is usually a symlink to "cpu,cpuacct".
+var v1Controllers = []string{"memory", "cpu", "cpuset", "freezer", "pids"}
+
+type cgroupV1 struct {
+	root   string
+	mode   backend.CgroupMode
+	parent string
+	ctrls  []string // the v1Controllers this machine (or test dir) has
+	files  cgFiles
+}
+
+func newCgroupV1(root string, mode backend.CgroupMode, parent string) *cgroupV1 {
+	c := &cgroupV1{root: root, mode: mode, parent: parent}
+	for _, ctrl := range v1Controllers {
+		if isDir(filepath.Join(root, ctrl)) {
+			c.ctrls = append(c.ctrls, ctrl)
+		}
+	}
+	if len(c.ctrls) == 0 {
+		// A fresh test directory: stand in for every controller.
+		c.ctrls = append(c.ctrls, v1Controllers...)
+	}
+	c.files.testMode = !isCgroupFS(filepath.Join(root, c.ctrls[0]))
+	return c
+}
+
+func (c *cgroupV1) Mode() backend.CgroupMode { return c.mode }
+func (c *cgroupV1) Root() string             { return c.root }
+func (c *cgroupV1) Controllers() []string    { return append([]string(nil), c.ctrls...) }
+
+func (c *cgroupV1) has(ctrl string) bool {
+	for _, x := range c.ctrls {
+		if x == ctrl {
+			return true
+		}
+	}
+	return false
+}
+
+// dir is <root>/<ctrl>/<parent>/<path>.
+func (c *cgroupV1) dir(ctrl, p string) string {
+	return filepath.Join(c.root, ctrl, filepath.FromSlash(c.parent), filepath.FromSlash(p))
+}
+
+// leaf validates a path that must name a cgroup (not the parent itself).
+func leaf(op, p string) (string, error) {
+	clean, err := cleanCgroupPath(p)
+	if err != nil {
+		return "", err
+	}
+	if clean == "" {
+		return "", backend.Errorf(backend.ErrInvalid, syscall.EINVAL, op, p, "empty cgroup path")
+	}
+	return clean, nil
+}
+
+// exists checks the cgroup is there (in the first hierarchy).
+func (c *cgroupV1) exists(op, p string) (string, error) {
+	clean, err := leaf(op, p)
+	if err != nil {
+		return "", err
+	}
+	if !isDir(c.dir(c.ctrls[0], clean)) {
+		return "", backend.Errorf(backend.ErrNotFound, syscall.ENOENT, op, clean, "no such cgroup")
+	}
+	return clean, nil
+}
+
+// Create makes the cgroup in every hierarchy, parents included. A new
+// cpuset gets its parent's cpus and mems at once: a v1 cpuset with empty
+// ones refuses tasks with ENOSPC (reference §4 pitfall).
+func (c *cgroupV1) Create(p string) error {
+	clean, err := leaf("cgroup create", p)
+	if err != nil {
+		return err
+	}
+	if isDir(c.dir(c.ctrls[0], clean)) {
+		return backend.Errorf(backend.ErrExists, syscall.EEXIST, "cgroup create", clean, "")
+	}
+	parts := strings.Split(c.parent+"/"+clean, "/")
+	for _, ctrl := range c.ctrls {
+		dir := filepath.Join(c.root, ctrl)
+		for _, part := range parts {
+			parentDir := dir
+			dir = filepath.Join(dir, part)
+			err := c.files.mkdir(dir)
+			if errors.Is(err, backend.ErrExists) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if ctrl == "cpuset" {
+				if err := c.copyCpuset(parentDir, dir); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// copyCpuset fills an empty cpuset.cpus/mems from the parent's.
+func (c *cgroupV1) copyCpuset(parentDir, dir string) error {
+	for _, file := range []string{"cpuset.cpus", "cpuset.mems"} {
+		mine, _ := c.files.read(dir, file)
+		if mine != "" {
+			continue
+		}
+		theirs, err := c.files.read(parentDir, file)
+		if err != nil || theirs == "" {
+			continue // a test directory without a seeded parent
+		}
+		if err := c.files.write("cgroup create", dir, file, theirs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Set writes the limits that are non-zero.
+func (c *cgroupV1) Set(p string, r backend.Resources) error {
+	clean, err := c.exists("cgroup set", p)
+	if err != nil {
+		return err
+	}
+	type write struct{ ctrl, file, value string }
+	var ws []write
+	if r.Memory != 0 {
+		ws = append(ws, write{"memory", "memory.limit_in_bytes", strconv.FormatInt(r.Memory, 10)})
+	}
+	if r.MemorySwap != 0 {
+		ws = append(ws, write{"memory", "memory.memsw.limit_in_bytes", strconv.FormatInt(r.MemorySwap, 10)})
+	}
+	if r.CPUShares != 0 {
+		ws = append(ws, write{"cpu", "cpu.shares", strconv.FormatInt(r.CPUShares, 10)})
+	}
+	if r.CpusetCpus != "" {
+		ws = append(ws, write{"cpuset", "cpuset.cpus", r.CpusetCpus})
+	}
+	if r.CpusetMems != "" {
+		ws = append(ws, write{"cpuset", "cpuset.mems", r.CpusetMems})
+	}
+	if r.PidsMax != 0 {
+		ws = append(ws, write{"pids", "pids.max", strconv.FormatInt(r.PidsMax, 10)})
+	}
+	for _, w := range ws {
+		if !c.has(w.ctrl) {
+			return backend.Errorf(backend.ErrUnsupported, syscall.EOPNOTSUPP, "cgroup set", clean, "this machine has no %s controller", w.ctrl)
+		}
+		if err := c.files.write("cgroup set", c.dir(w.ctrl, clean), w.file, w.value); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AddProc moves pid into the cgroup in every hierarchy.
+func (c *cgroupV1) AddProc(p string, pid int) error {
+	clean, err := c.exists("cgroup add", p)
+	if err != nil {
+		return err
+	}
+	for _, ctrl := range c.ctrls {
+		dir := c.dir(ctrl, clean)
+		if c.files.testMode {
+			if err := appendPid(dir, pid); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := c.files.write("cgroup add "+strconv.Itoa(pid), dir, "cgroup.procs", strconv.Itoa(pid)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// appendPid stands in for the kernel in a test directory.
+func appendPid(dir string, pid int) error {
+	if _, err := os.Stat("/proc/" + strconv.Itoa(pid)); err != nil {
+		return backend.Errorf(backend.ErrNotFound, syscall.ESRCH, "cgroup add", strconv.Itoa(pid), "no such process")
+	}
+	f, err := os.OpenFile(filepath.Join(dir, "cgroup.procs"), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return cgErr("cgroup add", dir, "cgroup.procs", err)
+	}
+	defer f.Close()
+	_, err = f.WriteString(strconv.Itoa(pid) + "\n")
+	return cgErr("cgroup add", dir, "cgroup.procs", err)
+}
+
+// Procs lists the pids in the cgroup.
+func (c *cgroupV1) Procs(p string) ([]int, error) {
+	clean, err := c.exists("cgroup procs", p)
+	if err != nil {
+		return nil, err
+	}
+	return c.files.procs(c.dir(c.ctrls[0], clean))
+}
+
+// Freeze writes FROZEN and waits until the freezer says FROZEN (it may say
+// FREEZING for a while when tasks are busy forking).
+func (c *cgroupV1) Freeze(p string) error {
+	return c.setFreezer(p, "FROZEN")
+}
+
+// Thaw writes THAWED.
+func (c *cgroupV1) Thaw(p string) error {
+	return c.setFreezer(p, "THAWED")
+}
+
+func (c *cgroupV1) setFreezer(p, state string) error {
+	clean, err := c.exists("cgroup freeze", p)
+	if err != nil {
+		return err
+	}
+	if !c.has("freezer") {
+		return backend.Errorf(backend.ErrUnsupported, syscall.EOPNOTSUPP, "cgroup freeze", clean, "this machine has no freezer controller")
+	}
+	dir := c.dir("freezer", clean)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if err := c.files.write("cgroup freeze", dir, "freezer.state", state); err != nil {
+			return err
+		}
+		got, err := c.files.read(dir, "freezer.state")
+		if err != nil {
+			return err
+		}
+		if got == state {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return backend.Errorf(backend.ErrBusy, syscall.EBUSY, "cgroup freeze", clean, "freezer still %s after 5s", got)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// Stats reads usage, limits, pids and the freezer state.
+func (c *cgroupV1) Stats(p string) (backend.CgroupStats, error) {
+	clean, err := c.exists("cgroup stats", p)
+	if err != nil {
+		return backend.CgroupStats{}, err
+	}
+	var st backend.CgroupStats
+	if c.has("memory") {
+		st.MemoryUsage = c.files.readInt(c.dir("memory", clean), "memory.usage_in_bytes")
+		st.MemoryLimit = c.files.readInt(c.dir("memory", clean), "memory.limit_in_bytes")
+	}
+	if c.has("cpu") {
+		st.CPUShares = c.files.readInt(c.dir("cpu", clean), "cpu.shares")
+	}
+	if c.has("cpuset") {
+		st.CpusetCpus, _ = c.files.read(c.dir("cpuset", clean), "cpuset.cpus")
+	}
+	if c.has("freezer") {
+		state, _ := c.files.read(c.dir("freezer", clean), "freezer.state")
+		st.Frozen = state == "FROZEN"
+	}
+	if st.Pids, err = c.Procs(clean); err != nil {
+		return st, err
+	}
+	return st, nil
+}
+
+// Delete removes the cgroup from every hierarchy (EBUSY while populated).
+func (c *cgroupV1) Delete(p string) error {
+	clean, err := c.exists("cgroup delete", p)
+	if err != nil {
+		return err
+	}
+	for _, ctrl := range c.ctrls {
+		dir := c.dir(ctrl, clean)
+		if !isDir(dir) {
+			continue
+		}
+		if err := c.files.rmdir(dir); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// List lists the cgroups directly under parent ("" is the top).
+func (c *cgroupV1) List(parent string) ([]string, error) {
+	clean, err := cleanCgroupPath(parent)
+	if err != nil {
+		return nil, err
+	}
+	dir := c.dir(c.ctrls[0], clean)
+	if clean == "" && !isDir(dir) {
+		return []string{}, nil
+	}
+	return c.files.list(dir, clean)
+}

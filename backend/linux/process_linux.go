@@ -1,0 +1,332 @@
+//go:build linux
+
+// Starting a process in new namespaces: the parent's half of the
+// dockerinit dance (book ch.13 "dockerinit启动"; ch.14 §14.3 namespace;
+// reference testing-real-and-fake-kernels.md §5). Docker 1.2.0's native
+// driver cloned its own binary with CLONE_NEWNS|NEWUTS|NEWIPC|NEWPID|NEWNET,
+// moved the veth into the child's namespace and joined it to its cgroups
+// while the child waited on a pipe, then let it go. So do we.
+package linux
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/dockerlab/dockerlab/backend"
+	"github.com/dockerlab/dockerlab/internal/reexec"
+)
+
+// process is one started process.
+type process struct {
+	h       *Host
+	cmd     *exec.Cmd
+	pid     int
+	spec    backend.ProcSpec
+	netns   backend.NSRef
+	ownNet  bool
+	started time.Time
+
+	done    chan struct{} // closed once reaped
+	mu      sync.Mutex
+	status  backend.ExitStatus
+	waitErr error
+}
+
+var _ backend.Process = (*process)(nil)
+
+func (p *process) Pid() int             { return p.pid }
+func (p *process) NetNS() backend.NSRef { return p.netns }
+
+// Wait returns the exit status; every caller gets the same one.
+func (p *process) Wait() (backend.ExitStatus, error) {
+	<-p.done
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.status, p.waitErr
+}
+
+func (p *process) exited() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// Signal sends sig (through a pidfd on current kernels, so never to a
+// recycled pid). An ended process is ErrNotFound (ESRCH).
+func (p *process) Signal(sig syscall.Signal) error {
+	if p.exited() {
+		return backend.Errorf(backend.ErrNotFound, syscall.ESRCH, "kill", fmt.Sprint(p.pid), "process has exited")
+	}
+	err := p.cmd.Process.Signal(sig)
+	if errors.Is(err, os.ErrProcessDone) {
+		return backend.Errorf(backend.ErrNotFound, syscall.ESRCH, "kill", fmt.Sprint(p.pid), "process has exited")
+	}
+	return kernelErr("kill -"+fmt.Sprint(int(sig)), fmt.Sprint(p.pid), err)
+}
+
+// reap waits for the child and records how it ended.
+func (p *process) reap() {
+	err := p.cmd.Wait()
+	var st backend.ExitStatus
+	if ps := p.cmd.ProcessState; ps != nil {
+		ws := ps.Sys().(syscall.WaitStatus)
+		switch {
+		case ws.Signaled():
+			st = backend.ExitStatus{Code: 128 + int(ws.Signal()), Signal: ws.Signal()}
+		default:
+			st = backend.ExitStatus{Code: ws.ExitStatus()}
+		}
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			err = nil // a non-zero status is not an error of Wait
+		}
+	}
+	p.mu.Lock()
+	p.status, p.waitErr = st, err
+	p.mu.Unlock()
+	p.h.forgetPid(p.pid)
+	close(p.done)
+}
+
+// validate refuses specs the kernel could not honour, with a clear message.
+func validate(spec *backend.ProcSpec) error {
+	bad := func(format string, args ...any) error {
+		return backend.Errorf(backend.ErrInvalid, syscall.EINVAL, "start", strings.Join(spec.Args, " "), format, args...)
+	}
+	switch {
+	case len(spec.Args) == 0 || spec.Args[0] == "":
+		return bad("no program given")
+	case spec.Namespaces.NET && (spec.NetNS != backend.NSRef{}):
+		return bad("a process cannot both get a new network namespace and join %s", spec.NetNS)
+	case spec.Rootfs != "" && !spec.Namespaces.Mount:
+		return bad("a rootfs needs a mount namespace (Namespaces.Mount)")
+	case spec.Hostname != "" && !spec.Namespaces.UTS:
+		return bad("a hostname needs a UTS namespace (Namespaces.UTS)")
+	case spec.Tty:
+		return backend.Errorf(backend.ErrUnsupported, syscall.EOPNOTSUPP, "start", spec.Args[0], "the linux backend does not allocate a tty yet")
+	}
+	if spec.Rootfs != "" {
+		abs, err := filepath.Abs(spec.Rootfs)
+		if err != nil {
+			return bad("rootfs %q: %v", spec.Rootfs, err)
+		}
+		if st, err := os.Stat(abs); err != nil || !st.IsDir() {
+			return backend.Errorf(backend.ErrNotFound, syscall.ENOENT, "start", spec.Args[0], "rootfs %s is not a directory", abs)
+		}
+		spec.Rootfs = abs
+	}
+	return nil
+}
+
+// cloneFlags turns the spec's namespaces into clone(2) flags.
+func cloneFlags(ns backend.Namespaces) uintptr {
+	var f uintptr
+	for _, x := range []struct {
+		on   bool
+		flag uintptr
+	}{
+		{ns.UTS, syscall.CLONE_NEWUTS}, {ns.IPC, syscall.CLONE_NEWIPC}, {ns.PID, syscall.CLONE_NEWPID},
+		{ns.NET, syscall.CLONE_NEWNET}, {ns.Mount, syscall.CLONE_NEWNS},
+	} {
+		if x.on {
+			f |= x.flag
+		}
+	}
+	return f
+}
+
+// Start re-executes this binary as dockerlab-init in the new namespaces,
+// joins it to its cgroup, runs spec.Setup, then lets it exec the program.
+func (h *Host) Start(spec backend.ProcSpec) (backend.Process, error) {
+	if err := validate(&spec); err != nil {
+		return nil, err
+	}
+	op := "start " + spec.Args[0]
+	var joined *Net
+	if !spec.Namespaces.NET {
+		// Sharing "the host's network" means sharing the root namespace
+		// of this Host, which is the sandbox.
+		var err error
+		if joined, err = h.netNS(spec.NetNS); err != nil {
+			return nil, err
+		}
+	}
+
+	var pipes [6]*os.File // config r/w, sync r/w, error r/w
+	for i := 0; i < 6; i += 2 {
+		r, w, err := os.Pipe()
+		if err != nil {
+			closeAll(pipes[:])
+			return nil, kernelErr(op, "pipe", err)
+		}
+		pipes[i], pipes[i+1] = r, w
+	}
+	cfgR, cfgW, syncR, syncW, errR, errW := pipes[0], pipes[1], pipes[2], pipes[3], pipes[4], pipes[5]
+	defer closeAll(pipes[:])
+
+	cmd := reexec.Command(initName)
+	cmd.Env = []string{} // the init needs none; the program gets spec.Env
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = spec.Stdin, spec.Stdout, spec.Stderr
+	cmd.ExtraFiles = []*os.File{cfgR, syncR, errW}
+	// No Pdeathsig: it would fire when the forking thread exits, and we
+	// fork from a throwaway thread when joining a namespace.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: cloneFlags(spec.Namespaces)}
+
+	var err error
+	if joined != nil {
+		// The child is born in the namespace of the thread that forks it.
+		err = inNetNSDiscard(joined.ns, cmd.Start)
+	} else {
+		err = cmd.Start()
+	}
+	if err != nil {
+		return nil, kernelErr(op, "", err)
+	}
+	cfgR.Close()
+	syncR.Close()
+	errW.Close()
+
+	p := &process{h: h, cmd: cmd, pid: cmd.Process.Pid, spec: spec, started: time.Now(), done: make(chan struct{})}
+	if spec.Namespaces.NET {
+		p.netns, p.ownNet = backend.NSPid(p.pid), true
+	} else {
+		p.netns = joined.ref
+	}
+	go p.reap()
+	kill := func(cause error) (backend.Process, error) {
+		cmd.Process.Kill()
+		p.Wait()
+		return nil, cause
+	}
+
+	cfg := initConfig{
+		Args: spec.Args, Env: spec.Env, Dir: spec.Dir, Hostname: spec.Hostname,
+		UTS: spec.Namespaces.UTS, PID: spec.Namespaces.PID, Mount: spec.Namespaces.Mount,
+		Rootfs: spec.Rootfs, Mounts: spec.Mounts, ReadonlyRootfs: spec.ReadonlyRootfs,
+		Uid: spec.Uid, Gid: spec.Gid, Groups: spec.Groups,
+	}
+	if cfg.Groups == nil {
+		cfg.Groups = []int{}
+	}
+	if err := json.NewEncoder(cfgW).Encode(cfg); err != nil {
+		return kill(kernelErr(op, "config pipe", err))
+	}
+	cfgW.Close()
+
+	if spec.Cgroup != "" {
+		if err := h.cg.AddProc(spec.Cgroup, p.pid); err != nil {
+			return kill(err)
+		}
+	}
+	h.remember(p)
+	if spec.Setup != nil {
+		if err := spec.Setup(p); err != nil {
+			return kill(err)
+		}
+	}
+	if _, err := syncW.Write([]byte{'g'}); err != nil {
+		return kill(kernelErr(op, "sync pipe", err))
+	}
+	syncW.Close()
+
+	// EOF without a word means the child exec'd (the pipe was close-on-exec).
+	msg, _ := io.ReadAll(errR)
+	if len(msg) > 0 {
+		p.Wait()
+		text := string(msg)
+		if rest, ok := strings.CutPrefix(text, errProgNotFound); ok {
+			return nil, backend.Errorf(backend.ErrProgNotFound, syscall.ENOENT, "exec", spec.Args[0], "%s", rest)
+		}
+		return nil, backend.Errorf(backend.ErrInvalid, 0, op, "", "%s", text)
+	}
+	return p, nil
+}
+
+func closeAll(files []*os.File) {
+	for _, f := range files {
+		if f != nil {
+			f.Close()
+		}
+	}
+}
+
+// remember records a started process in memory and in the pid registry.
+func (h *Host) remember(p *process) {
+	h.mu.Lock()
+	h.procs = append(h.procs, p)
+	h.mu.Unlock()
+	writePidFile(h.opts.RunDir, p.pid, p.spec.Args)
+	if p.ownNet {
+		h.netNS(p.netns) // open and cache the handle while the pid is ours
+	}
+}
+
+// forgetPid drops what refers to an ended process by pid.
+func (h *Host) forgetPid(pid int) {
+	removePidFile(h.opts.RunDir, pid)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if n, ok := h.byPid[pid]; ok {
+		n.close()
+		delete(h.byPid, pid)
+	}
+}
+
+// Procs lists the processes this Host started, exited ones included.
+func (h *Host) Procs() ([]backend.ProcInfo, error) {
+	h.mu.Lock()
+	procs := append([]*process(nil), h.procs...)
+	h.mu.Unlock()
+	machine, _ := os.Hostname()
+	out := make([]backend.ProcInfo, 0, len(procs))
+	for _, p := range procs {
+		info := backend.ProcInfo{
+			Pid: p.pid, Args: append([]string(nil), p.spec.Args...), Hostname: machine,
+			NetNS: p.netns, OwnNetNS: p.ownNet, Cgroup: p.spec.Cgroup, Rootfs: p.spec.Rootfs,
+			StartedAt: p.started, State: h.state(p),
+		}
+		if p.spec.Namespaces.UTS {
+			info.Hostname = p.spec.Hostname
+		}
+		out = append(out, info)
+	}
+	return out, nil
+}
+
+// state reads the process's state: exited, frozen (its cgroup), stopped
+// (SIGSTOP: "T" in /proc/PID/stat) or running.
+func (h *Host) state(p *process) string {
+	if p.exited() {
+		return "exited"
+	}
+	if p.spec.Cgroup != "" {
+		if st, err := h.cg.Stats(p.spec.Cgroup); err == nil && st.Frozen {
+			return "frozen"
+		}
+	}
+	if procState(p.pid) == "T" {
+		return "stopped"
+	}
+	return "running"
+}
+
+// procState is the one-letter state field of /proc/PID/stat.
+func procState(pid int) string {
+	f := statFields(pid)
+	if len(f) < 1 {
+		return ""
+	}
+	return f[0]
+}
