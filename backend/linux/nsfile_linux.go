@@ -154,3 +154,12 @@ func isNSFile(path string) bool {
 	}
 	return st.Type == unix.NSFS_MAGIC
 }
+
+// CreateNSFile makes a new empty network namespace pinned at path (its
+// directory becomes a shared mount point, like /run/netns). Test harnesses
+// use it for throwaway root namespaces.
+func CreateNSFile(path string) error { return createNSFile(path) }
+
+// RemoveNSDir unpins every namespace file in dir, unmounts dir and removes
+// it: the undo of CreateNSFile for a whole directory.
+func RemoveNSDir(dir string) error { return removeNSDir(dir) }
