@@ -1,0 +1,111 @@
+// Addresses: `ip addr add/del/show` (design.md "The backend": links;
+// reference testing-real-and-fake-kernels.md §3 and §6 — duplicate EEXIST,
+// missing EADDRNOTAVAIL, missing link ENODEV; book ch.6 bridge address).
+package fake
+
+import (
+	"net"
+	"sort"
+	"syscall"
+
+	"github.com/dockerlab/dockerlab/backend"
+)
+
+// checkIPNet refuses a nil or non-IPv4 address: the fake models IPv4 only,
+// like Docker 1.2's bridge driver.
+func checkIPNet(op, linkName string, a *net.IPNet) error {
+	if a == nil || a.IP == nil || a.Mask == nil {
+		return backend.Errorf(backend.ErrInvalid, syscall.EINVAL, op, linkName, "no address given")
+	}
+	if a.IP.To4() == nil {
+		return backend.Errorf(backend.ErrUnsupported, syscall.EAFNOSUPPORT, op, a.String(), "the fake backend models IPv4 only")
+	}
+	if ones, bits := a.Mask.Size(); bits != 32 || ones < 0 {
+		return backend.Errorf(backend.ErrInvalid, syscall.EINVAL, op, a.String(), "bad IPv4 prefix")
+	}
+	return nil
+}
+
+// cidrOf keeps the address's own IP (not the network), as `ip addr` does.
+func cidrOf(a *net.IPNet) string {
+	ones, _ := a.Mask.Size()
+	return (&net.IPNet{IP: a.IP.To4(), Mask: net.CIDRMask(ones, 32)}).String()
+}
+
+// parseCIDR is net.ParseCIDR keeping the host bits.
+func parseCIDR(s string) *net.IPNet {
+	ip, n, err := net.ParseCIDR(s)
+	if err != nil {
+		return nil
+	}
+	return &net.IPNet{IP: ip.To4(), Mask: n.Mask}
+}
+
+func (h *netHandle) AddrAdd(linkName string, a *net.IPNet) error {
+	if err := checkIPNet("addr add", linkName, a); err != nil {
+		return err
+	}
+	cidr := cidrOf(a)
+	return h.with("AddrAdd", func(m *machine, ns *netns) error {
+		l, err := ns.mustLink("addr add", linkName)
+		if err != nil {
+			return err
+		}
+		for _, x := range ns.Addrs {
+			if x.Link == l.Index && x.CIDR == cidr {
+				return backend.ErrnoError(syscall.EEXIST, "addr add", cidr+" dev "+linkName)
+			}
+		}
+		ns.Addrs = append(ns.Addrs, addr{Link: l.Index, CIDR: cidr})
+		return nil
+	})
+}
+
+func (h *netHandle) AddrDel(linkName string, a *net.IPNet) error {
+	if err := checkIPNet("addr del", linkName, a); err != nil {
+		return err
+	}
+	cidr := cidrOf(a)
+	return h.with("AddrDel", func(m *machine, ns *netns) error {
+		l, err := ns.mustLink("addr del", linkName)
+		if err != nil {
+			return err
+		}
+		for i, x := range ns.Addrs {
+			if x.Link == l.Index && x.CIDR == cidr {
+				ns.Addrs = append(ns.Addrs[:i], ns.Addrs[i+1:]...)
+				return nil
+			}
+		}
+		return backend.ErrnoError(syscall.EADDRNOTAVAIL, "addr del", cidr+" dev "+linkName)
+	})
+}
+
+// AddrList lists one link's addresses, or every link's when linkName is
+// "", in ifindex order as `ip addr` dumps them.
+func (h *netHandle) AddrList(linkName string) ([]backend.Addr, error) {
+	var out []backend.Addr
+	err := h.read("AddrList", func(m *machine, ns *netns) error {
+		want := 0
+		if linkName != "" {
+			l, err := ns.mustLink("addr show", linkName)
+			if err != nil {
+				return err
+			}
+			want = l.Index
+		}
+		for _, x := range ns.Addrs {
+			if want != 0 && x.Link != want {
+				continue
+			}
+			l := ns.linkByIndex(x.Link)
+			if l == nil {
+				continue
+			}
+			out = append(out, backend.Addr{LinkIndex: l.Index, LinkName: l.Name, IPNet: parseCIDR(x.CIDR)})
+		}
+		sort.SliceStable(out, func(i, j int) bool { return out[i].LinkIndex < out[j].LinkIndex })
+		return nil
+	})
+	return out, err
+}

@@ -1,0 +1,260 @@
+// Processes of the simulated machine: Start with namespaces, hostname,
+// rootfs and cgroup; wait; signal; the process table (design.md "The
+// backend": processes, and "the fake runs a simulated userland"; book ch.13
+// dockerinit and ch.14 §14.3 namespaces/cgroups; note 003).
+//
+// The fake never executes a host binary. The program named by Args[0] is
+// looked up inside the rootfs and run by the simulated userland
+// (backend/fake/userland) as goroutines, with the rootfs opened as an
+// *os.Root so it can reach no file outside it. Pids come from a machine-wide
+// counter from 1000 up; in a new PID namespace the process is pid 1 inside.
+package fake
+
+import (
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/dockerlab/dockerlab/backend"
+	"github.com/dockerlab/dockerlab/backend/fake/userland"
+)
+
+// defaultPath is the PATH a process gets when its environment has none.
+const defaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+// proc is a started process, as its starter sees it.
+type proc struct {
+	k     *Kernel
+	lp    *liveProc
+	pid   int
+	netNS backend.NSRef
+}
+
+func (p *proc) Pid() int             { return p.pid }
+func (p *proc) NetNS() backend.NSRef { return p.netNS }
+func (p *proc) Wait() (backend.ExitStatus, error) {
+	<-p.lp.done
+	return p.lp.status, nil
+}
+
+// Signal sends sig from the starter, which sits in the parent PID
+// namespace (so SIGKILL and SIGSTOP reach a namespace init).
+func (p *proc) Signal(sig syscall.Signal) error {
+	select {
+	case <-p.lp.done:
+		return backend.Errorf(backend.ErrNotFound, syscall.ESRCH, "kill", strconv.Itoa(p.pid), "process has exited")
+	default:
+	}
+	return p.k.update("Signal", func(m *machine) error {
+		rec, ok := m.Procs[p.pid]
+		if !ok {
+			return backend.Errorf(backend.ErrNotFound, syscall.ESRCH, "kill", strconv.Itoa(p.pid), "no such process")
+		}
+		return p.k.signalRec(m, rec, sig, true)
+	})
+}
+
+func withPath(env []string) []string {
+	for _, e := range env {
+		if strings.HasPrefix(e, "PATH=") {
+			return append([]string{}, env...)
+		}
+	}
+	return append(append([]string{}, env...), defaultPath)
+}
+
+func startErr(kind error, errno syscall.Errno, spec backend.ProcSpec, format string, args ...any) error {
+	name := ""
+	if len(spec.Args) > 0 {
+		name = spec.Args[0]
+	}
+	return backend.Errorf(kind, errno, "start", name, format, args...)
+}
+
+// Start starts a simulated process.
+func (k *Kernel) Start(spec backend.ProcSpec) (backend.Process, error) {
+	switch {
+	case len(spec.Args) == 0 || spec.Args[0] == "":
+		return nil, startErr(backend.ErrInvalid, syscall.EINVAL, spec, "no program given")
+	case spec.Rootfs == "":
+		return nil, startErr(backend.ErrInvalid, syscall.EINVAL, spec, "the fake backend runs programs only inside a rootfs (ProcSpec.Rootfs is empty)")
+	case spec.Namespaces.NET && spec.NetNS != (backend.NSRef{}):
+		return nil, startErr(backend.ErrInvalid, syscall.EINVAL, spec, "both a new network namespace and NetNS %s requested", spec.NetNS)
+	case spec.Hostname != "" && !spec.Namespaces.UTS:
+		return nil, startErr(backend.ErrInvalid, syscall.EINVAL, spec, "a hostname needs a UTS namespace")
+	case len(spec.Hostname) > 64:
+		return nil, startErr(backend.ErrInvalid, syscall.EINVAL, spec, "hostname longer than 64 bytes")
+	}
+	cgroup, err := cleanCgroup("start", spec.Cgroup)
+	if err != nil {
+		return nil, err
+	}
+	root, err := os.OpenRoot(spec.Rootfs)
+	if err != nil {
+		return nil, startErr(backend.ErrNotFound, syscall.ENOENT, spec, "rootfs %s: %v", spec.Rootfs, err)
+	}
+	env := withPath(spec.Env)
+	if _, err := userland.Lookup(root, spec.Args[0], env); err != nil {
+		root.Close()
+		return nil, err
+	}
+	lp := newLiveProc()
+	var rec *procRec
+	err = k.update("Start", func(m *machine) error {
+		netKey := ""
+		if !spec.Namespaces.NET {
+			var err error
+			if netKey, err = m.refKey(spec.NetNS); err != nil {
+				return err
+			}
+		}
+		if _, ok := m.Cgroups[cgroup]; !ok {
+			return startErr(backend.ErrNotFound, syscall.ENOENT, spec, "cgroup %q does not exist", cgroup)
+		}
+		pid := m.NextPid
+		m.NextPid++
+		rec = &procRec{Pid: pid, NSPid: pid, NetNS: netKey, Args: append([]string{}, spec.Args...),
+			Rootfs: spec.Rootfs, StartedAt: time.Now().UTC(), Owner: k.me}
+		if spec.Namespaces.PID {
+			rec.PidNS, rec.NSPid = pid, 1
+			m.NSPidNext[pid] = 2
+		}
+		if spec.Namespaces.NET {
+			rec.NetNS, rec.OwnNetNS = "pid:"+strconv.Itoa(pid), true
+			m.newNamespace(rec.NetNS, pid)
+		}
+		if spec.Namespaces.UTS {
+			rec.UTS = pid
+			m.Hostnames[pid] = m.Hostnames[0] // a new UTS namespace starts as a copy
+			if spec.Hostname != "" {
+				m.Hostnames[pid] = spec.Hostname
+			}
+		}
+		m.Procs[pid] = rec
+		m.moveToCgroup(rec, cgroup)
+		lp.pid = pid
+		k.live[pid] = lp
+		k.syncLive(m)
+		k.ensurePoller()
+		return nil
+	})
+	if err != nil {
+		lp.cancel(nil)
+		root.Close()
+		return nil, err
+	}
+	p := &proc{k: k, lp: lp, pid: rec.Pid, netNS: keyRef(rec.NetNS)}
+	if spec.Setup != nil {
+		if err := spec.Setup(p); err != nil {
+			lp.kill(syscall.SIGKILL)
+			root.Close()
+			k.exited(lp, 0)
+			return nil, err
+		}
+	}
+	up := &userland.Process{
+		Args: append([]string{}, spec.Args...), Env: env, Dir: spec.Dir, Root: root,
+		Stdin: spec.Stdin, Stdout: spec.Stdout, Stderr: spec.Stderr,
+		Uid: spec.Uid, Gid: spec.Gid, Ctx: lp.ctx,
+		Sys: &system{k: k, pid: rec.Pid, nspid: rec.NSPid, lp: lp},
+	}
+	if up.Dir == "" {
+		up.Dir = "/"
+	}
+	go func() {
+		code := userland.Run(up)
+		root.Close()
+		k.exited(lp, code)
+	}()
+	return p, nil
+}
+
+// exited records a process's end: its status, then the kernel's cleanup.
+func (k *Kernel) exited(lp *liveProc, code int) {
+	lp.mu.Lock()
+	st := backend.ExitStatus{Code: code}
+	if lp.killSig != 0 {
+		st = backend.ExitStatus{Code: 128 + int(lp.killSig), Signal: lp.killSig}
+	}
+	lp.mu.Unlock()
+	err := k.update("exit", func(m *machine) error {
+		delete(k.live, lp.pid)
+		k.reap(m, lp.pid)
+		return nil
+	})
+	if err != nil { // the state file failed us: still forget the process here
+		k.mu.Lock()
+		delete(k.live, lp.pid)
+		k.mu.Unlock()
+	}
+	lp.status = st
+	lp.cancel(nil)
+	close(lp.done)
+}
+
+// reap takes a process out of the table with everything the kernel drops
+// at exit: its cgroup membership, its network namespace once no process
+// uses it, its UTS namespace, and — when it was the init of a PID
+// namespace — every other process of that namespace (SIGKILL).
+func (k *Kernel) reap(m *machine, pid int) {
+	rec, ok := m.Procs[pid]
+	if !ok {
+		return
+	}
+	delete(m.Procs, pid)
+	if g, ok := m.Cgroups[rec.Cgroup]; ok {
+		g.Procs = removeInt(g.Procs, pid)
+	}
+	users := func(match func(*procRec) bool) bool {
+		for _, o := range m.Procs {
+			if match(o) {
+				return true
+			}
+		}
+		return false
+	}
+	if strings.HasPrefix(rec.NetNS, "pid:") && !users(func(o *procRec) bool { return o.NetNS == rec.NetNS }) {
+		m.destroyNamespace(rec.NetNS)
+	}
+	if rec.UTS != 0 && !users(func(o *procRec) bool { return o.UTS == rec.UTS }) {
+		delete(m.Hostnames, rec.UTS)
+	}
+	if rec.PidNS == pid {
+		delete(m.NSPidNext, pid)
+		for _, o := range m.Procs {
+			if o.PidNS == pid {
+				_ = k.signalRec(m, o, syscall.SIGKILL, true)
+			}
+		}
+	}
+}
+
+// Procs lists the machine's processes in pid order.
+func (k *Kernel) Procs() ([]backend.ProcInfo, error) {
+	var out []backend.ProcInfo
+	err := k.view("Procs", func(m *machine) error {
+		for _, rec := range m.Procs {
+			out = append(out, m.procInfo(rec, rec.Pid))
+		}
+		return nil
+	})
+	sort.Slice(out, func(i, j int) bool { return out[i].Pid < out[j].Pid })
+	return out, err
+}
+
+// procInfo is one row of the process table, with the pid as the viewer sees it.
+func (m *machine) procInfo(rec *procRec, pid int) backend.ProcInfo {
+	state := "running"
+	switch {
+	case rec.Stopped:
+		state = "stopped"
+	case m.frozen(rec.Cgroup):
+		state = "frozen"
+	}
+	return backend.ProcInfo{Pid: pid, Args: append([]string{}, rec.Args...), Hostname: m.Hostnames[rec.UTS],
+		NetNS: keyRef(rec.NetNS), OwnNetNS: rec.OwnNetNS, Cgroup: rec.Cgroup, Rootfs: rec.Rootfs,
+		State: state, StartedAt: rec.StartedAt}
+}
