@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dockerlab/dockerlab/backend"
+	"github.com/dockerlab/dockerlab/backend/fake"
 )
 
 // stubIPTables records Raw calls; fail, when set, decides which fail.
@@ -446,4 +447,74 @@ func BenchmarkPortAllocatorAcquireRelease(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// runNetworkScenario is 0.1.0's networking on a whole kernel: the bridge
+// as Ubuntu's lxc-net left it, a daemon start, one container with -p 80,
+// its exit, and a daemon restart. It runs on the fake kernel here and on
+// the real one (in a throwaway namespace) in network_linux_test.go.
+func runNetworkScenario(t *testing.T, host backend.Host) {
+	root := host.Root()
+	require.NoError(t, root.AddBridge("lxcbr0", 1500))
+	require.NoError(t, root.AddrAdd("lxcbr0", cidr(t, "10.0.3.1/24")))
+	require.NoError(t, root.LinkSetUp("lxcbr0"))
+
+	manager, err := newNetworkManager(host, networkBridgeIface)
+	require.NoError(t, err)
+	rules, err := root.IPTables().List(backend.TableNat, "DOCKER")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"-N DOCKER"}, rules)
+	for _, chain := range []string{"PREROUTING", "OUTPUT"} {
+		jump, err := root.IPTables().Exists(backend.TableNat, chain, "-j", "DOCKER")
+		require.NoError(t, err)
+		assert.True(t, jump, "%s jumps to DOCKER with no match at all", chain)
+	}
+
+	iface, err := manager.Allocate()
+	require.NoError(t, err)
+	ext, err := iface.AllocatePort(80)
+	require.NoError(t, err)
+	assert.Equal(t, 49153, ext)
+	rules, err = root.IPTables().List(backend.TableNat, "DOCKER")
+	require.NoError(t, err)
+	assert.Equal(t, []string{
+		"-N DOCKER",
+		"-A DOCKER -p tcp -m tcp --dport 49153 -j DNAT --to-destination 10.0.3.2:80",
+	}, rules)
+
+	require.NoError(t, iface.Release())
+	rules, err = root.IPTables().List(backend.TableNat, "DOCKER")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"-N DOCKER"}, rules)
+
+	// A second daemon start: a mapping left behind is flushed, and the
+	// jumps are not duplicated.
+	iface, err = manager.Allocate()
+	require.NoError(t, err)
+	_, err = iface.AllocatePort(8080)
+	require.NoError(t, err)
+	_, err = newNetworkManager(host, networkBridgeIface)
+	require.NoError(t, err)
+	rules, err = root.IPTables().List(backend.TableNat, "DOCKER")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"-N DOCKER"}, rules)
+	for _, chain := range []string{"PREROUTING", "OUTPUT"} {
+		rules, err := root.IPTables().List(backend.TableNat, chain)
+		require.NoError(t, err)
+		assert.Equal(t, []string{"-P " + chain + " ACCEPT", "-A " + chain + " -j DOCKER"}, rules)
+	}
+}
+
+func TestNetworkScenarioOnFakeKernel(t *testing.T) {
+	host := fake.NewBare()
+	defer host.Close()
+	runNetworkScenario(t, host)
+}
+
+func TestNetworkManagerNeedsTheBridgeOnFakeKernel(t *testing.T) {
+	host := fake.New() // lo and eth0, but no lxcbr0
+	defer host.Close()
+	_, err := newNetworkManager(host, networkBridgeIface)
+	assert.ErrorIs(t, err, backend.ErrNotFound)
+	assert.ErrorContains(t, err, "dockerlab v0.1 setup-bridge")
 }
