@@ -1,0 +1,233 @@
+// Shell builtins the fake must do itself (design.md "The backend"; ash's
+// builtins as busybox documents them).
+//
+// The interpreter implements most builtins well and harmlessly (echo,
+// printf, cd, test, read, set ...). A few would reach the host (type,
+// command -v and `.` search the host's PATH, pwd -P resolves host
+// symlinks), are missing (kill), or cannot be right in an interpreter that
+// does not know about our kernel (exec replaces the process; trap on
+// signals). The call handler renames those commands so that they miss the
+// interpreter's builtin table and reach our exec handler, which runs them
+// here, inside the shell's own process.
+package userland
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"mvdan.cc/sh/v3/interp"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// builtinPrefix marks a renamed builtin. A NUL byte cannot come from a
+// shell word, so no user command can collide with it.
+const builtinPrefix = "\x00"
+
+type shellBuiltin func(sh *shell, ctx context.Context, args []string) error
+
+var shellBuiltins map[string]shellBuiltin
+
+func init() {
+	shellBuiltins = map[string]shellBuiltin{
+		builtinPrefix + "exec":    (*shell).builtinExec,
+		builtinPrefix + "kill":    (*shell).builtinApplet,
+		builtinPrefix + "type":    (*shell).builtinType,
+		builtinPrefix + "command": (*shell).builtinCommandV,
+		builtinPrefix + "source":  (*shell).builtinSource,
+		builtinPrefix + ".":       (*shell).builtinSource,
+		builtinPrefix + "pwd":     (*shell).builtinPwdP,
+		builtinPrefix + "trap":    (*shell).builtinTrap,
+	}
+}
+
+// call runs before every simple command. It is also where a stopped
+// (SIGSTOP, frozen) shell waits, and where a killed one stops.
+func (sh *shell) call(ctx context.Context, args []string) ([]string, error) {
+	if err := sh.p.Sys.Stopped(ctx); err != nil {
+		return nil, err
+	}
+	rename := false
+	switch args[0] {
+	case "exec", "command":
+		rename = len(args) > 1 && (args[0] == "exec" || args[1] == "-v" || args[1] == "-V")
+	case "kill", "type", "source", ".":
+		rename = true
+	case "pwd":
+		rename = slices.Contains(args[1:], "-P")
+	case "trap":
+		rename = slices.ContainsFunc(args[1:], func(a string) bool { return signalByName(a) != 0 })
+	}
+	if rename {
+		args = append([]string{builtinPrefix + args[0]}, args[1:]...)
+	}
+	return args, nil
+}
+
+// inProcess is the shell's own process with the handler's current stdio,
+// cwd and exported variables, for an applet run as a builtin.
+func (sh *shell) inProcess(ctx context.Context, args []string) *Process {
+	hc := interp.HandlerCtx(ctx)
+	q := *sh.p
+	q.Args = args
+	q.Env = exportedEnv(hc.Env)
+	q.Dir = absPath("/", hc.Dir)
+	q.Stdin, q.Stdout, q.Stderr = hc.Stdin, hc.Stdout, hc.Stderr
+	if q.Stdin == nil {
+		q.Stdin = emptyReader{}
+	}
+	q.Ctx = ctx
+	return &q
+}
+
+func status(code int) error {
+	if code == 0 {
+		return nil
+	}
+	return interp.ExitStatus(uint8(code))
+}
+
+// builtinApplet runs an applet inside the shell (ash's kill builtin).
+func (sh *shell) builtinApplet(ctx context.Context, args []string) error {
+	name := strings.TrimPrefix(args[0], builtinPrefix)
+	q := sh.inProcess(ctx, append([]string{name}, args[1:]...))
+	return status(applets[name](q))
+}
+
+// execDone is how `exec CMD` ends the interpreter: CMD ran in the shell's
+// own process (same pid), and its status is the shell's.
+type execDone struct{ code int }
+
+func (e *execDone) Error() string { return "exec: exit status " + strconv.Itoa(e.code) }
+
+func (sh *shell) builtinExec(ctx context.Context, args []string) error {
+	args = args[1:]
+	if len(args) > 0 && args[0] == "--" {
+		args = args[1:]
+	}
+	q := sh.inProcess(ctx, args)
+	prog, err := findProgram(sh.p.Root, q.Dir, args[0], q.Env)
+	if err != nil && isNoExec(err) {
+		prog, err = &program{path: args[0], prefix: []string{"/bin/sh", args[0]}}, nil
+	}
+	code := 0
+	if err != nil {
+		code = reportExecError(q, args[0], err)
+	} else {
+		q.Ctx = sh.p.Ctx
+		code = runProgram(q, prog)
+	}
+	sh.execed = &execDone{code: code}
+	return sh.execed
+}
+
+func isNoExec(err error) bool {
+	e, ok := err.(interface{ Unwrap() []error })
+	return ok && slices.Contains(e.Unwrap(), error(syscall.ENOEXEC))
+}
+
+// whence describes how the shell would run name, for type and command -V.
+func (sh *shell) whence(ctx context.Context, name string) (kind, where string) {
+	hc := interp.HandlerCtx(ctx)
+	switch {
+	case syntax.IsKeyword(name):
+		return "keyword", name
+	case interp.IsBuiltin(name):
+		return "builtin", name
+	}
+	prog, err := findProgram(sh.p.Root, hc.Dir, name, exportedEnv(hc.Env))
+	if err != nil && !isNoExec(err) {
+		return "", ""
+	}
+	if prog == nil {
+		return "file", absPath(hc.Dir, name)
+	}
+	return "file", prog.path
+}
+
+func (sh *shell) builtinType(ctx context.Context, args []string) error {
+	hc := interp.HandlerCtx(ctx)
+	code := 0
+	for _, name := range args[1:] {
+		switch kind, where := sh.whence(ctx, name); kind {
+		case "keyword":
+			fmt.Fprintf(hc.Stdout, "%s is a shell keyword\n", name)
+		case "builtin":
+			fmt.Fprintf(hc.Stdout, "%s is a shell builtin\n", name)
+		case "file":
+			fmt.Fprintf(hc.Stdout, "%s is %s\n", name, where)
+		default:
+			fmt.Fprintf(hc.Stdout, "%s: not found\n", name)
+			code = 1
+		}
+	}
+	return status(code)
+}
+
+// builtinCommandV is `command -v NAME...` (print how NAME resolves) and
+// `command -V` (describe it, as type does).
+func (sh *shell) builtinCommandV(ctx context.Context, args []string) error {
+	if args[1] == "-V" {
+		return sh.builtinType(ctx, append([]string{"type"}, args[2:]...))
+	}
+	hc := interp.HandlerCtx(ctx)
+	code := 0
+	for _, name := range args[2:] {
+		if kind, where := sh.whence(ctx, name); kind != "" {
+			fmt.Fprintln(hc.Stdout, where)
+		} else {
+			code = 1
+		}
+	}
+	return status(code)
+}
+
+// builtinSource finds the file of `. FILE` in the rootfs (ash searches
+// $PATH for a name without "/"), then lets the interpreter's source
+// builtin read it through our open handler.
+func (sh *shell) builtinSource(ctx context.Context, args []string) error {
+	hc := interp.HandlerCtx(ctx)
+	name := strings.TrimPrefix(args[0], builtinPrefix)
+	if len(args) < 2 {
+		fmt.Fprintf(hc.Stderr, "sh: %s: filename argument required\n", name)
+		return interp.ExitStatus(2)
+	}
+	file := args[1]
+	f := sh.fsAt(ctx)
+	found := ""
+	if strings.Contains(file, "/") {
+		found = absPath(f.dir, file)
+	} else {
+		pathList, ok := getenv(exportedEnv(hc.Env), "PATH")
+		if !ok {
+			pathList = DefaultPath
+		}
+		for _, d := range append(strings.Split(pathList, ":"), ".") {
+			p := absPath(f.dir, d+"/"+file)
+			if info, err := f.Stat(p); err == nil && info.Mode().IsRegular() {
+				found = p
+				break
+			}
+		}
+	}
+	if _, err := f.Stat(found); found == "" || err != nil {
+		fmt.Fprintf(hc.Stderr, "sh: %s: can't open '%s': No such file or directory\n", name, file)
+		return interp.ExitStatus(2)
+	}
+	return hc.Builtin(ctx, append([]string{"source", found}, args[2:]...))
+}
+
+// builtinPwdP prints the cwd with symlinks resolved inside the rootfs.
+func (sh *shell) builtinPwdP(ctx context.Context, args []string) error {
+	hc := interp.HandlerCtx(ctx)
+	rel, err := resolve(sh.p.Root, "/", hc.Dir, true)
+	if err != nil {
+		fmt.Fprintf(hc.Stderr, "sh: pwd: %s\n", errText(err))
+		return interp.ExitStatus(1)
+	}
+	fmt.Fprintln(hc.Stdout, absPath("/", rel))
+	return nil
+}
