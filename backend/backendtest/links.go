@@ -61,7 +61,10 @@ var linkChecks = []check{
 		links, err := n.LinkList()
 		require.NoError(t, err)
 		assert.True(t, sort.SliceIsSorted(links, func(i, j int) bool { return links[i].Index < links[j].Index }))
-		assert.Equal(t, []string{"lo", "zz0", "aa0", "mm0", "mm1"}, linkNames(t, n))
+		// The kernel registers a veth's peer before the link itself, so the
+		// peer gets the lower ifindex.
+		assert.Equal(t, []string{"lo", "zz0", "aa0", "mm1", "mm0"}, linkNames(t, n))
+		assert.Equal(t, link(t, n, "mm0").Index-1, link(t, n, "mm1").Index)
 	}},
 	{"veth pair: both ends, each pointing at the other", func(t *testing.T, h backend.Host) {
 		n := h.Root()
@@ -200,11 +203,20 @@ var linkChecks = []check{
 		ns, err := h.NewNetNS("ns1")
 		require.NoError(t, err)
 		require.NoError(t, ns.AddBridge("x0", 0))
-		require.NoError(t, root.AddBridge("x0", 0))
+		require.NoError(t, root.AddVeth("x0", "y0", 0))
 		requireErr(t, root.LinkSetNs("x0", backend.NSName("ns1")), backend.ErrExists, syscall.EEXIST, "move onto a taken name")
 		link(t, root, "x0")
 		requireErr(t, root.LinkSetNs("x0", backend.NSName("nope")), backend.ErrNotFound, 0, "move to a missing namespace")
 		link(t, root, "x0")
+	}},
+	{"a bridge cannot change namespace: EINVAL", func(t *testing.T, h backend.Host) {
+		// Bridges are NETIF_F_NETNS_LOCAL: they stay where they were made.
+		root := h.Root()
+		_, err := h.NewNetNS("ns1")
+		require.NoError(t, err)
+		require.NoError(t, root.AddBridge("br0", 0))
+		requireErr(t, root.LinkSetNs("br0", backend.NSName("ns1")), backend.ErrInvalid, syscall.EINVAL, "move a bridge")
+		link(t, root, "br0")
 	}},
 	{"move into a namespace and back", func(t *testing.T, h backend.Host) {
 		root := h.Root()
