@@ -49,6 +49,9 @@ section() { printf '\n## %s\n' "$1"; }
 		done
 	done
 
-	section "ls /run/netns"
-	if [ -d /run/netns ]; then ls -1 /run/netns; fi
+	section "ls /run/netns /run/dockerlab/netns"
+	# iproute2's named namespaces (the sandboxes) and the linux backend's own.
+	for d in /run/netns /run/dockerlab/netns; do
+		if [ -d "$d" ]; then ls -1 "$d" | sed "s|^|$d/|"; fi
+	done
 } >"$out"

@@ -104,9 +104,13 @@ func params(t *testing.T, backend string) testscript.Params {
 			env.Setenv("DOCKERLAB_BACKEND", backend)
 			env.Setenv("DOCKERLAB_FAKE_STATE", filepath.Join(env.WorkDir, "fake.json"))
 			env.Setenv("DOCKERLAB_ROOTFS", rootfs)
-			env.Setenv("SANDBOX", sandboxName())
-			// The linux backend's sandbox and state live under /run and
-			// /var/lib; a script only ever names its own $SANDBOX.
+			sandbox := sandboxName()
+			env.Setenv("SANDBOX", sandbox)
+			if backend == "linux" {
+				// Whatever happens to the script, its sandbox (and the
+				// namespaces made in it) goes away afterwards.
+				env.Defer(func() { resetSandbox(env, sandbox) })
+			}
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -159,6 +163,18 @@ func cmdExtract(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	out := strings.Join(lines[start:end], "")
 	ts.Check(os.WriteFile(ts.MkAbs(args[3]), []byte(out), 0o644))
+}
+
+// resetSandbox removes a linux walkthrough's sandbox if the script left it
+// behind (it failed before its own `sandbox reset`).
+func resetSandbox(env *testscript.Env, name string) {
+	if _, err := os.Stat("/run/netns/" + name); err != nil {
+		return
+	}
+	cmd := exec.Command(filepath.Join(binDir, "dockerlab"), "--backend", "linux", "--sandbox-name", name, "sandbox", "reset")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		env.T().Log("cleaning up sandbox " + name + ": " + err.Error() + ": " + string(out))
+	}
 }
 
 // sandboxName is a fresh sandbox namespace name, short enough for any
