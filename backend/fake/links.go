@@ -106,11 +106,13 @@ func (h *netHandle) AddVeth(name, peer string, mtu int) error {
 		if name == peer {
 			return backend.ErrnoError(syscall.EEXIST, "link add", peer)
 		}
-		a := &link{Index: m.allocIfindex(), Name: name, Kind: backend.KindVeth, MTU: defaultMTU(mtu), MAC: randomMAC()}
+		// The kernel registers the peer first, so the peer gets the
+		// lower ifindex.
 		b := &link{Index: m.allocIfindex(), Name: peer, Kind: backend.KindVeth, MTU: defaultMTU(mtu), MAC: randomMAC()}
+		a := &link{Index: m.allocIfindex(), Name: name, Kind: backend.KindVeth, MTU: defaultMTU(mtu), MAC: randomMAC()}
 		a.PeerNS, a.PeerIndex = h.key, b.Index
 		b.PeerNS, b.PeerIndex = h.key, a.Index
-		ns.Links = append(ns.Links, a, b)
+		ns.Links = append(ns.Links, b, a)
 		return nil
 	})
 }
@@ -214,13 +216,24 @@ func (h *netHandle) LinkList() ([]backend.Link, error) {
 	return out, err
 }
 
+// LinkSetUp brings a link up. Like the kernel (inetdev_event on
+// NETDEV_UP), bringing a loopback up gives it 127.0.0.1/8 if it lacks it.
 func (h *netHandle) LinkSetUp(name string) error {
 	return h.with("LinkSetUp", func(m *machine, ns *netns) error {
 		l, err := ns.mustLink("link set up", name)
-		if err == nil {
-			l.Up = true
+		if err != nil {
+			return err
 		}
-		return err
+		l.Up = true
+		if l.Kind == backend.KindLoopback {
+			for _, a := range ns.Addrs {
+				if a.Link == l.Index && a.CIDR == "127.0.0.1/8" {
+					return nil
+				}
+			}
+			ns.Addrs = append(ns.Addrs, addr{Link: l.Index, CIDR: "127.0.0.1/8"})
+		}
+		return nil
 	})
 }
 
