@@ -40,9 +40,11 @@ func (sh *shell) open(ctx context.Context, name string, flag int, perm os.FileMo
 	}
 	f, err := sh.fsAt(ctx).OpenFile(name, flag, perm)
 	if err != nil {
-		op := "can't open"
+		// The interpreter prints "OP PATH: ERR"; ash says
+		// "sh: can't create /x: nonexistent directory".
+		op := "sh: can't open"
 		if flag&os.O_CREATE != 0 {
-			op = "can't create"
+			op = "sh: can't create"
 		}
 		return nil, pathErr(op, name, err)
 	}

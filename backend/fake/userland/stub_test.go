@@ -188,3 +188,8 @@ func sh(t *testing.T, root *os.Root, cmd string) result {
 	t.Helper()
 	return run(t, root, "", "sh", "-c", cmd)
 }
+
+func errProgNotFound() error { return backend.ErrProgNotFound }
+func errUnsupported() error  { return backend.ErrUnsupported }
+func errENOENT() error       { return syscall.ENOENT }
+func errEACCES() error       { return syscall.EACCES }

@@ -110,11 +110,12 @@ func boolExit(ok bool) int {
 	return 1
 }
 
-// lines reads all of r as lines, keeping each line's "\n".
-func readLines(p *Process, r io.Reader) ([]string, error) {
+// readLines reads r as lines, keeping each line's "\n": all of them,
+// or at most limit when limit >= 0.
+func readLines(p *Process, r io.Reader, limit int) ([]string, error) {
 	var out []string
 	br := bufio.NewReader(r)
-	for {
+	for limit < 0 || len(out) < limit {
 		if err := p.Sys.Stopped(p.Ctx); err != nil {
 			return out, err
 		}
@@ -129,6 +130,7 @@ func readLines(p *Process, r io.Reader) ([]string, error) {
 			return out, err
 		}
 	}
+	return out, nil
 }
 
 // headTailMain is `head [-n N] [FILE]...` and `tail [-n [+]N] [FILE]...`
@@ -175,7 +177,11 @@ func headTailMain(p *Process) int {
 			fmt.Fprintf(p.Stdout, "==> %s <==\n", displayName(name))
 		}
 		first = false
-		lines, err := readLines(p, r)
+		limit := -1
+		if !isTail {
+			limit = n // head stops reading early: `yes | head` ends
+		}
+		lines, err := readLines(p, r, limit)
 		var sel []string
 		switch {
 		case !isTail:
@@ -376,7 +382,7 @@ func grepMain(p *Process) int {
 		p = &p2
 	}
 	ok := inputs(p, names, func(name string, r io.Reader) error {
-		lines, err := readLines(p, r)
+		lines, err := readLines(p, r, -1)
 		n := 0
 		for i, l := range lines {
 			text := strings.TrimSuffix(l, "\n")
