@@ -49,6 +49,10 @@ var addrChecks = []check{
 		require.NoError(t, n.LinkSetUp("lo"))
 		assert.Equal(t, []string{"lo 127.0.0.1/8"}, v4Addrs(t, n, "lo"))
 		assert.Empty(t, v4Routes(t, n), "its routes live in the local table, not the main one")
+		require.NoError(t, n.LinkSetDown("lo"))
+		assert.Equal(t, []string{"lo 127.0.0.1/8"}, v4Addrs(t, n, "lo"), "going down keeps it")
+		require.NoError(t, n.LinkSetUp("lo"))
+		assert.Equal(t, []string{"lo 127.0.0.1/8"}, v4Addrs(t, n, "lo"), "going up again does not add it twice")
 	}},
 	{"connected route follows the link's up state", func(t *testing.T, h backend.Host) {
 		n := h.Root()
