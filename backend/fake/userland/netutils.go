@@ -1,0 +1,248 @@
+// ip: what a container sees of its network namespace (book ch.6 Docker网络,
+// the veth eth0 and its default route via the bridge; note on network
+// namespaces). The answers come from System.Net(), the fake kernel's
+// namespace; output is busybox ip's:
+//
+//	1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue qlen 1000
+//	    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00
+//	    inet 127.0.0.1/8 scope host lo
+//	       valid_lft forever preferred_lft forever
+//	default via 172.17.42.1 dev eth0
+//	172.17.0.0/16 dev eth0 scope link  src 172.17.0.2
+//
+// Changing the namespace (ip link set, ip addr add ...) needs CAP_NET_ADMIN,
+// which a Docker 1.2 container does not have, so those fail as they do
+// there: "RTNETLINK answers: Operation not permitted".
+package userland
+
+import (
+	"fmt"
+	"net"
+	"strings"
+
+	"github.com/dockerlab/dockerlab/backend"
+)
+
+func init() { register(ipMain, "ip") }
+
+func ipMain(p *Process) int {
+	args := p.Args[1:]
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
+		switch args[0] {
+		case "-4", "-6", "-0", "-d", "-s", "-o", "-f":
+		default:
+			fmt.Fprintf(p.Stderr, "ip: invalid argument '%s' to 'ip'\n", args[0])
+			return 1
+		}
+		args = args[1:]
+	}
+	if len(args) == 0 {
+		fmt.Fprintln(p.Stderr, "BusyBox usage: ip [OPTIONS] address|route|link ...")
+		return 1
+	}
+	nsNet := p.Sys.Net()
+	if nsNet == nil {
+		fmt.Fprintln(p.Stderr, "ip: can't open netlink socket: Protocol not supported")
+		return 1
+	}
+	obj, rest := args[0], args[1:]
+	verb := "show"
+	if len(rest) > 0 {
+		verb, rest = rest[0], rest[1:]
+	}
+	switch {
+	case matches(obj, "address", 1) || matches(obj, "link", 1):
+		withAddrs := obj[0] == 'a'
+		if matches(verb, "show", 1) || matches(verb, "list", 1) || verb == "lst" {
+			return ipLinkShow(p, nsNet, rest, withAddrs)
+		}
+		if !withAddrs && matches(verb, "set", 1) || withAddrs && (matches(verb, "add", 1) || matches(verb, "del", 1) || matches(verb, "flush", 1)) {
+			return notPermitted(p)
+		}
+	case matches(obj, "route", 1):
+		if matches(verb, "show", 1) || matches(verb, "list", 1) {
+			return ipRouteShow(p, nsNet)
+		}
+		if matches(verb, "add", 1) || matches(verb, "del", 1) || matches(verb, "replace", 3) || matches(verb, "change", 1) || matches(verb, "flush", 1) {
+			return notPermitted(p)
+		}
+	}
+	fmt.Fprintf(p.Stderr, "ip: unknown command '%s %s'\n", obj, verb)
+	return 1
+}
+
+// matches is ip's abbreviation rule: word is a prefix of full, at least
+// min bytes long.
+func matches(word, full string, min int) bool {
+	return len(word) >= min && strings.HasPrefix(full, word)
+}
+
+func notPermitted(p *Process) int {
+	fmt.Fprintln(p.Stderr, "ip: RTNETLINK answers: Operation not permitted")
+	return 2
+}
+
+func ipLinkShow(p *Process, n backend.Net, args []string, withAddrs bool) int {
+	dev := ""
+	for i := 0; i < len(args); i++ {
+		switch args[i] {
+		case "dev":
+			if i+1 < len(args) {
+				dev = args[i+1]
+				i++
+			}
+		case "up", "scope", "label", "to":
+			if args[i] != "up" {
+				i++
+			}
+		default:
+			dev = args[i]
+		}
+	}
+	links, err := n.LinkList()
+	if err != nil {
+		fmt.Fprintf(p.Stderr, "ip: %v\n", err)
+		return 1
+	}
+	var addrs []backend.Addr
+	if withAddrs {
+		if addrs, err = n.AddrList(""); err != nil {
+			fmt.Fprintf(p.Stderr, "ip: %v\n", err)
+			return 1
+		}
+	}
+	found := false
+	for _, l := range links {
+		if dev != "" && l.Name != dev {
+			continue
+		}
+		found = true
+		printLink(p, l)
+		for _, a := range addrs {
+			if a.LinkIndex == l.Index || (a.LinkIndex == 0 && a.LinkName == l.Name) {
+				printAddr(p, l, a)
+			}
+		}
+	}
+	if dev != "" && !found {
+		fmt.Fprintf(p.Stderr, "ip: can't find device '%s'\n", dev)
+		return 1
+	}
+	return 0
+}
+
+func printLink(p *Process, l backend.Link) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d: %s", l.Index, l.Name)
+	if l.Kind == backend.KindVeth && l.PeerIndex != 0 {
+		fmt.Fprintf(&b, "@if%d", l.PeerIndex)
+	}
+	flags := []string{"BROADCAST", "MULTICAST"}
+	if l.Kind == backend.KindLoopback {
+		flags = []string{"LOOPBACK"}
+	}
+	qdisc := "noop"
+	if l.Up {
+		flags = append(flags, "UP", "LOWER_UP")
+		qdisc = "noqueue"
+	}
+	fmt.Fprintf(&b, ": <%s> mtu %d qdisc %s ", strings.Join(flags, ","), l.MTU, qdisc)
+	if l.Master != "" {
+		fmt.Fprintf(&b, "master %s ", l.Master)
+	}
+	if l.Kind == backend.KindLoopback {
+		b.WriteString("qlen 1000")
+	}
+	fmt.Fprintln(p.Stdout, b.String())
+	kind, mac, brd := "ether", l.HardwareAddr.String(), "ff:ff:ff:ff:ff:ff"
+	if l.Kind == backend.KindLoopback {
+		kind, brd = "loopback", "00:00:00:00:00:00"
+	}
+	if mac == "" {
+		mac = "00:00:00:00:00:00"
+	}
+	fmt.Fprintf(p.Stdout, "    link/%s %s brd %s\n", kind, mac, brd)
+}
+
+func printAddr(p *Process, l backend.Link, a backend.Addr) {
+	if a.IPNet == nil {
+		return
+	}
+	ones, bits := a.IPNet.Mask.Size()
+	family := "inet"
+	if a.IPNet.IP.To4() == nil {
+		family = "inet6"
+	}
+	line := fmt.Sprintf("    %s %s/%d ", family, a.IPNet.IP, ones)
+	scope := "global"
+	if a.IPNet.IP.IsLoopback() {
+		scope = "host"
+	} else if ip4 := a.IPNet.IP.To4(); ip4 != nil && bits == 32 && ones < 31 {
+		// The broadcast address the kernel (via netlink) fills in.
+		brd := make(net.IP, 4)
+		for i := range brd {
+			brd[i] = ip4[i] | ^a.IPNet.Mask[len(a.IPNet.Mask)-4+i]
+		}
+		line += fmt.Sprintf("brd %s ", brd)
+	}
+	line += "scope " + scope
+	if family == "inet" {
+		line += " " + l.Name
+	}
+	fmt.Fprintln(p.Stdout, line)
+	fmt.Fprintln(p.Stdout, "       valid_lft forever preferred_lft forever")
+}
+
+func ipRouteShow(p *Process, n backend.Net) int {
+	routes, err := n.RouteList()
+	if err != nil {
+		fmt.Fprintf(p.Stderr, "ip: %v\n", err)
+		return 1
+	}
+	for _, r := range routes {
+		var b strings.Builder
+		if r.Dst == nil || isDefault(r.Dst) {
+			b.WriteString("default ")
+		} else {
+			b.WriteString(r.Dst.String() + " ")
+		}
+		if r.Gw != nil {
+			fmt.Fprintf(&b, "via %s ", r.Gw)
+		}
+		name := r.LinkName
+		if name == "" {
+			if l, err := linkByIndex(n, r.LinkIndex); err == nil {
+				name = l.Name
+			}
+		}
+		if name != "" {
+			fmt.Fprintf(&b, "dev %s ", name)
+		}
+		if r.Scope != "" && r.Scope != backend.ScopeUniverse {
+			fmt.Fprintf(&b, "scope %s ", r.Scope)
+		}
+		if r.Src != nil {
+			fmt.Fprintf(&b, " src %s ", r.Src)
+		}
+		fmt.Fprintln(p.Stdout, b.String())
+	}
+	return 0
+}
+
+func isDefault(dst *net.IPNet) bool {
+	ones, _ := dst.Mask.Size()
+	return ones == 0 && dst.IP.IsUnspecified()
+}
+
+func linkByIndex(n backend.Net, idx int) (backend.Link, error) {
+	links, err := n.LinkList()
+	if err != nil {
+		return backend.Link{}, err
+	}
+	for _, l := range links {
+		if l.Index == idx {
+			return l, nil
+		}
+	}
+	return backend.Link{}, backend.ErrNotFound
+}
