@@ -29,7 +29,10 @@ func Build(h backend.Host, n backend.Net) (Model, error) {
 	if err != nil {
 		return Model{}, err
 	}
-	m := Model{Namespace: n.Ref().String(), IPForward: "?"}
+	m := Model{Namespace: "root", IPForward: "?"}
+	if ref := n.Ref(); ref != (backend.NSRef{}) {
+		m.Namespace = "ns " + ref.String()
+	}
 	if v, err := n.Sysctl("net.ipv4.ip_forward"); err == nil {
 		m.IPForward = v
 	}
@@ -115,7 +118,9 @@ func readPlace(n backend.Net, where, name string) (place, error) {
 	}
 	p := place{where: where, name: name, links: links, addrs: map[int][]string{}}
 	for _, a := range addrs {
-		if a.IPNet != nil {
+		// IPv4 only, like backend.Dump: the kernel's own fe80:: addresses
+		// would crowd the boxes and Docker 1.2's network was IPv4.
+		if a.IPNet != nil && a.IPNet.IP.To4() != nil {
 			p.addrs[a.LinkIndex] = append(p.addrs[a.LinkIndex], a.IPNet.String())
 		}
 	}

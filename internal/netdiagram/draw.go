@@ -37,7 +37,7 @@ func Draw(m Model) string {
 		b.WriteString(drawBridge(br, m))
 	}
 	if len(m.Bridges) == 0 {
-		fmt.Fprintf(&b, "no bridge in namespace %s (ip_forward=%s)\n", m.Namespace, m.IPForward)
+		fmt.Fprintf(&b, "no bridge in %s (ip_forward=%s)\n", where(m), m.IPForward)
 		for _, l := range uplinkLines(m) {
 			b.WriteString("  " + l + "\n")
 		}
@@ -169,8 +169,8 @@ func bridgeLabel(br Bridge) string {
 // uplinkLines names the devices traffic leaves by: "host eth0 10.0.2.15/24"
 // in the root namespace, as note 000 draws it.
 func uplinkLines(m Model) []string {
-	owner := "ns " + m.Namespace
-	if m.Namespace == "root" || m.Namespace == "" {
+	owner := m.Namespace
+	if isRoot(m) {
 		owner = "host"
 	}
 	if len(m.Uplinks) == 0 {
@@ -201,3 +201,13 @@ func widest(lines []string) int {
 // width counts runes: namespace names and hostnames are ASCII in practice,
 // and a rune count keeps a stray UTF-8 name from breaking the boxes.
 func width(s string) int { return utf8.RuneCountInString(s) }
+
+func isRoot(m Model) bool { return m.Namespace == "root" || m.Namespace == "" }
+
+// where names the drawn namespace in a sentence.
+func where(m Model) string {
+	if isRoot(m) {
+		return "the root namespace"
+	}
+	return m.Namespace
+}

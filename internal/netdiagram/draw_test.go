@@ -56,7 +56,7 @@ func TestDrawIsDeterministic(t *testing.T) {
 
 func TestDrawOddCases(t *testing.T) {
 	m := Model{
-		Namespace: "dockerlab",
+		Namespace: "sandbox dockerlab",
 		IPForward: "0",
 		Bridges: []Bridge{
 			{Iface: Iface{Name: "lxcbr0"}},

@@ -14,7 +14,8 @@ package netdiagram
 
 // Model is everything the drawing shows about one namespace.
 type Model struct {
-	// Namespace names what is drawn, e.g. "root" or "c1".
+	// Namespace names what is drawn, as a sentence would: "root" (drawn
+	// as "host"), "ns c1", "sandbox dockerlab".
 	Namespace string
 	Bridges   []Bridge
 	// Loose are veths of this namespace that are not a port of any
@@ -52,7 +53,8 @@ type Endpoint struct {
 	Iface
 }
 
-// Iface is a link's name, state and IPv4/IPv6 addresses ("172.17.0.2/16").
+// Iface is a link's name, state and addresses ("172.17.0.2/16"; Build
+// gives IPv4 only, as backend.Dump does).
 type Iface struct {
 	Name  string
 	Up    bool

@@ -1,0 +1,92 @@
+// Package cli is the dockerlab command line (cobra): the root command with
+// the shared flags of internal/hostflags, and the commands that look at a
+// machine rather than reproduce Docker — version, doctor, net, sandbox,
+// fake (design.md "Layout": cmd/dockerlab, the one binary). The v0_1 and
+// v1_2 commands hang off the same root.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/dockerlab/dockerlab/internal/hostflags"
+)
+
+const long = `dockerlab rebuilds Docker 0.1.0 (March 2013) and Docker 1.2.0 (August 2014)
+as small, readable Go, for readers of 《Docker源码分析》 and the source-analysis
+notes: the same names (NewRuntimeFromDirectory, eng.Job("init_networkdriver"),
+setupIPTables, RequestIP …) in files that mirror the upstream ones.
+
+Everything runs against one of two backends:
+  fake   an in-memory kernel, one simulated machine shared by every command
+         (state in --fake-state); no root, any OS. The default.
+  linux  the real kernel, as root, by default inside its own sandbox network
+         namespace (/run/netns/dockerlab), so the machine's own network and
+         any real Docker on it are never touched.
+
+Start with:  dockerlab doctor
+             dockerlab fake reset && dockerlab net scenario bridge-veth-netns
+             dockerlab net show`
+
+// NewRootCmd builds a fresh command tree (tests build one per run).
+func NewRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "dockerlab",
+		Short: "Docker 0.1.0 and 1.2.0 rebuilt for readers of 《Docker源码分析》, on a fake or a real kernel",
+		Long:  long,
+		// Usage is for mistakes on the command line (cobra prints it for
+		// bad flags and arguments before this hook runs); once a command
+		// runs, an error is about the machine, and the usage would bury it.
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			cmd.SilenceUsage = true
+			hostflags.DebugOut = cmd.ErrOrStderr()
+			return hostflags.Validate()
+		},
+		SilenceErrors: true,
+		Version:       versionString(),
+	}
+	root.SetVersionTemplate("{{.Version}}\n")
+	hostflags.Register(root)
+	root.AddCommand(
+		newVersionCmd(),
+		newDoctorCmd(),
+		newNetCmd(),
+		newSandboxCmd(),
+		newFakeCmd(),
+	)
+	return root
+}
+
+// Execute runs dockerlab with the process's arguments and returns the exit
+// status.
+func Execute() int {
+	return Run(os.Args[1:], os.Stdout, os.Stderr)
+}
+
+// Run runs dockerlab with args, printing to stdout and stderr. Errors are
+// printed once, as "dockerlab: <msg>", and give status 1.
+func Run(args []string, stdout, stderr io.Writer) int {
+	root := NewRootCmd()
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.Execute()
+	if err == nil {
+		return 0
+	}
+	var quiet quietError
+	if !errors.As(err, &quiet) {
+		fmt.Fprintf(stderr, "dockerlab: %v\n", err)
+	}
+	return 1
+}
+
+// quietError fails a command whose output already said why (doctor's
+// FAIL lines): exit status 1, nothing more printed.
+type quietError struct{ msg string }
+
+func (e quietError) Error() string { return e.msg }
