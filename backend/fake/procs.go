@@ -258,3 +258,17 @@ func (m *machine) procInfo(rec *procRec, pid int) backend.ProcInfo {
 		NetNS: keyRef(rec.NetNS), OwnNetNS: rec.OwnNetNS, Cgroup: rec.Cgroup, Rootfs: rec.Rootfs,
 		State: state, StartedAt: rec.StartedAt}
 }
+
+// Kill sends sig to any process of the machine by its pid, as kill(1) on
+// the machine would (from the machine's own PID namespace). A process run
+// by another dockerlab command gets the signal from its owner within
+// about 100 ms (see owner.go).
+func (k *Kernel) Kill(pid int, sig syscall.Signal) error {
+	return k.update("Kill", func(m *machine) error {
+		rec, ok := m.Procs[pid]
+		if !ok {
+			return backend.Errorf(backend.ErrNotFound, syscall.ESRCH, "kill", strconv.Itoa(pid), "no such process")
+		}
+		return k.signalRec(m, rec, sig, rec.PidNS != 0)
+	})
+}
