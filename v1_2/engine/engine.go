@@ -55,10 +55,11 @@ func unregister(name string) {
 
 // Engine is the handler table plus the shared streams and shutdown state.
 type Engine struct {
-	handlers map[string]Handler
-	catchall Handler
-	hack     Hack
-	id       string
+	handlersMu sync.RWMutex // not upstream: lets tests register while jobs run
+	handlers   map[string]Handler
+	catchall   Handler
+	hack       Hack
+	id         string
 
 	Stdout  io.Writer
 	Stderr  io.Writer
@@ -75,6 +76,8 @@ type Engine struct {
 // handlers in, a name registered globally cannot be registered again here.
 // A nil handler is accepted; running it reports "command not found".
 func (eng *Engine) Register(name string, handler Handler) error {
+	eng.handlersMu.Lock()
+	defer eng.handlersMu.Unlock()
 	if _, exists := eng.handlers[name]; exists {
 		return fmt.Errorf("Can't overwrite handler for command %s", name)
 	}
@@ -85,6 +88,8 @@ func (eng *Engine) Register(name string, handler Handler) error {
 // RegisterCatchall sets the handler used for any non-empty name that has no
 // handler of its own (upstream uses it to forward jobs to a remote engine).
 func (eng *Engine) RegisterCatchall(catchall Handler) {
+	eng.handlersMu.Lock()
+	defer eng.handlersMu.Unlock()
 	eng.catchall = catchall
 }
 
@@ -129,6 +134,8 @@ func (eng *Engine) String() string {
 
 // commands lists every handler name, sorted, for the "commands" job.
 func (eng *Engine) commands() []string {
+	eng.handlersMu.RLock()
+	defer eng.handlersMu.RUnlock()
 	names := make([]string, 0, len(eng.handlers))
 	for name := range eng.handlers {
 		names = append(names, name)
@@ -153,6 +160,8 @@ func (eng *Engine) Job(name string, args ...string) *Job {
 		// Wrapped so that closing the job's stderr never closes the engine's.
 		job.Stderr.Add(nopWriteCloser{eng.Stderr})
 	}
+	eng.handlersMu.RLock()
+	defer eng.handlersMu.RUnlock()
 	if handler, exists := eng.handlers[name]; exists {
 		job.handler = handler
 	} else if eng.catchall != nil && name != "" {

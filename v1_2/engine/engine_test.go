@@ -155,3 +155,20 @@ func TestLoggingOffDoesNotTouchEngineStderr(t *testing.T) {
 	require.NoError(t, eng.Job("warn").Run())
 	assert.False(t, strings.Contains(log.String(), "careful"))
 }
+
+func TestRegisterWhileJobsRun(t *testing.T) {
+	eng, _ := quietEngine()
+	eng.Logging = false
+	require.NoError(t, eng.Register("ping", func(*Job) Status { return StatusOK }))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; i < 100; i++ {
+			eng.Register("extra"+string(rune('a'+i%26))+string(rune('a'+i/26)), nil)
+		}
+	}()
+	for i := 0; i < 100; i++ {
+		require.NoError(t, eng.Job("ping").Run())
+	}
+	<-done
+}

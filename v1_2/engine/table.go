@@ -57,29 +57,37 @@ func (t *Table) Sort() { sort.Sort(t) }
 // ReverseSort sorts rows descending by the sort key ("newest first").
 func (t *Table) ReverseSort() { sort.Sort(sort.Reverse(t)) }
 
-// WriteListTo writes the rows as one JSON array.
+// WriteListTo writes the rows as one JSON array. Each row is written by
+// Env.Encode, which ends it with a newline, so the text is "[{..}\n,{..}\n]".
+// The count it returns covers only the brackets and commas, because
+// Env.WriteTo reports 0 bytes (as upstream).
 func (t *Table) WriteListTo(dst io.Writer) (n int64, err error) {
-	if _, err := dst.Write([]byte{'['}); err != nil {
+	punct := func(b byte) error {
+		if _, err := dst.Write([]byte{b}); err != nil {
+			return err
+		}
+		n++
+		return nil
+	}
+	if err := punct('['); err != nil {
 		return -1, err
 	}
-	n = 1
 	for i, env := range t.Data {
+		if i > 0 {
+			if err := punct(','); err != nil {
+				return -1, err
+			}
+		}
 		written, err := env.WriteTo(dst)
 		if err != nil {
 			return -1, err
 		}
 		n += written
-		if i != len(t.Data)-1 {
-			if _, err := dst.Write([]byte{','}); err != nil {
-				return -1, err
-			}
-			n++
-		}
 	}
-	if _, err := dst.Write([]byte{']'}); err != nil {
+	if err := punct(']'); err != nil {
 		return -1, err
 	}
-	return n + 1, nil
+	return n, nil
 }
 
 // ToListString returns WriteListTo's output as a string.
