@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -81,6 +82,10 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	var quiet quietError
 	if !errors.As(err, &quiet) {
 		fmt.Fprintf(stderr, "dockerlab: %v\n", err)
+		if strings.HasPrefix(err.Error(), "unknown ") {
+			// cobra's "unknown command/flag/shorthand": point at the help.
+			fmt.Fprintln(stderr, "Run 'dockerlab --help' for usage.")
+		}
 	}
 	return 1
 }
