@@ -150,10 +150,9 @@ func BusyboxRootfs(t testing.TB) string {
 	return root
 }
 
-// HostSnapshot records what a test must leave untouched: the machine's own
+// HostSnapshot records what tests must leave untouched: the machine's own
 // links (`ip -o link` as netlink sees them) and iptables rules. Compare a
-// snapshot taken before with one taken after.
-func HostSnapshot(t testing.TB) string {
-	t.Helper()
+// snapshot taken before with one taken after (TestMain does).
+func HostSnapshot() string {
 	return fmt.Sprint(hostLinks(), "\n", hostRules())
 }

@@ -32,4 +32,4 @@ func BusyboxPath() string { return "" }
 func Unique(prefix string) string { return prefix }
 
 // HostSnapshot is empty.
-func HostSnapshot(t testing.TB) string { return "" }
+func HostSnapshot() string { return "" }
