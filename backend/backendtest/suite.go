@@ -44,6 +44,8 @@ func Run(t *testing.T, newHost NewHost) {
 		{"iptables", iptablesChecks},
 		{"cgroups", cgroupChecks},
 		{"procs", procChecks},
+		{"signals", signalChecks},
+		{"mounts", mountChecks},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
