@@ -7,6 +7,7 @@ package cli
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 
@@ -187,6 +188,10 @@ func sandboxReset(cmd *cobra.Command, args []string) error {
 	if err := linux.DeleteSandbox(name, opts.RunDir); err != nil {
 		return fmt.Errorf("reset sandbox %s: %w", name, err)
 	}
+	// The sandbox's own run directory (hostflags.LinuxOptions) goes too
+	// once it is empty; os.Remove leaves anything that is not.
+	_ = os.Remove(filepath.Join(opts.RunDir, "procs"))
+	_ = os.Remove(opts.RunDir)
 	fmt.Fprintf(out, "removed sandbox %s (%s): %d links, %d iptables rules, namespaces: %s, processes: %d\n",
 		name, path, links, rules, orNone(namespaces), len(procs))
 	return nil

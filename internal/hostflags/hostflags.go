@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -89,6 +91,11 @@ func Open() (backend.Host, error) {
 // --backend says (the sandbox commands use it directly).
 func OpenLinux() (backend.Host, error) {
 	opts := LinuxOptions()
+	if runtime.GOOS == "linux" && os.Geteuid() != 0 {
+		// Said up front: the kernel's own answer would be an EPERM from
+		// some mount or netlink call deep inside New.
+		return nil, fmt.Errorf("the linux backend needs root: run `sudo dockerlab --backend linux …`, or use --backend fake (no root needed): %w", backend.ErrPermission)
+	}
 	Debugf("opening the linux backend (sandbox=%v name=%s rundir=%s)", opts.Sandbox, opts.SandboxName, opts.RunDir)
 	h, err := linux.New(opts)
 	if err != nil {
@@ -105,10 +112,20 @@ func OpenLinux() (backend.Host, error) {
 }
 
 // LinuxOptions are linux.DefaultOptions with the sandbox flags applied.
+//
+// Each sandbox gets a run directory of its own, <DefaultRunDir>/<name>:
+// that is where the backend pins the named namespaces it makes and
+// registers the processes it starts, and what linux.DeleteSandbox empties.
+// With one shared directory, `sandbox reset` of one sandbox would take the
+// namespaces and processes of every other sandbox with it (a walkthrough's
+// throwaway sandbox would wipe the student's).
 func LinuxOptions() linux.Options {
 	opts := linux.DefaultOptions()
 	opts.Sandbox = Sandbox
 	opts.SandboxName = SandboxName
+	if Sandbox {
+		opts.RunDir = filepath.Join(linux.DefaultRunDir, SandboxName)
+	}
 	return opts
 }
 
