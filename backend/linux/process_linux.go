@@ -35,6 +35,9 @@ type process struct {
 	ownNet  bool
 	started time.Time
 
+	ttyOut  <-chan struct{} // with a tty: closed when the output copy ends
+	master  *os.File        // with a tty: the pty master
+
 	done    chan struct{} // closed once reaped
 	mu      sync.Mutex
 	status  backend.ExitStatus
@@ -79,6 +82,10 @@ func (p *process) Signal(sig syscall.Signal) error {
 // reap waits for the child and records how it ended.
 func (p *process) reap() {
 	err := p.cmd.Wait()
+	if p.master != nil {
+		<-p.ttyOut // the last output, then EIO
+		p.master.Close()
+	}
 	var st backend.ExitStatus
 	if ps := p.cmd.ProcessState; ps != nil {
 		ws := ps.Sys().(syscall.WaitStatus)
@@ -114,8 +121,6 @@ func validate(spec *backend.ProcSpec) error {
 		return bad("a rootfs needs a mount namespace (Namespaces.Mount)")
 	case spec.Hostname != "" && !spec.Namespaces.UTS:
 		return bad("a hostname needs a UTS namespace (Namespaces.UTS)")
-	case spec.Tty:
-		return backend.Errorf(backend.ErrUnsupported, syscall.EOPNOTSUPP, "start", spec.Args[0], "the linux backend does not allocate a tty yet")
 	}
 	if spec.Rootfs != "" {
 		abs, err := filepath.Abs(spec.Rootfs)
@@ -183,6 +188,16 @@ func (h *Host) Start(spec backend.ProcSpec) (backend.Process, error) {
 	// No Pdeathsig: it would fire when the forking thread exits, and we
 	// fork from a throwaway thread when joining a namespace.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: cloneFlags(spec.Namespaces)}
+	var master, slave *os.File
+	if spec.Tty {
+		var err error
+		if master, slave, err = openPty(); err != nil {
+			return nil, kernelErr(op, "/dev/ptmx", err)
+		}
+		defer slave.Close()
+		cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
+		ttyAttach(cmd.SysProcAttr)
+	}
 
 	var err error
 	if joined != nil {
@@ -192,6 +207,9 @@ func (h *Host) Start(spec backend.ProcSpec) (backend.Process, error) {
 		err = cmd.Start()
 	}
 	if err != nil {
+		if master != nil {
+			master.Close()
+		}
 		return nil, kernelErr(op, "", err)
 	}
 	cfgR.Close()
@@ -203,6 +221,10 @@ func (h *Host) Start(spec backend.ProcSpec) (backend.Process, error) {
 		p.netns, p.ownNet = backend.NSPid(p.pid), true
 	} else {
 		p.netns = joined.ref
+	}
+	if master != nil {
+		slave.Close() // only the child holds the slave now
+		p.master, p.ttyOut = master, ttyCopy(master, spec.Stdin, spec.Stdout)
 	}
 	go p.reap()
 	kill := func(cause error) (backend.Process, error) {

@@ -208,3 +208,18 @@ func TestStartRefusesBadSpecs(t *testing.T) {
 	_, err = h.Start(backend.ProcSpec{Args: []string{"sh"}, NetNS: backend.NSName("nope")})
 	assert.ErrorIs(t, err, backend.ErrNotFound)
 }
+
+func TestProcessTty(t *testing.T) {
+	h := linuxtest.NewHost(t)
+	rootfs := linuxtest.BusyboxRootfs(t)
+	spec := container(rootfs, "sh", "-c", "[ -t 0 ] && [ -t 1 ] && echo is-a-tty; ls -l /proc/self/fd/0 | grep -o 'pts/[0-9]*' | cut -c1-4")
+	spec.Tty = true
+	var out bytes.Buffer
+	spec.Stdout = &out
+	p, err := h.Start(spec)
+	require.NoError(t, err)
+	st, err := p.Wait()
+	require.NoError(t, err)
+	assert.Equal(t, 0, st.Code)
+	assert.Equal(t, "is-a-tty\r\npts/\r\n", out.String(), "a tty turns \\n into \\r\\n")
+}
