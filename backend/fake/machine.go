@@ -111,19 +111,20 @@ type owner struct {
 
 // procRec is one simulated process in the process table.
 type procRec struct {
-	Pid       int       `json:"pid"`
-	NSPid     int       `json:"nspid"` // pid inside its PID namespace
-	PidNS     int       `json:"pidns"` // host pid of its PID namespace's init, 0 = the machine's
-	UTS       int       `json:"uts"`   // key into machine.Hostnames
-	NetNS     string    `json:"netns"` // namespace key
-	OwnNetNS  bool      `json:"own_netns,omitempty"`
-	Parent    int       `json:"parent,omitempty"`
-	Args      []string  `json:"args"`
-	Cgroup    string    `json:"cgroup,omitempty"`
-	Rootfs    string    `json:"rootfs"`
-	Stopped   bool      `json:"stopped,omitempty"` // SIGSTOP
-	StartedAt time.Time `json:"started_at"`
-	Owner     owner     `json:"owner"`
+	Pid       int             `json:"pid"`
+	NSPid     int             `json:"nspid"` // pid inside its PID namespace
+	PidNS     int             `json:"pidns"` // host pid of its PID namespace's init, 0 = the machine's
+	UTS       int             `json:"uts"`   // key into machine.Hostnames
+	NetNS     string          `json:"netns"` // namespace key
+	OwnNetNS  bool            `json:"own_netns,omitempty"`
+	Parent    int             `json:"parent,omitempty"`
+	Args      []string        `json:"args"`
+	Cgroup    string          `json:"cgroup,omitempty"`
+	Rootfs    string          `json:"rootfs"`
+	Volumes   []backend.Mount `json:"volumes,omitempty"` // bind mounts of its mount namespace (ProcSpec.Mounts)
+	Stopped   bool            `json:"stopped,omitempty"` // SIGSTOP
+	StartedAt time.Time       `json:"started_at"`
+	Owner     owner           `json:"owner"`
 }
 
 // pendingSignal is a signal waiting for the owner of a process to deliver.

@@ -88,6 +88,9 @@ func (k *Kernel) Start(spec backend.ProcSpec) (backend.Process, error) {
 	case len(spec.Hostname) > 64:
 		return nil, startErr(backend.ErrInvalid, syscall.EINVAL, spec, "hostname longer than 64 bytes")
 	}
+	if err := checkVolumes(spec); err != nil {
+		return nil, err
+	}
 	cgroup, err := cleanCgroup("start", spec.Cgroup)
 	if err != nil {
 		return nil, err
@@ -117,7 +120,7 @@ func (k *Kernel) Start(spec backend.ProcSpec) (backend.Process, error) {
 		pid := m.NextPid
 		m.NextPid++
 		rec = &procRec{Pid: pid, NSPid: pid, NetNS: netKey, Args: append([]string{}, spec.Args...),
-			Rootfs: spec.Rootfs, StartedAt: time.Now().UTC(), Owner: k.me}
+			Rootfs: spec.Rootfs, StartedAt: time.Now().UTC(), Owner: k.me, Volumes: copyMounts(spec.Mounts)}
 		if spec.Namespaces.PID {
 			rec.PidNS, rec.NSPid = pid, 1
 			m.NSPidNext[pid] = 2
@@ -271,4 +274,35 @@ func (k *Kernel) Kill(pid int, sig syscall.Signal) error {
 		}
 		return k.signalRec(m, rec, sig, rec.PidNS != 0)
 	})
+}
+
+// checkVolumes accepts the bind mounts a container may get: a host
+// directory or file that exists, onto an absolute path inside the rootfs.
+// The fake records them (System.Volumes); the simulated userland reaches
+// them, nothing else of the host.
+func checkVolumes(spec backend.ProcSpec) error {
+	for _, v := range spec.Mounts {
+		if v.Type != backend.MountBind {
+			return startErr(backend.ErrUnsupported, syscall.ENODEV, spec, "the fake gives containers bind mounts only, not %q", v.Type)
+		}
+		if !strings.HasPrefix(v.Target, "/") {
+			return startErr(backend.ErrInvalid, syscall.EINVAL, spec, "volume target %q must be absolute inside the rootfs", v.Target)
+		}
+		if _, err := os.Stat(v.Source); err != nil {
+			return startErr(backend.ErrNotFound, syscall.ENOENT, spec, "volume source %s: %v", v.Source, err)
+		}
+	}
+	return nil
+}
+
+func copyMounts(ms []backend.Mount) []backend.Mount {
+	if len(ms) == 0 {
+		return nil
+	}
+	out := make([]backend.Mount, len(ms))
+	for i, m := range ms {
+		m.Lower = append([]string(nil), m.Lower...)
+		out[i] = m
+	}
+	return out
 }

@@ -147,16 +147,16 @@ func TestStopContFreeze(t *testing.T) {
 	k := New()
 	require.NoError(t, k.Cgroups().Create("c"))
 	p := start(t, k, backend.ProcSpec{Args: []string{"sleep", "1000"}, Rootfs: testRootfs(t), Cgroup: "c"})
-	require.NoError(t, p.Signal(syscall.SIGSTOP))
+	require.NoError(t, p.Signal(sigSTOP))
 	assert.Equal(t, "stopped", procState(t, k, p.Pid()))
-	require.NoError(t, p.Signal(syscall.SIGCONT))
+	require.NoError(t, p.Signal(sigCONT))
 	assert.Equal(t, "running", procState(t, k, p.Pid()))
 	require.NoError(t, k.Cgroups().Freeze("c"))
 	assert.Equal(t, "frozen", procState(t, k, p.Pid()))
 	require.NoError(t, k.Cgroups().Thaw("c"))
 	assert.Equal(t, "running", procState(t, k, p.Pid()))
 	// a stopped process can still be killed
-	require.NoError(t, p.Signal(syscall.SIGSTOP))
+	require.NoError(t, p.Signal(sigSTOP))
 	require.NoError(t, p.Signal(syscall.SIGKILL))
 	st, _ := p.Wait()
 	assert.Equal(t, 137, st.Code)
@@ -208,4 +208,25 @@ func TestInitExitKillsNamespace(t *testing.T) {
 	assert.Equal(t, 137, <-codes)
 	ps, _ := k.Procs()
 	assert.Empty(t, ps)
+}
+
+func TestVolumesRecorded(t *testing.T) {
+	k := New()
+	vol := t.TempDir()
+	spec := backend.ProcSpec{Args: []string{"sleep", "1000"}, Rootfs: testRootfs(t),
+		Mounts: []backend.Mount{{Type: backend.MountBind, Source: vol, Target: "/data"}}}
+	p := start(t, k, spec)
+	k.mu.Lock()
+	sys := &system{k: k, pid: p.Pid(), lp: k.live[p.Pid()]}
+	k.mu.Unlock()
+	assert.Equal(t, spec.Mounts, sys.Volumes())
+	require.NoError(t, p.Signal(syscall.SIGKILL))
+	_, _ = p.Wait()
+
+	spec.Mounts[0].Source = filepath.Join(vol, "nope")
+	_, err := k.Start(spec)
+	isErr(t, err, backend.ErrNotFound, 0)
+	spec.Mounts[0] = backend.Mount{Type: backend.MountOverlay, Target: "/x"}
+	_, err = k.Start(spec)
+	isErr(t, err, backend.ErrUnsupported, 0)
 }

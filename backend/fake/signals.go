@@ -32,11 +32,11 @@ const (
 // defaultAction is signal(7)'s table (core dumps count as terminate).
 func defaultAction(sig syscall.Signal) sigAction {
 	switch sig {
-	case syscall.SIGSTOP, syscall.SIGTSTP, syscall.SIGTTIN, syscall.SIGTTOU:
+	case sigSTOP, sigTSTP, sigTTIN, sigTTOU:
 		return actStop
-	case syscall.SIGCONT:
+	case sigCONT:
 		return actContinue
-	case syscall.SIGCHLD, syscall.SIGURG, syscall.SIGWINCH:
+	case sigCHLD, sigURG, sigWINCH:
 		return actIgnore
 	}
 	return actTerminate
@@ -152,10 +152,10 @@ func (k *Kernel) deliver(m *machine, rec *procRec, lp *liveProc, sig syscall.Sig
 	act := defaultAction(sig)
 	isInit := rec.PidNS == rec.Pid
 	if isInit && !lp.handles(sig) && act != actContinue &&
-		!(fromParent && (sig == syscall.SIGKILL || sig == syscall.SIGSTOP)) {
+		!(fromParent && (sig == syscall.SIGKILL || sig == sigSTOP)) {
 		return // the PID-namespace init quirk (see the top of this file)
 	}
-	if lp.handles(sig) && sig != syscall.SIGKILL && sig != syscall.SIGSTOP {
+	if lp.handles(sig) && sig != syscall.SIGKILL && sig != sigSTOP {
 		act = actTerminate // the program's handler runs, then it ends (userland's trap)
 	}
 	switch act {

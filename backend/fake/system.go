@@ -115,7 +115,7 @@ func (s *system) Spawn(p *userland.Process) (int, error) {
 		pid := m.NextPid
 		m.NextPid++
 		rec := &procRec{Pid: pid, NSPid: pid, PidNS: me.PidNS, UTS: me.UTS, NetNS: me.NetNS,
-			Parent: me.Pid, Args: append([]string{}, p.Args...), Rootfs: me.Rootfs,
+			Parent: me.Pid, Args: append([]string{}, p.Args...), Rootfs: me.Rootfs, Volumes: copyMounts(me.Volumes),
 			StartedAt: time.Now().UTC(), Owner: s.k.me}
 		if me.PidNS != 0 {
 			rec.NSPid = m.NSPidNext[me.PidNS]
@@ -156,4 +156,18 @@ func (s *system) HandleSignal(sig syscall.Signal, handled bool) {
 	} else {
 		delete(s.lp.handled, sig)
 	}
+}
+
+// Volumes is an optional System method (not in the userland.System
+// interface): the bind mounts of the caller's mount namespace, Target a
+// path inside the container and Source the host directory or file behind
+// it (Docker's -v). The userland opens each Source as an *os.Root of its
+// own and resolves paths under Target there.
+func (s *system) Volumes() []backend.Mount {
+	var out []backend.Mount
+	_ = s.self("mounts", false, func(m *machine, rec *procRec) error {
+		out = copyMounts(rec.Volumes)
+		return nil
+	})
+	return out
 }
