@@ -35,8 +35,8 @@ type process struct {
 	ownNet  bool
 	started time.Time
 
-	ttyOut  <-chan struct{} // with a tty: closed when the output copy ends
-	master  *os.File        // with a tty: the pty master
+	ttyOut <-chan struct{} // with a tty: closed when the output copy ends
+	master *os.File        // with a tty: the pty master
 
 	done    chan struct{} // closed once reaped
 	mu      sync.Mutex
