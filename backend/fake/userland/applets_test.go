@@ -51,7 +51,9 @@ func TestLsLong(t *testing.T) {
 	require.NoError(t, os.Symlink("file", filepath.Join(dir, "tmp/link")))
 	r := sh(t, root, "ls -l /tmp")
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
-	require.Len(t, lines, 2, r.stdout)
+	require.Len(t, lines, 3, r.stdout)
+	assert.Regexp(t, `^total \d+$`, lines[0])
+	lines = lines[1:]
 	uid := os.Getuid()
 	owner := "root"
 	if uid != 0 {
@@ -73,7 +75,8 @@ func TestTextApplets(t *testing.T) {
 		{"seq 10 | head -n 2", "1\n2\n", 0},
 		{"seq 5 | tail -n +4", "4\n5\n", 0},
 		{"seq 10 | wc -l", "10\n", 0},
-		{"printf 'a b\\nc\\n' | wc", "      2       3       6\n", 0},
+		{"printf 'a b\\nc\\n' | wc", "        2         3         6\n", 0},
+		{"wc -l /etc/group", "4 /etc/group\n", 0},
 		{"grep root /etc/passwd", "root:x:0:0:root:/root:/bin/sh\n", 0},
 		{"grep -c false /etc/passwd", "2\n", 0},
 		{"grep -v false /etc/passwd | wc -l", "1\n", 0},
@@ -172,7 +175,7 @@ func TestIP(t *testing.T) {
     link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00
     inet 127.0.0.1/8 scope host lo
        valid_lft forever preferred_lft forever
-7: eth0@if8: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue 
+7: eth0@if8: <BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu 1500 qdisc noqueue qlen 1000
     link/ether 02:42:ac:11:00:02 brd ff:ff:ff:ff:ff:ff
     inet 172.17.0.2/16 brd 172.17.255.255 scope global eth0
        valid_lft forever preferred_lft forever

@@ -104,26 +104,39 @@ func (l *lister) dir(d string) {
 		l.failed = true
 		return
 	}
+	type item struct {
+		name, full string
+		info       fs.FileInfo
+	}
+	var items []item
 	if l.o.all {
 		for _, dot := range []string{".", ".."} {
 			if info, err := l.f.Stat(path.Join(d, dot)); err == nil {
-				l.entry(dot, path.Join(d, dot), info)
+				items = append(items, item{dot, path.Join(d, dot), info})
 			}
 		}
 	}
-	var subdirs []string
 	for _, e := range ents {
 		if strings.HasPrefix(e.Name(), ".") && !l.o.all && !l.o.almostAll {
 			continue
 		}
 		full := path.Join(d, e.Name())
-		info, err := l.f.Lstat(full)
-		if err != nil {
-			continue
+		if info, err := l.f.Lstat(full); err == nil {
+			items = append(items, item{e.Name(), full, info})
 		}
-		l.entry(e.Name(), full, info)
-		if info.IsDir() && l.o.recursive {
-			subdirs = append(subdirs, full)
+	}
+	if l.o.long {
+		var kb int64
+		for _, it := range items {
+			kb += fileKB(it.info)
+		}
+		fmt.Fprintf(l.p.Stdout, "total %d\n", kb)
+	}
+	var subdirs []string
+	for _, it := range items {
+		l.entry(it.name, it.full, it.info)
+		if it.info.IsDir() && l.o.recursive && it.name != "." && it.name != ".." {
+			subdirs = append(subdirs, it.full)
 		}
 	}
 	for _, s := range subdirs {

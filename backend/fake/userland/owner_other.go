@@ -9,3 +9,5 @@ import "io/fs"
 func fileOwner(info fs.FileInfo) (uid, gid int, ok bool) { return 0, 0, false }
 
 func fileLinks(info fs.FileInfo) int { return 1 }
+
+func fileKB(info fs.FileInfo) int64 { return (info.Size() + 1023) / 1024 }

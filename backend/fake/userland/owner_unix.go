@@ -23,3 +23,11 @@ func fileLinks(info fs.FileInfo) int {
 	}
 	return 1
 }
+
+// fileKB is the space a file takes in 1K blocks, for ls -l's "total".
+func fileKB(info fs.FileInfo) int64 {
+	if st, ok := info.Sys().(*syscall.Stat_t); ok {
+		return int64(st.Blocks) / 2
+	}
+	return (info.Size() + 1023) / 1024
+}

@@ -88,7 +88,7 @@ func killMain(p *Process) int {
 			continue
 		}
 		if err := p.Sys.Kill(pid, sig); err != nil {
-			fmt.Fprintf(p.Stderr, "kill: can't kill pid %d: %s\n", pid, errnoText(err))
+			fmt.Fprintf(p.Stderr, "%s: can't kill pid %d: %s\n", p.Args[0], pid, errnoText(err))
 			code = 1
 		}
 	}

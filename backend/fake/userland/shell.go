@@ -100,7 +100,7 @@ func shMain(p *Process) int {
 		src, err := sh.fs.ReadFile(opts.script)
 		if err != nil {
 			fmt.Fprintf(p.Stderr, "sh: can't open '%s': %s\n", opts.script, errText(err))
-			return exitNotFound
+			return 2
 		}
 		return sh.runSource(opts, bytes.NewReader(src), opts.script)
 	default:
@@ -115,11 +115,12 @@ type shell struct {
 	runner *interp.Runner
 	trapMu sync.Mutex
 	traps  map[syscall.Signal]string // trap CMD TERM etc., see shelltrap.go
-	execed *execDone                 // set when `exec CMD` replaced the shell
+	umask  string
+	execed *execDone // set when `exec CMD` replaced the shell
 }
 
 func newShell(p *Process) *shell {
-	return &shell{p: p, fs: newFsys(p), traps: map[syscall.Signal]string{}}
+	return &shell{p: p, fs: newFsys(p), traps: map[syscall.Signal]string{}, umask: "0022"}
 }
 
 // start builds the interpreter. stdin is the commands' stdin.
@@ -148,7 +149,7 @@ func (sh *shell) start(opts shOptions, stdin io.Reader) error {
 		return err
 	}
 	r.Reset()
-	if err := interp.Env(newShellEnviron(sh.p))(r); err != nil {
+	if err := interp.Env(newShellEnviron(sh.p, opts.name))(r); err != nil {
 		return err
 	}
 	r.Reset()
@@ -177,7 +178,7 @@ func (sh *shell) runSource(opts shOptions, src io.Reader, name string) int {
 		fmt.Fprintf(sh.p.Stderr, "sh: %s\n", syntaxMessage(err))
 		return 2
 	}
-	if err := refuseUnsupported(file); err != nil {
+	if err := prepare(file); err != nil {
 		fmt.Fprintf(sh.p.Stderr, "sh: %v\n", err)
 		return 2
 	}
@@ -203,7 +204,7 @@ func (sh *shell) runStdin(opts shOptions) int {
 	stopped := false
 	perr := parser().Interactive(ctxReader{sh.p.Ctx, sh.p.Stdin}, func(stmts []*syntax.Stmt) bool {
 		for _, st := range stmts {
-			if err := refuseUnsupported(st); err != nil {
+			if err := prepare(st); err != nil {
 				fmt.Fprintf(sh.p.Stderr, "sh: %v\n", err)
 				status = 2
 				continue

@@ -149,7 +149,7 @@ func TestShellKillBuiltin(t *testing.T) {
 	_, root := testRootfs(t)
 	r := sh(t, root, `kill -0 1 && echo alive; kill -0 99; echo $?`)
 	assert.Equal(t, "alive\n1\n", r.stdout)
-	assert.Contains(t, r.stderr, "kill: can't kill pid 99: No such process")
+	assert.Equal(t, "sh: can't kill pid 99: No such process\n", r.stderr)
 }
 
 func waitFor(t *testing.T, cond func() bool) {
@@ -161,4 +161,40 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	t.Fatal("condition never became true")
+}
+
+// TestShellAshCompat checks ash's wording and statuses (compared with
+// Debian's busybox 1.35 sh) and the parameters the interpreter would take
+// from the host process.
+func TestShellAshCompat(t *testing.T) {
+	_, root := testRootfs(t)
+	cases := []struct {
+		cmd, stdout, stderr string
+		code                int
+	}{
+		{"echo $$ ${$} $PPID", "1 1 0\n", "", 0},
+		{"sh -c 'echo $$ $PPID'", "2 1\n", "", 0},
+		{"eval 'echo $$'", "1\n", "", 0},
+		{"cd /nonexist", "", "sh: cd: can't cd to /nonexist: No such file or directory\n", 2},
+		{"cd /etc/passwd", "", "sh: cd: can't cd to /etc/passwd: Not a directory\n", 2},
+		{"cd; pwd; cd /etc; cd -; pwd", "/root\n/root\n/root\n", "", 0},
+		{"echo x > /nonexist/y", "", "sh: can't create /nonexist/y: nonexistent directory\n", 1},
+		{"cat < /nonexist", "", "sh: can't open /nonexist: no such file\n", 1},
+		{". nosuch", "", "sh: .: nosuch: not found\n", 2},
+		{"umask; umask 077; umask", "0022\n0077\n", "", 0},
+		{"trap 'echo t' TERM; trap", "trap -- 'echo t' TERM\n", "", 0},
+		{"trap 'echo bye $$' EXIT; echo hi", "hi\nbye 1\n", "", 0},
+		{"trap x FOO", "", "sh: trap: FOO: invalid signal specification\n", 1},
+		{"sh /nosuch", "", "sh: can't open '/nosuch': No such file or directory\n", 2},
+	}
+	for _, c := range cases {
+		t.Run(c.cmd, func(t *testing.T) {
+			r := sh(t, root, c.cmd)
+			assert.Equal(t, c.code, r.code)
+			assert.Equal(t, c.stdout, r.stdout)
+			assert.Equal(t, c.stderr, r.stderr)
+		})
+	}
+	r := run(t, root, "echo $0 $$\n", "sh")
+	assert.Equal(t, "sh 1\n", r.stdout)
 }

@@ -41,6 +41,9 @@ func init() {
 		builtinPrefix + ".":       (*shell).builtinSource,
 		builtinPrefix + "pwd":     (*shell).builtinPwdP,
 		builtinPrefix + "trap":    (*shell).builtinTrap,
+		builtinPrefix + "cd":      (*shell).builtinCd,
+		builtinPrefix + "eval":    (*shell).builtinEval,
+		builtinPrefix + "umask":   (*shell).builtinUmask,
 	}
 }
 
@@ -54,12 +57,10 @@ func (sh *shell) call(ctx context.Context, args []string) ([]string, error) {
 	switch args[0] {
 	case "exec", "command":
 		rename = len(args) > 1 && (args[0] == "exec" || args[1] == "-v" || args[1] == "-V")
-	case "kill", "type", "source", ".":
+	case "kill", "type", "source", ".", "cd", "eval", "umask", "trap":
 		rename = true
 	case "pwd":
 		rename = slices.Contains(args[1:], "-P")
-	case "trap":
-		rename = slices.ContainsFunc(args[1:], func(a string) bool { return signalByName(a) != 0 })
 	}
 	if rename {
 		args = append([]string{builtinPrefix + args[0]}, args[1:]...)
@@ -93,7 +94,8 @@ func status(code int) error {
 // builtinApplet runs an applet inside the shell (ash's kill builtin).
 func (sh *shell) builtinApplet(ctx context.Context, args []string) error {
 	name := strings.TrimPrefix(args[0], builtinPrefix)
-	q := sh.inProcess(ctx, append([]string{name}, args[1:]...))
+	// As a builtin its messages start "sh: ", as ash prints them.
+	q := sh.inProcess(ctx, append([]string{"sh"}, args[1:]...))
 	return status(applets[name](q))
 }
 
@@ -214,7 +216,7 @@ func (sh *shell) builtinSource(ctx context.Context, args []string) error {
 		}
 	}
 	if _, err := f.Stat(found); found == "" || err != nil {
-		fmt.Fprintf(hc.Stderr, "sh: %s: can't open '%s': No such file or directory\n", name, file)
+		fmt.Fprintf(hc.Stderr, "sh: %s: %s: not found\n", name, file)
 		return interp.ExitStatus(2)
 	}
 	return hc.Builtin(ctx, append([]string{"source", found}, args[2:]...))
@@ -229,5 +231,71 @@ func (sh *shell) builtinPwdP(ctx context.Context, args []string) error {
 		return interp.ExitStatus(1)
 	}
 	fmt.Fprintln(hc.Stdout, absPath("/", rel))
+	return nil
+}
+
+// builtinCd checks the target in the rootfs first, to fail with ash's
+// message and status; the interpreter's cd then changes directory.
+func (sh *shell) builtinCd(ctx context.Context, args []string) error {
+	hc := interp.HandlerCtx(ctx)
+	target := ""
+	switch {
+	case len(args) == 1:
+		target = hc.Env.Get("HOME").String()
+	case args[1] == "-":
+		target = hc.Env.Get("OLDPWD").String()
+	default:
+		target = args[len(args)-1]
+	}
+	if target == "" {
+		target = "/"
+	}
+	if info, err := sh.fsAt(ctx).Stat(target); err != nil || !info.IsDir() {
+		why := "Not a directory"
+		if err != nil {
+			why = errText(err)
+		}
+		fmt.Fprintf(hc.Stderr, "sh: cd: can't cd to %s: %s\n", target, why)
+		return interp.ExitStatus(2)
+	}
+	if len(args) > 1 && args[1] == "-" {
+		return hc.Builtin(ctx, []string{"cd", "-"})
+	}
+	return hc.Builtin(ctx, []string{"cd", target})
+}
+
+// builtinEval prepares the code (prepare in shellconfine.go) before the
+// interpreter's eval runs it, as for the script itself.
+func (sh *shell) builtinEval(ctx context.Context, args []string) error {
+	hc := interp.HandlerCtx(ctx)
+	file, err := parser().Parse(strings.NewReader(strings.Join(args[1:], " ")), "")
+	if err == nil {
+		err = prepare(file)
+	}
+	if err != nil {
+		fmt.Fprintf(hc.Stderr, "sh: eval: %s\n", syntaxMessage(err))
+		return interp.ExitStatus(2)
+	}
+	var b strings.Builder
+	if err := syntax.NewPrinter().Print(&b, file); err != nil {
+		return interp.ExitStatus(2)
+	}
+	return hc.Builtin(ctx, []string{"eval", b.String()})
+}
+
+// builtinUmask keeps the shell's umask (the fake creates files with the
+// modes asked for; the umask is shown, not applied).
+func (sh *shell) builtinUmask(ctx context.Context, args []string) error {
+	hc := interp.HandlerCtx(ctx)
+	if len(args) < 2 {
+		fmt.Fprintln(hc.Stdout, sh.umask)
+		return nil
+	}
+	v, err := strconv.ParseUint(args[1], 8, 32)
+	if err != nil || v > 0o777 {
+		fmt.Fprintf(hc.Stderr, "sh: umask: invalid mode '%s'\n", args[1])
+		return interp.ExitStatus(1)
+	}
+	sh.umask = fmt.Sprintf("%04o", v)
 	return nil
 }

@@ -19,6 +19,7 @@ import (
 	"io/fs"
 	"os"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"mvdan.cc/sh/v3/expand"
@@ -42,11 +43,14 @@ func (sh *shell) open(ctx context.Context, name string, flag int, perm os.FileMo
 	if err != nil {
 		// The interpreter prints "OP PATH: ERR"; ash says
 		// "sh: can't create /x: nonexistent directory".
-		op := "sh: can't open"
+		op, why := "sh: can't open", "no such file"
 		if flag&os.O_CREATE != 0 {
-			op = "sh: can't create"
+			op, why = "sh: can't create", "nonexistent directory"
 		}
-		return nil, pathErr(op, name, err)
+		if !errors.Is(err, fs.ErrNotExist) {
+			why = strings.ToLower(errText(err))
+		}
+		return nil, &fs.PathError{Op: op, Path: name, Err: errors.New(why)}
 	}
 	return f, nil
 }
@@ -179,7 +183,7 @@ type shellEnviron struct {
 	extra map[string]expand.Variable
 }
 
-func newShellEnviron(p *Process) shellEnviron {
+func newShellEnviron(p *Process, arg0 string) shellEnviron {
 	e := shellEnviron{list: expand.ListEnviron(p.Env...), extra: map[string]expand.Variable{}}
 	ro := func(v int) expand.Variable {
 		return expand.Variable{Set: true, ReadOnly: true, Kind: expand.String, Str: strconv.Itoa(v)}
@@ -187,6 +191,13 @@ func newShellEnviron(p *Process) shellEnviron {
 	e.extra["UID"] = ro(p.Uid)
 	e.extra["EUID"] = ro(p.Uid)
 	e.extra["GID"] = ro(p.Gid)
+	// $$ is the pid in the caller's PID namespace. The fake keeps no
+	// parent pids: $PPID is 0 for a namespace's init (as the kernel
+	// reports), else 1, the init that every process descends from.
+	pid := p.Sys.Pid()
+	e.extra[pidVar] = ro(pid)
+	e.extra[ppidVar] = ro(min(pid-1, 1))
+	e.extra[arg0Var] = expand.Variable{Set: true, ReadOnly: true, Kind: expand.String, Str: arg0}
 	if _, ok := getenv(p.Env, "HOME"); !ok {
 		e.extra["HOME"] = expand.Variable{Set: true, Kind: expand.String, Str: "/"}
 	}
@@ -222,13 +233,38 @@ func (e shellEnviron) Each(fn func(string, expand.Variable) bool) {
 	}
 }
 
-// refuseUnsupported rejects syntax the fake cannot confine: a process
+// Private names for the shell parameters the interpreter would take from
+// the host process: $$ and $PPID (host pids) and $0 (which it sets only
+// when running a whole file). prepare renames them in the syntax tree to
+// these variables, which shellEnviron defines from the fake kernel.
+const (
+	pidVar  = "__dockerlab_pid"
+	ppidVar = "__dockerlab_ppid"
+	arg0Var = "__dockerlab_arg0"
+)
+
+// prepare readies parsed code for the interpreter: it renames $$, $PPID
+// and $0 (see above), and rejects what the fake cannot confine: a process
 // substitution <(...) makes a FIFO on the host (ash has none anyway).
-func refuseUnsupported(node syntax.Node) error {
+func prepare(node syntax.Node) error {
 	var err error
 	syntax.Walk(node, func(n syntax.Node) bool {
-		if ps, ok := n.(*syntax.ProcSubst); ok && err == nil {
-			err = fmt.Errorf("line %d: syntax error: unexpected \"(\"", ps.Pos().Line())
+		switch n := n.(type) {
+		case *syntax.ProcSubst:
+			if err == nil {
+				err = fmt.Errorf("line %d: syntax error: unexpected \"(\"", n.Pos().Line())
+			}
+		case *syntax.ParamExp:
+			if n.Param != nil {
+				switch n.Param.Value {
+				case "$":
+					n.Param.Value, n.Short = pidVar, false
+				case "PPID":
+					n.Param.Value, n.Short = ppidVar, false
+				case "0":
+					n.Param.Value, n.Short = arg0Var, false
+				}
+			}
 		}
 		return err == nil
 	})

@@ -23,6 +23,7 @@ import (
 	"syscall"
 
 	"mvdan.cc/sh/v3/interp"
+	"mvdan.cc/sh/v3/syntax"
 )
 
 // signals lists the signals applets know by name, in number order.
@@ -90,6 +91,16 @@ func (sh *shell) builtinTrap(ctx context.Context, args []string) error {
 	if len(args) > 0 && args[0] == "--" {
 		args = args[1:]
 	}
+	if len(args) == 0 {
+		sh.trapMu.Lock()
+		for _, e := range signals {
+			if cmd, ok := sh.traps[e.sig]; ok {
+				fmt.Fprintf(hc.Stdout, "trap -- %s %s\n", quoteWord(cmd), e.name)
+			}
+		}
+		sh.trapMu.Unlock()
+		return hc.Builtin(ctx, []string{"trap"})
+	}
 	cmd, reset := "", false
 	if len(args) == 1 || (len(args) > 0 && args[0] == "-") {
 		reset = true
@@ -123,7 +134,19 @@ func (sh *shell) builtinTrap(ctx context.Context, args []string) error {
 		if reset {
 			return hc.Builtin(ctx, append([]string{"trap", "-"}, passOn...))
 		}
-		return hc.Builtin(ctx, append([]string{"trap", cmd}, passOn...))
+		// EXIT and ERR traps run inside the interpreter: prepare their
+		// code as the script's.
+		file, err := parser().Parse(strings.NewReader(cmd), "trap")
+		if err == nil {
+			err = prepare(file)
+		}
+		if err != nil {
+			fmt.Fprintf(hc.Stderr, "sh: trap: %s\n", syntaxMessage(err))
+			return interp.ExitStatus(2)
+		}
+		var b strings.Builder
+		syntax.NewPrinter().Print(&b, file)
+		return hc.Builtin(ctx, append([]string{"trap", b.String()}, passOn...))
 	}
 	return nil
 }
@@ -142,7 +165,7 @@ func (sh *shell) onKilled() int {
 		return 128 + int(sig)
 	}
 	file, err := parser().Parse(strings.NewReader(cmd), "trap")
-	if err != nil || refuseUnsupported(file) != nil {
+	if err != nil || prepare(file) != nil {
 		return 128 + int(sig)
 	}
 	// The kill already happened, so the trap runs on a context that is

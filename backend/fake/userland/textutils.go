@@ -205,7 +205,7 @@ func displayName(n string) string {
 }
 
 // wcMain prints lines, words and bytes (or those selected by -l -w -c),
-// in busybox's column layout: numbers right-aligned to width 7 with one
+// in busybox's column layout: numbers right-aligned to width 9 with one
 // space between, a file name after, and a total line for several files.
 func wcMain(p *Process) int {
 	var sel []byte
@@ -234,11 +234,11 @@ func wcMain(p *Process) int {
 		var parts []string
 		for i, c := range []byte{'l', 'w', 'c'} {
 			if show(c) {
-				parts = append(parts, fmt.Sprintf("%7d", counts[i]))
+				parts = append(parts, fmt.Sprintf("%9d", counts[i]))
 			}
 		}
 		line := strings.Join(parts, " ")
-		// A single count is printed without padding, as GNU wc does.
+		// A single count is printed without padding.
 		if len(parts) == 1 {
 			line = strings.TrimSpace(line)
 		}
