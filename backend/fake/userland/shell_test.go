@@ -126,6 +126,7 @@ func TestShellTrapTerm(t *testing.T) {
 			`trap 'echo bye; exit 0' TERM; echo ready; while :; do sleep 1; done`)
 	}()
 	waitFor(t, func() bool { return len((&stubSys{k: k}).Procs()) >= 2 })
+	assert.True(t, k.handles(1, syscall.SIGTERM), "trap declares its handler to the kernel")
 	require.NoError(t, (&stubSys{k: k}).Kill(1, syscall.SIGTERM))
 	r := <-done
 	assert.Equal(t, 0, r.code, r.stderr)
@@ -197,4 +198,20 @@ func TestShellAshCompat(t *testing.T) {
 	}
 	r := run(t, root, "echo $0 $$\n", "sh")
 	assert.Equal(t, "sh 1\n", r.stdout)
+}
+
+func TestTailFollowDevNullRunsUntilKilled(t *testing.T) {
+	_, root := testRootfs(t)
+	k := newStubKernel()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan result, 1)
+	go func() { done <- runIn(t, k, root, ctx, "", "tail", "-f", "/dev/null") }()
+	waitFor(t, func() bool { return len((&stubSys{k: k}).Procs()) == 1 })
+	select {
+	case r := <-done:
+		t.Fatalf("tail -f ended by itself: %+v", r)
+	default:
+	}
+	cancel()
+	assert.Equal(t, killedStatus, (<-done).code)
 }

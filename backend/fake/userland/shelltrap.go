@@ -126,8 +126,13 @@ func (sh *shell) builtinTrap(ctx context.Context, args []string) error {
 			return interp.ExitStatus(1)
 		case reset:
 			delete(sh.traps, sig)
+			declareHandler(sh.p.Sys, sig, false)
 		default:
 			sh.traps[sig] = cmd
+			// An empty command ignores the signal; the fake kernel knows
+			// only "handled" (runs the trap, then ends), so it is told
+			// of real commands only.
+			declareHandler(sh.p.Sys, sig, cmd != "")
 		}
 	}
 	if len(passOn) > 0 {
@@ -184,4 +189,18 @@ func (sh *shell) onKilled() int {
 		}
 	}
 	return 128 + int(sig)
+}
+
+// signalHandlerSys is the optional System method through which a program
+// tells the kernel it handles a signal: a PID namespace's init receives
+// only the signals it handles (the kernel's rule that makes `docker stop`
+// wait its grace period out on a plain `sh`).
+type signalHandlerSys interface {
+	HandleSignal(sig syscall.Signal, handled bool)
+}
+
+func declareHandler(sys System, sig syscall.Signal, handled bool) {
+	if h, ok := sys.(signalHandlerSys); ok {
+		h.HandleSignal(sig, handled)
+	}
 }

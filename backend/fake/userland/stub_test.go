@@ -28,8 +28,9 @@ type stubKernel struct {
 }
 
 type stubProc struct {
-	info   backend.ProcInfo
-	cancel context.CancelCauseFunc
+	info    backend.ProcInfo
+	cancel  context.CancelCauseFunc
+	handled map[syscall.Signal]bool
 }
 
 // stubSys is one process's view of the stub kernel.
@@ -56,7 +57,8 @@ func (k *stubKernel) add(parent context.Context, args []string) (*stubSys, conte
 	pid := k.nextPid
 	k.nextPid++
 	ctx, cancel := context.WithCancelCause(parent)
-	k.procs[pid] = &stubProc{info: backend.ProcInfo{Pid: pid, Args: args, State: "running", StartedAt: time.Now()}, cancel: cancel}
+	k.procs[pid] = &stubProc{info: backend.ProcInfo{Pid: pid, Args: args, State: "running", StartedAt: time.Now()},
+		cancel: cancel, handled: map[syscall.Signal]bool{}}
 	done := func() {
 		k.mu.Lock()
 		delete(k.procs, pid)
@@ -101,6 +103,23 @@ func (s *stubSys) Kill(pid int, sig syscall.Signal) error {
 	}
 	return nil
 }
+
+// HandleSignal is the optional method the fake kernel offers.
+func (s *stubSys) HandleSignal(sig syscall.Signal, handled bool) {
+	s.k.mu.Lock()
+	defer s.k.mu.Unlock()
+	if p, ok := s.k.procs[s.pid]; ok {
+		p.handled[sig] = handled
+	}
+}
+
+func (k *stubKernel) handles(pid int, sig syscall.Signal) bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	p, ok := k.procs[pid]
+	return ok && p.handled[sig]
+}
+
 func (s *stubSys) Net() backend.Net { return s.k.net }
 func (s *stubSys) Spawn(p *Process) (int, error) {
 	sys, ctx, done := s.k.add(p.Ctx, p.Args)

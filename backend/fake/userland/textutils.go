@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 )
 
 func init() {
@@ -32,7 +33,15 @@ func inputs(p *Process, names []string, fn func(name string, r io.Reader) error)
 	f := newFsys(p)
 	for _, n := range names {
 		if n == "-" {
-			if fn(n, p.Stdin) != nil {
+			// A read of stdin may block for ever (an attached terminal):
+			// it must still end when the process is killed.
+			if fn(n, ctxReader{p.Ctx, p.Stdin}) != nil {
+				return false
+			}
+			continue
+		}
+		if isDevNull(f, n) {
+			if fn(n, devNull{}) != nil {
 				return false
 			}
 			continue
@@ -138,7 +147,7 @@ func readLines(p *Process, r io.Reader, limit int) ([]string, error) {
 // header, as busybox prints.
 func headTailMain(p *Process) int {
 	isTail := p.Args[0] == "tail"
-	n, fromStart := 10, false
+	n, fromStart, follow := 10, false, false
 	var names []string
 	args := p.Args[1:]
 	for len(args) > 0 {
@@ -162,7 +171,7 @@ func headTailMain(p *Process) int {
 		case len(a) > 1 && a[0] == '-' && isNumber(a[1:]):
 			n, _ = strconv.Atoi(a[1:])
 		case a == "-f" && isTail:
-			// follow is not simulated: print what there is and end
+			follow = true
 		case a == "-q" || a == "-v":
 		default:
 			names = append(names, a)
@@ -192,9 +201,36 @@ func headTailMain(p *Process) int {
 			sel = lines[max(len(lines)-n, 0):]
 		}
 		io.WriteString(p.Stdout, strings.Join(sel, ""))
+		if err == nil && follow && len(names) <= 1 {
+			err = followInput(p, r)
+		}
 		return err
 	})
+	if p.Ctx.Err() != nil {
+		return killedStatus
+	}
 	return boolExit(ok)
+}
+
+// followInput is tail -f: keep copying what is appended to r until the
+// process is killed. A file at its end reads EOF, so poll it.
+func followInput(p *Process, r io.Reader) error {
+	buf := make([]byte, 32*1024)
+	for {
+		n, err := r.Read(buf)
+		if n > 0 {
+			if _, werr := p.Stdout.Write(buf[:n]); werr != nil {
+				return werr
+			}
+			continue
+		}
+		if err != nil && err != io.EOF {
+			return err
+		}
+		if !sleepFor(p, 200*time.Millisecond) {
+			return p.Ctx.Err()
+		}
+	}
 }
 
 func displayName(n string) string {
@@ -448,4 +484,15 @@ func basicToExtended(s string) string {
 		b.WriteByte(c)
 	}
 	return b.String()
+}
+
+// isDevNull says whether n is /dev/null in a rootfs that has no /dev
+// (the fake mounts no device files; `tail -f /dev/null` is a common way
+// to keep a container running).
+func isDevNull(f fsys, n string) bool {
+	if absPath(f.dir, n) != "/dev/null" {
+		return false
+	}
+	_, err := f.Stat(n)
+	return err != nil
 }
