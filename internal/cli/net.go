@@ -1,7 +1,8 @@
 // `dockerlab net show` and `dockerlab net scenario`: look at a machine's
 // network as the real tools print it (backend.Dump) and as a picture
 // (internal/netdiagram), and run the set-ups of backend/scenario on it
-// (book ch.6 网络; note 000 "Docker网络桥接 bridge模式").
+// (book ch.6 Docker Daemon网络, ch.7 §7.2 bridge模式; note 000
+// "Docker网络桥接 bridge模式").
 package cli
 
 import (

@@ -2,10 +2,9 @@
 // backend, and says how to fix what is missing (`dockerlab doctor`).
 //
 // Docker 1.2.0 made the same kind of checks at daemon start (book ch.4
-// §4.3 NewDaemon: "检测系统支持及用户权限" — is it Linux, is it root, is the
-// kernel new enough — and ch.6 init_networkdriver: iptables and
-// ip_forward); dockerlab gathers them into one report instead of failing
-// on the first.
+// §4.4 系统支持/权限 in NewDaemon — is it Linux, is it root, is the kernel
+// new enough — and §4.7 网络环境 / ch.6 §6.5: iptables and ip_forward);
+// dockerlab gathers them into one report instead of failing on the first.
 //
 // Every check is a plain function of an Env, so the tests can hand in a
 // pretend machine.

@@ -28,7 +28,7 @@ func CheckOS(e Env) Check {
 }
 
 // CheckRoot: creating namespaces, links and cgroups needs root (Docker's
-// daemon refused to start otherwise, book ch.4 §4.3).
+// daemon refused to start otherwise, book ch.4 §4.4 系统支持/权限).
 func CheckRoot(e Env) Check {
 	c := Check{Name: "root"}
 	if e.Euid == 0 {

@@ -1,20 +1,20 @@
 // Draw: a Model as ASCII art, one picture per bridge (note 000
-// "Docker网络桥接 bridge模式"; book ch.6 §6.2). Top to bottom, as in the
+// "Docker网络桥接 bridge模式"; book ch.7 §7.2 bridge模式). Top to bottom, as in the
 // note: the namespaces at the far end of each veth, the veth pair, the
 // bridge, then the route out through ip_forward to the uplink device.
 //
-//	+-----------------------+ +-----------------------+
-//	| ns c1                 | | ns c2                 |
-//	| eth0 172.17.0.2/16    | | eth0 172.17.0.3/16    |
-//	+-----------+-----------+ +-----------+-----------+
-//	            |                         |
-//	          vethA                     vethB
-//	            |                         |
-//	+-----------+-------------------------+-----------+
-//	|             docker0 172.17.42.1/16              |
-//	+------------------------+------------------------+
-//	                         | ip_forward=1
-//	               host eth0 10.0.2.15/24
+//	+--------------------+ +--------------------+
+//	| ns c1              | | pid 42 (web)       |
+//	| eth0 172.17.0.2/16 | | eth0 172.17.0.3/16 |
+//	+----------+---------+ +----------+---------+
+//	           |                      |
+//	         vethA                  vethB
+//	           |                      |
+//	+----------+----------------------+---------+
+//	|          docker0 172.17.42.1/16           |
+//	+---------------------+---------------------+
+//	                      | ip_forward=1
+//	           host eth0 10.0.2.15/24
 //
 // The output depends only on the Model, so it is deterministic.
 package netdiagram

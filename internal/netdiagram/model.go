@@ -2,8 +2,8 @@
 // and the namespaces at the far end of each veth, as ASCII art.
 //
 // It reproduces, for the running machine, the "Docker网络桥接 bridge模式"
-// picture of note 000 (and book ch.6 §6.2 网络栈 / ch.7 网络驱动: docker0,
-// veth pairs, ip_forward, the host's eth0). Docker itself never drew this;
+// picture of note 000 (and book ch.6 §6.5 创建网桥, ch.7 §7.2 bridge模式:
+// docker0, veth pairs, ip_forward, the host's eth0). Docker itself never drew this;
 // it is here so a reader can see what `ip link` lists without reassembling
 // the pairs in their head.
 //
