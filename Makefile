@@ -40,9 +40,9 @@ deps:
 # The main demo, on the fake backend (no root needed). Later chapters
 # replace it with their own tour.
 demo: build
-	DOCKERLAB_FAKE_STATE=$(DEMO_STATE) $(DOCKERLAB) --backend fake fake reset
-	DOCKERLAB_FAKE_STATE=$(DEMO_STATE) $(DOCKERLAB) --backend fake net scenario bridge-veth-netns
-	DOCKERLAB_FAKE_STATE=$(DEMO_STATE) $(DOCKERLAB) --backend fake net show
+	$(DOCKERLAB) --backend fake --fake-state $(DEMO_STATE) fake reset
+	$(DOCKERLAB) --backend fake --fake-state $(DEMO_STATE) net scenario bridge-veth-netns
+	$(DOCKERLAB) --backend fake --fake-state $(DEMO_STATE) net show
 
 # Everything CI runs; see scripts/test.sh.
 test:
