@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dockerlab/dockerlab/backend"
+	"github.com/dockerlab/dockerlab/internal/doctor"
 )
 
 // dl runs dockerlab with args and returns stdout, stderr and the status.
@@ -185,4 +186,24 @@ func TestDebugPrintsOnStderr(t *testing.T) {
 func TestCountRulesAndWrap(t *testing.T) {
 	assert.Equal(t, 2, countRules("*nat\n:DOCKER - [0:0]\n-A PREROUTING -j DOCKER\n-A OUTPUT -j DOCKER\nCOMMIT\n"))
 	assert.Equal(t, []string{"aa bb", "cc"}, wrap("aa bb cc", 5))
+}
+
+func TestDoctorFailsOnlyForTheLinuxBackend(t *testing.T) {
+	old := doctorEnv
+	defer func() { doctorEnv = old }()
+	doctorEnv = func() doctor.Env {
+		e := doctor.SystemEnv()
+		e.GOOS = "plan9" // the OS check FAILs
+		return e
+	}
+
+	out, errOut, code := dl(t, "--backend", "fake", "doctor")
+	assert.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "[FAIL] os")
+	assert.Contains(t, out, "linux backend: cannot work here")
+
+	out, errOut, code = dl(t, "--backend", "linux", "doctor")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, "[FAIL] os")
+	assert.Empty(t, errOut, "the FAIL lines already said why")
 }

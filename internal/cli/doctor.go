@@ -11,6 +11,9 @@ import (
 	"github.com/dockerlab/dockerlab/internal/hostflags"
 )
 
+// doctorEnv is the machine doctor looks at (tests swap in a pretend one).
+var doctorEnv = doctor.SystemEnv
+
 func newDoctorCmd() *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
@@ -27,7 +30,7 @@ ip_forward and the FORWARD policy are the host's and only shown: dockerlab
 never changes them (it sets its own in the sandbox namespace).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			checks := doctor.Run(doctor.SystemEnv())
+			checks := doctor.Run(doctorEnv())
 			out := cmd.OutOrStdout()
 			if asJSON {
 				if err := doctor.WriteJSON(out, checks); err != nil {
