@@ -253,7 +253,7 @@ run:
 	}
 	q := *p
 	q.Args, q.Env = args, env
-	prog, err := findProgram(p.Root, p.Dir, args[0], env)
+	prog, err := findProgramIn(newFsys(p), args[0], env)
 	if err != nil {
 		if code := reportExecError(&Process{Stderr: io.Discard}, args[0], err); code == exitNotFound {
 			fmt.Fprintf(p.Stderr, "env: can't execute '%s': No such file or directory\n", args[0])

@@ -66,11 +66,7 @@ func touchMain(p *Process) int {
 			file.Close()
 			continue
 		}
-		rel, err := f.at(n, true)
-		if err == nil {
-			err = f.root.Chtimes(rel, now, now)
-		}
-		if err != nil {
+		if err := f.Chtimes(n, now, now); err != nil {
 			fmt.Fprintf(p.Stderr, "touch: %s: %s\n", n, errText(err))
 			code = 1
 		}
@@ -170,11 +166,7 @@ func rmMain(p *Process) int {
 				code = 1
 				continue
 			}
-			rel, err := f.at(n, false)
-			if err == nil {
-				err = f.root.RemoveAll(rel)
-			}
-			if err != nil {
+			if err := f.RemoveAll(n); err != nil {
 				fmt.Fprintf(p.Stderr, "rm: can't remove '%s': %s\n", n, errText(err))
 				code = 1
 			}
@@ -288,7 +280,15 @@ func mvMain(p *Process) int {
 	code := 0
 	for _, s := range srcs {
 		target := destination(f, s, dst, len(srcs) > 1)
-		if err := f.Rename(s, target); err != nil {
+		err := f.Rename(s, target)
+		if errors.Is(err, syscall.EXDEV) {
+			// Across file systems (rootfs and a volume): copy, then
+			// remove, as mv does.
+			if err = copyTree(p, f, s, target, true); err == nil {
+				err = f.RemoveAll(s)
+			}
+		}
+		if err != nil {
 			fmt.Fprintf(p.Stderr, "mv: can't rename '%s': %s\n", s, errText(err))
 			code = 1
 		}

@@ -64,10 +64,14 @@ func notFound(name string) error {
 // findProgram does the lookup and decides what the file is. dir is the
 // cwd, for names like ./run.sh.
 func findProgram(root *os.Root, dir, name string, env []string) (*program, error) {
+	return findProgramIn(fsys{root: root, dir: absPath("/", dir)}, name, env)
+}
+
+// findProgramIn is findProgram in a process's view, volumes included.
+func findProgramIn(f fsys, name string, env []string) (*program, error) {
 	if name == "" {
 		return nil, notFound(name)
 	}
-	f := fsys{root: root, dir: absPath("/", dir)}
 	if strings.Contains(name, "/") {
 		p := absPath(f.dir, name)
 		if err := checkExecutable(f, p); err != nil {
@@ -130,11 +134,11 @@ func checkExecutable(f fsys, p string) error {
 // busyboxTarget follows the symlink chain of p and says whether it ends at
 // a file named busybox.
 func busyboxTarget(f fsys, p string) bool {
-	rel, err := f.at(p, true)
+	abs, err := f.resolve(p, true)
 	if err != nil {
 		return false
 	}
-	return path.Base("/"+rel) == "busybox"
+	return path.Base(abs) == "busybox"
 }
 
 // classify decides how the fake runs the executable file at p. depth

@@ -20,6 +20,7 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // maxSymlinks is the kernel's limit on symlinks followed in one lookup
@@ -38,26 +39,18 @@ func absPath(dir, name string) string {
 	return path.Clean("/" + name)
 }
 
-// rootRel turns a clean absolute container path into the name os.Root
-// wants: relative, "." for the top.
-func rootRel(abs string) string {
-	rel := strings.TrimPrefix(path.Clean("/"+abs), "/")
-	if rel == "" {
-		return "."
-	}
-	return rel
-}
-
-// resolve returns the symlink-free os.Root name of the container path name
+// resolve returns the symlink-free absolute container path of name
 // (relative to cwd dir). With follow false the last component is left as
 // it is, as lstat, unlink and readlink want. Components that do not exist
 // are kept as they are, so that the caller's operation fails (or creates
-// them) with the right errno.
-func resolve(root *os.Root, dir, name string, follow bool) (string, error) {
+// them) with the right errno. Symlinks inside volumes are followed the
+// same way: the walk is in container paths, each step located on the
+// rootfs or on the volume mounted there (volumes.go).
+func (f fsys) resolve(name string, follow bool) (string, error) {
 	if name == "" {
 		return "", &fs.PathError{Op: "lookup", Path: name, Err: syscall.ENOENT}
 	}
-	todo := splitPath(absPath(dir, name))
+	todo := splitPath(absPath(f.dir, name))
 	var done []string
 	links := 0
 	for len(todo) > 0 {
@@ -77,8 +70,8 @@ func resolve(root *os.Root, dir, name string, follow bool) (string, error) {
 			done = cand
 			break
 		}
-		rel := rootRel(strings.Join(cand, "/"))
-		info, err := root.Lstat(rel)
+		l := f.locate("/" + strings.Join(cand, "/"))
+		info, err := l.root.Lstat(l.rel)
 		if err != nil || info.Mode()&fs.ModeSymlink == 0 {
 			// A missing component or a plain file/dir: keep it, and let
 			// the real operation report ENOENT/ENOTDIR.
@@ -89,7 +82,7 @@ func resolve(root *os.Root, dir, name string, follow bool) (string, error) {
 		if links > maxSymlinks {
 			return "", &fs.PathError{Op: "lookup", Path: name, Err: syscall.ELOOP}
 		}
-		target, err := root.Readlink(rel)
+		target, err := l.root.Readlink(l.rel)
 		if err != nil {
 			return "", err
 		}
@@ -98,7 +91,7 @@ func resolve(root *os.Root, dir, name string, follow bool) (string, error) {
 		}
 		todo = append(splitPath(target), todo...)
 	}
-	return rootRel(strings.Join(done, "/")), nil
+	return "/" + strings.Join(done, "/"), nil
 }
 
 func splitPath(p string) []string {
@@ -111,15 +104,24 @@ func splitPath(p string) []string {
 	return out
 }
 
-// fsys is a process's file system view: the rootfs and a cwd inside it.
-// Every applet and the shell go through it, never through package os
-// functions that take host paths.
+// fsys is a process's file system view: the rootfs, the volumes mounted
+// on it, and a cwd. Every applet and the shell go through it, never
+// through package os functions that take host paths.
 type fsys struct {
-	root *os.Root
-	dir  string // the cwd, an absolute container path
+	root   *os.Root
+	mounts []mountPoint // longest target first
+	dir    string       // the cwd, an absolute container path
 }
 
-func newFsys(p *Process) fsys { return fsys{root: p.Root, dir: absPath("/", p.Dir)} }
+func newFsys(p *Process) fsys {
+	return fsys{root: p.Root, mounts: volumesOf(p.Sys), dir: absPath("/", p.Dir)}
+}
+
+// withDir is the same view from another cwd.
+func (f fsys) withDir(dir string) fsys {
+	f.dir = absPath("/", dir)
+	return f
+}
 
 // pathErr rewrites an error to name the container path the user typed
 // instead of the os.Root-relative one.
@@ -135,16 +137,28 @@ func pathErr(op, name string, err error) error {
 	return &fs.PathError{Op: op, Path: name, Err: err}
 }
 
-func (f fsys) at(name string, follow bool) (string, error) {
-	return resolve(f.root, f.dir, name, follow)
+// at resolves name and says where it lives. write asks for a location
+// that may be changed: a read-only volume gives EROFS.
+func (f fsys) at(name string, follow, write bool) (loc, error) {
+	abs, err := f.resolve(name, follow)
+	if err != nil {
+		return loc{}, err
+	}
+	l := f.locate(abs)
+	if write && l.readonly {
+		return loc{}, syscall.EROFS
+	}
+	return l, nil
 }
 
+const writeFlags = os.O_WRONLY | os.O_RDWR | os.O_CREATE | os.O_TRUNC | os.O_APPEND
+
 func (f fsys) OpenFile(name string, flag int, perm fs.FileMode) (*os.File, error) {
-	rel, err := f.at(name, true)
+	l, err := f.at(name, true, flag&writeFlags != 0)
 	if err != nil {
 		return nil, pathErr("open", name, err)
 	}
-	file, err := f.root.OpenFile(rel, flag, perm)
+	file, err := l.root.OpenFile(l.rel, flag, perm)
 	if err != nil {
 		return nil, pathErr("open", name, err)
 	}
@@ -154,11 +168,11 @@ func (f fsys) OpenFile(name string, flag int, perm fs.FileMode) (*os.File, error
 func (f fsys) Open(name string) (*os.File, error) { return f.OpenFile(name, os.O_RDONLY, 0) }
 
 func (f fsys) Stat(name string) (fs.FileInfo, error) {
-	rel, err := f.at(name, true)
+	l, err := f.at(name, true, false)
 	if err != nil {
 		return nil, pathErr("stat", name, err)
 	}
-	info, err := f.root.Stat(rel)
+	info, err := l.root.Stat(l.rel)
 	if err != nil {
 		return nil, pathErr("stat", name, err)
 	}
@@ -166,11 +180,11 @@ func (f fsys) Stat(name string) (fs.FileInfo, error) {
 }
 
 func (f fsys) Lstat(name string) (fs.FileInfo, error) {
-	rel, err := f.at(name, false)
+	l, err := f.at(name, false, false)
 	if err != nil {
 		return nil, pathErr("lstat", name, err)
 	}
-	info, err := f.root.Lstat(rel)
+	info, err := l.root.Lstat(l.rel)
 	if err != nil {
 		return nil, pathErr("lstat", name, err)
 	}
@@ -192,11 +206,11 @@ func (f fsys) ReadDir(name string) ([]fs.DirEntry, error) {
 }
 
 func (f fsys) ReadFile(name string) ([]byte, error) {
-	rel, err := f.at(name, true)
+	l, err := f.at(name, true, false)
 	if err != nil {
 		return nil, pathErr("open", name, err)
 	}
-	b, err := f.root.ReadFile(rel)
+	b, err := l.root.ReadFile(l.rel)
 	if err != nil {
 		return nil, pathErr("open", name, err)
 	}
@@ -204,11 +218,11 @@ func (f fsys) ReadFile(name string) ([]byte, error) {
 }
 
 func (f fsys) Readlink(name string) (string, error) {
-	rel, err := f.at(name, false)
+	l, err := f.at(name, false, false)
 	if err != nil {
 		return "", pathErr("readlink", name, err)
 	}
-	t, err := f.root.Readlink(rel)
+	t, err := l.root.Readlink(l.rel)
 	if err != nil {
 		return "", pathErr("readlink", name, err)
 	}
@@ -216,9 +230,9 @@ func (f fsys) Readlink(name string) (string, error) {
 }
 
 func (f fsys) Mkdir(name string, perm fs.FileMode) error {
-	rel, err := f.at(name, false)
+	l, err := f.at(name, false, true)
 	if err == nil {
-		err = f.root.Mkdir(rel, perm)
+		err = l.root.Mkdir(l.rel, perm)
 	}
 	if err != nil {
 		return pathErr("mkdir", name, err)
@@ -226,13 +240,30 @@ func (f fsys) Mkdir(name string, perm fs.FileMode) error {
 	return nil
 }
 
+// Remove is unlink/rmdir. The top of the rootfs or of a volume is busy.
 func (f fsys) Remove(name string) error {
-	rel, err := f.at(name, false)
+	l, err := f.at(name, false, true)
 	if err == nil {
-		if rel == "." {
+		if l.rel == "." {
 			err = syscall.EBUSY
 		} else {
-			err = f.root.Remove(rel)
+			err = l.root.Remove(l.rel)
+		}
+	}
+	if err != nil {
+		return pathErr("remove", name, err)
+	}
+	return nil
+}
+
+// RemoveAll is rm -r on one name (not followed if it is a symlink).
+func (f fsys) RemoveAll(name string) error {
+	l, err := f.at(name, false, true)
+	if err == nil {
+		if l.rel == "." {
+			err = syscall.EBUSY
+		} else {
+			err = l.root.RemoveAll(l.rel)
 		}
 	}
 	if err != nil {
@@ -242,9 +273,9 @@ func (f fsys) Remove(name string) error {
 }
 
 func (f fsys) Symlink(target, name string) error {
-	rel, err := f.at(name, false)
+	l, err := f.at(name, false, true)
 	if err == nil {
-		err = f.root.Symlink(target, rel)
+		err = l.root.Symlink(target, l.rel)
 	}
 	if err != nil {
 		return pathErr("symlink", name, err)
@@ -252,14 +283,27 @@ func (f fsys) Symlink(target, name string) error {
 	return nil
 }
 
-func (f fsys) Link(oldname, newname string) error {
-	oldRel, err := f.at(oldname, true)
+// twoPlaces resolves the two names of link and rename, which must be on
+// the same file system (rootfs or one volume), else EXDEV.
+func (f fsys) twoPlaces(oldname, newname string, followOld bool) (loc, loc, error) {
+	o, err := f.at(oldname, followOld, true)
 	if err != nil {
-		return pathErr("link", oldname, err)
+		return loc{}, loc{}, err
 	}
-	newRel, err := f.at(newname, false)
+	n, err := f.at(newname, false, true)
+	if err != nil {
+		return loc{}, loc{}, err
+	}
+	if o.root != n.root {
+		return loc{}, loc{}, syscall.EXDEV
+	}
+	return o, n, nil
+}
+
+func (f fsys) Link(oldname, newname string) error {
+	o, n, err := f.twoPlaces(oldname, newname, true)
 	if err == nil {
-		err = f.root.Link(oldRel, newRel)
+		err = o.root.Link(o.rel, n.rel)
 	}
 	if err != nil {
 		return pathErr("link", newname, err)
@@ -268,13 +312,9 @@ func (f fsys) Link(oldname, newname string) error {
 }
 
 func (f fsys) Rename(oldname, newname string) error {
-	oldRel, err := f.at(oldname, false)
-	if err != nil {
-		return pathErr("rename", oldname, err)
-	}
-	newRel, err := f.at(newname, false)
+	o, n, err := f.twoPlaces(oldname, newname, false)
 	if err == nil {
-		err = f.root.Rename(oldRel, newRel)
+		err = o.root.Rename(o.rel, n.rel)
 	}
 	if err != nil {
 		return pathErr("rename", newname, err)
@@ -283,12 +323,23 @@ func (f fsys) Rename(oldname, newname string) error {
 }
 
 func (f fsys) Chmod(name string, mode fs.FileMode) error {
-	rel, err := f.at(name, true)
+	l, err := f.at(name, true, true)
 	if err == nil {
-		err = f.root.Chmod(rel, mode)
+		err = l.root.Chmod(l.rel, mode)
 	}
 	if err != nil {
 		return pathErr("chmod", name, err)
+	}
+	return nil
+}
+
+func (f fsys) Chtimes(name string, atime, mtime time.Time) error {
+	l, err := f.at(name, true, true)
+	if err == nil {
+		err = l.root.Chtimes(l.rel, atime, mtime)
+	}
+	if err != nil {
+		return pathErr("touch", name, err)
 	}
 	return nil
 }

@@ -58,7 +58,7 @@ func Run(p *Process) int {
 		fmt.Fprintln(p.Stderr, "sh: : not found")
 		return exitNotFound
 	}
-	prog, err := findProgram(p.Root, p.Dir, p.Args[0], p.Env)
+	prog, err := findProgramIn(newFsys(p), p.Args[0], p.Env)
 	if err != nil {
 		return reportExecError(p, p.Args[0], err)
 	}

@@ -111,7 +111,7 @@ func (sh *shell) builtinExec(ctx context.Context, args []string) error {
 		args = args[1:]
 	}
 	q := sh.inProcess(ctx, args)
-	prog, err := findProgram(sh.p.Root, q.Dir, args[0], q.Env)
+	prog, err := findProgramIn(sh.fs.withDir(q.Dir), args[0], q.Env)
 	if err != nil && isNoExec(err) {
 		prog, err = &program{path: args[0], prefix: []string{"/bin/sh", args[0]}}, nil
 	}
@@ -140,7 +140,7 @@ func (sh *shell) whence(ctx context.Context, name string) (kind, where string) {
 	case interp.IsBuiltin(name):
 		return "builtin", name
 	}
-	prog, err := findProgram(sh.p.Root, hc.Dir, name, exportedEnv(hc.Env))
+	prog, err := findProgramIn(sh.fs.withDir(hc.Dir), name, exportedEnv(hc.Env))
 	if err != nil && !isNoExec(err) {
 		return "", ""
 	}
@@ -225,12 +225,12 @@ func (sh *shell) builtinSource(ctx context.Context, args []string) error {
 // builtinPwdP prints the cwd with symlinks resolved inside the rootfs.
 func (sh *shell) builtinPwdP(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
-	rel, err := resolve(sh.p.Root, "/", hc.Dir, true)
+	abs, err := sh.fs.resolve(hc.Dir, true)
 	if err != nil {
 		fmt.Fprintf(hc.Stderr, "sh: pwd: %s\n", errText(err))
 		return interp.ExitStatus(1)
 	}
-	fmt.Fprintln(hc.Stdout, absPath("/", rel))
+	fmt.Fprintln(hc.Stdout, abs)
 	return nil
 }
 

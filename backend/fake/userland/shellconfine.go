@@ -30,7 +30,7 @@ import (
 // fsAt is the rootfs as seen from the interpreter's current directory
 // (which `cd` changes; the handler context carries it).
 func (sh *shell) fsAt(ctx context.Context) fsys {
-	return fsys{root: sh.p.Root, dir: absPath("/", interp.HandlerCtx(ctx).Dir)}
+	return sh.fs.withDir(interp.HandlerCtx(ctx).Dir)
 }
 
 // open serves redirections: < > >> <> and `source`. Errors are
@@ -117,7 +117,7 @@ func (sh *shell) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandlerF
 func (sh *shell) spawn(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
 	env := exportedEnv(hc.Env)
-	_, err := findProgram(sh.p.Root, hc.Dir, args[0], env)
+	_, err := findProgramIn(sh.fs.withDir(hc.Dir), args[0], env)
 	if errors.Is(err, syscall.ENOEXEC) {
 		// No "#!" and not a binary: ash runs such a file as a script
 		// with a fresh copy of itself.

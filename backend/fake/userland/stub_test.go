@@ -25,6 +25,7 @@ type stubKernel struct {
 	hostname string
 	procs    map[int]*stubProc
 	net      backend.Net
+	volumes  []backend.Mount
 }
 
 type stubProc struct {
@@ -119,6 +120,9 @@ func (k *stubKernel) handles(pid int, sig syscall.Signal) bool {
 	p, ok := k.procs[pid]
 	return ok && p.handled[sig]
 }
+
+// Volumes is the optional method the fake kernel offers.
+func (s *stubSys) Volumes() []backend.Mount { return s.k.volumes }
 
 func (s *stubSys) Net() backend.Net { return s.k.net }
 func (s *stubSys) Spawn(p *Process) (int, error) {
