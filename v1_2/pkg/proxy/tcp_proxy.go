@@ -20,9 +20,9 @@ type TCPProxy struct {
 	frontendAddr *net.TCPAddr
 	backendAddr  *net.TCPAddr
 
-	mu      sync.Mutex
-	conns   map[*net.TCPConn]struct{} // open client and backend connections, closed by Close
-	closed  bool
+	mu     sync.Mutex
+	conns  map[*net.TCPConn]struct{} // open client and backend connections, closed by Close
+	closed bool
 }
 
 // NewTCPProxy listens on frontendAddr in the caller's namespace.
