@@ -89,6 +89,12 @@ func TestTextApplets(t *testing.T) {
 		{"cat /nosuch", "", 1},
 		{"basename /a/b/c.txt .txt; dirname /a/b/c.txt", "c\n/a/b\n", 0},
 		{"echo -n x; echo y", "xy\n", 0},
+		{"printf 'b\\na\\nb\\nb\\n' | uniq -c", "      1 b\n      1 a\n      2 b\n", 0},
+		{"printf 'b\\n10\\n9\\n' | sort", "10\n9\nb\n", 0},
+		{"printf '10\\n9\\n1\\n' | sort -n -r", "10\n9\n1\n", 0},
+		{"echo hi | tee /tmp/t1 /tmp/t2; cat /tmp/t2", "hi\nhi\n", 0},
+		{"which ls nosuch", "/bin/ls\n", 1},
+		{"printenv HOME", "/root\n", 0},
 	}
 	for _, c := range cases {
 		t.Run(c.cmd, func(t *testing.T) {
