@@ -84,7 +84,7 @@ func (h *netHandle) AddBridge(name string, mtu int) error {
 		if ns.link(name) != nil {
 			return backend.ErrnoError(syscall.EEXIST, "link add", name)
 		}
-		ns.Links = append(ns.Links, &link{Index: m.allocIfindex(), Name: name, Kind: backend.KindBridge,
+		ns.Links = append(ns.Links, &link{Index: ns.allocIfindex(), Name: name, Kind: backend.KindBridge,
 			MTU: defaultMTU(mtu), MAC: randomMAC()})
 		return nil
 	})
@@ -108,8 +108,8 @@ func (h *netHandle) AddVeth(name, peer string, mtu int) error {
 		}
 		// The kernel registers the peer first, so the peer gets the
 		// lower ifindex.
-		b := &link{Index: m.allocIfindex(), Name: peer, Kind: backend.KindVeth, MTU: defaultMTU(mtu), MAC: randomMAC()}
-		a := &link{Index: m.allocIfindex(), Name: name, Kind: backend.KindVeth, MTU: defaultMTU(mtu), MAC: randomMAC()}
+		b := &link{Index: ns.allocIfindex(), Name: peer, Kind: backend.KindVeth, MTU: defaultMTU(mtu), MAC: randomMAC()}
+		a := &link{Index: ns.allocIfindex(), Name: name, Kind: backend.KindVeth, MTU: defaultMTU(mtu), MAC: randomMAC()}
 		a.PeerNS, a.PeerIndex = h.key, b.Index
 		b.PeerNS, b.PeerIndex = h.key, a.Index
 		ns.Links = append(ns.Links, b, a)
@@ -263,12 +263,14 @@ func (h *netHandle) LinkSetMaster(name, bridge string) error {
 			// netlink resolves the master by name itself and fails
 			// without an errno: "Device does not exist".
 			return backend.Errorf(backend.ErrNotFound, 0, "link set master", bridge, "Device does not exist")
-		case b == l:
-			return backend.ErrnoError(syscall.ELOOP, "link set master", name)
 		case b.Kind != backend.KindBridge:
 			return backend.ErrnoError(syscall.EOPNOTSUPP, "link set master", bridge)
-		case l.Kind == backend.KindLoopback:
-			return backend.ErrnoError(syscall.EOPNOTSUPP, "link set master", name)
+		case b == l:
+			return backend.ErrnoError(syscall.ELOOP, "link set master", name)
+		case l.Kind == backend.KindLoopback: // br_add_if: not an Ethernet device
+			return backend.ErrnoError(syscall.EINVAL, "link set master", name)
+		case l.Kind == backend.KindBridge: // br_add_if: no bridging of bridges
+			return backend.ErrnoError(syscall.ELOOP, "link set master", name)
 		}
 		l.Master = b.Index
 		return nil
@@ -347,15 +349,19 @@ func (h *netHandle) LinkSetNs(name string, target backend.NSRef) error {
 		}
 		ns.removeLink(l)
 		l.Up = false
+		// The link keeps its ifindex unless the target namespace uses it.
+		var peer *link
+		if pns, ok := m.Namespaces[l.PeerNS]; ok && l.Kind == backend.KindVeth {
+			peer = pns.linkByIndex(l.PeerIndex)
+		}
+		if dst.linkByIndex(l.Index) != nil {
+			l.Index = dst.allocIfindex()
+		}
+		if peer != nil {
+			peer.PeerNS, peer.PeerIndex = key, l.Index
+		}
 		dst.Links = append(dst.Links, l)
 		dst.sortLinks()
-		if l.Kind == backend.KindVeth {
-			if pns, ok := m.Namespaces[l.PeerNS]; ok {
-				if p := pns.linkByIndex(l.PeerIndex); p != nil {
-					p.PeerNS = key
-				}
-			}
-		}
 		return nil
 	})
 }

@@ -22,15 +22,14 @@ const firstPid = 1000
 
 // machine is the whole simulated computer.
 type machine struct {
-	NextIfindex int                `json:"next_ifindex"` // like the kernel's global ifindex counter
-	NextPid     int                `json:"next_pid"`
-	Namespaces  map[string]*netns  `json:"namespaces"` // key: "" root, a name, or "pid:N" (anonymous)
-	Cgroups     map[string]*cgroup `json:"cgroups"`    // key: cgroup path relative to the root
-	Procs       map[int]*procRec   `json:"procs"`
-	Mounts      []backend.Mount    `json:"mounts"`
-	Hostnames   map[int]string     `json:"hostnames"`  // UTS namespaces by creator pid; 0 is the machine's
-	NSPidNext   map[int]int        `json:"nspid_next"` // next pid inside each PID namespace (by init pid)
-	Pending     []pendingSignal    `json:"pending"`    // signals for processes owned by another OS process
+	NextPid    int                `json:"next_pid"`
+	Namespaces map[string]*netns  `json:"namespaces"` // key: "" root, a name, or "pid:N" (anonymous)
+	Cgroups    map[string]*cgroup `json:"cgroups"`    // key: cgroup path relative to the root
+	Procs      map[int]*procRec   `json:"procs"`
+	Mounts     []backend.Mount    `json:"mounts"`
+	Hostnames  map[int]string     `json:"hostnames"`  // UTS namespaces by creator pid; 0 is the machine's
+	NSPidNext  map[int]int        `json:"nspid_next"` // next pid inside each PID namespace (by init pid)
+	Pending    []pendingSignal    `json:"pending"`    // signals for processes owned by another OS process
 }
 
 // netns is one network namespace.
@@ -41,6 +40,10 @@ type netns struct {
 	Sysctl map[string]string `json:"sysctl"`
 	Tables map[string]*table `json:"tables"`
 	Pid    int               `json:"pid,omitempty"` // for an anonymous namespace: the process that made it
+	// NextIfindex is where the namespace's ifindex allocator goes on:
+	// since Linux 6.x each namespace allocates cyclically from the index
+	// after the last one it gave out (dev_index_reserve), skipping taken ones.
+	NextIfindex int `json:"next_ifindex"`
 }
 
 // link is one network interface.
@@ -139,13 +142,12 @@ type pendingSignal struct {
 // host (lo and eth0 configured) or, when bare, a brand-new namespace.
 func newMachine(bare bool) *machine {
 	m := &machine{
-		NextIfindex: 1,
-		NextPid:     firstPid,
-		Namespaces:  map[string]*netns{},
-		Cgroups:     map[string]*cgroup{"": {}},
-		Procs:       map[int]*procRec{},
-		Hostnames:   map[int]string{0: machineHostname},
-		NSPidNext:   map[int]int{},
+		NextPid:    firstPid,
+		Namespaces: map[string]*netns{},
+		Cgroups:    map[string]*cgroup{"": {}},
+		Procs:      map[int]*procRec{},
+		Hostnames:  map[int]string{0: machineHostname},
+		NSPidNext:  map[int]int{},
 	}
 	root := m.newNamespace("", 0)
 	if bare {
@@ -156,7 +158,7 @@ func newMachine(bare bool) *machine {
 	root.Addrs = append(root.Addrs, addr{Link: lo.Index, CIDR: "127.0.0.1/8"})
 	// eth0 copies QEMU's user-mode networking (slirp): the guest is
 	// 10.0.2.15/24 and the virtual router is 10.0.2.2.
-	eth0 := &link{Index: m.allocIfindex(), Name: "eth0", Kind: backend.KindDevice, Up: true,
+	eth0 := &link{Index: root.allocIfindex(), Name: "eth0", Kind: backend.KindDevice, Up: true,
 		MTU: 1500, MAC: "52:54:00:12:34:56"}
 	root.Links = append(root.Links, eth0)
 	root.Addrs = append(root.Addrs, addr{Link: eth0.Index, CIDR: "10.0.2.15/24"})
@@ -166,28 +168,29 @@ func newMachine(bare bool) *machine {
 }
 
 // newNamespace makes a namespace the way `ip netns add` or clone(CLONE_NEWNET)
-// does: only lo, down; ip_forward 0; empty tables with ACCEPT policies.
-// Every namespace's lo has ifindex 1 (the kernel gives the loopback of each
-// namespace index 1); other links take the machine-wide counter.
+// does: only lo (index 1), down; ip_forward 0; empty tables with ACCEPT
+// policies.
 func (m *machine) newNamespace(key string, pid int) *netns {
 	ns := &netns{
-		Links:  []*link{{Index: 1, Name: "lo", Kind: backend.KindLoopback, MTU: 65536, MAC: "00:00:00:00:00:00"}},
-		Sysctl: map[string]string{"net.ipv4.ip_forward": "0"},
-		Tables: newTables(),
-		Pid:    pid,
-	}
-	if m.NextIfindex < 2 {
-		m.NextIfindex = 2
+		Links:       []*link{{Index: 1, Name: "lo", Kind: backend.KindLoopback, MTU: 65536, MAC: "00:00:00:00:00:00"}},
+		Sysctl:      map[string]string{"net.ipv4.ip_forward": "0"},
+		Tables:      newTables(),
+		Pid:         pid,
+		NextIfindex: 2,
 	}
 	m.Namespaces[key] = ns
 	return ns
 }
 
-func (m *machine) allocIfindex() int {
-	if m.NextIfindex < 2 {
-		m.NextIfindex = 2
+// allocIfindex gives the next free ifindex of the namespace.
+func (ns *netns) allocIfindex() int {
+	i := ns.NextIfindex
+	if i < 2 {
+		i = 2
 	}
-	i := m.NextIfindex
-	m.NextIfindex++
+	for ns.linkByIndex(i) != nil {
+		i++
+	}
+	ns.NextIfindex = i + 1
 	return i
 }
