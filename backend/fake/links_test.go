@@ -258,3 +258,46 @@ func TestCopiesAreDeep(t *testing.T) {
 	again, _ := n.AddrList("eth0")
 	assert.Equal(t, "10.0.2.15/24", again[0].IPNet.String())
 }
+
+func TestParityDetails(t *testing.T) {
+	k := NewBare()
+	n := k.Root()
+	require.NoError(t, n.AddBridge("br0", 0))
+	require.NoError(t, n.AddBridge("br1", 0))
+	require.NoError(t, n.AddVeth("v0", "v1", 0))
+	isErr(t, n.LinkSetMaster("br1", "br0"), backend.ErrInvalid, syscall.ELOOP)
+	isErr(t, n.LinkSetMaster("lo", "br0"), backend.ErrInvalid, syscall.EINVAL)
+	isErr(t, n.LinkSetMaster("v0", "v0"), backend.ErrUnsupported, syscall.EOPNOTSUPP)
+
+	// per-namespace ifindex: a moved link keeps its index when free there,
+	// and the namespace's own links are numbered from 2
+	ns, err := k.NewNetNS("c1")
+	require.NoError(t, err)
+	v0, _ := n.LinkByName("v0")
+	require.NoError(t, n.LinkSetNs("v0", backend.NSName("c1")))
+	moved, err := ns.LinkByName("v0")
+	require.NoError(t, err)
+	assert.Equal(t, v0.Index, moved.Index)
+	require.NoError(t, ns.AddBridge("b", 0))
+	b, _ := ns.LinkByName("b")
+	assert.Equal(t, 2, b.Index)
+	// moving onto a taken index renumbers, and the peer follows
+	require.NoError(t, ns.AddVeth("w0", "w1", 0))
+	require.NoError(t, ns.LinkSetNs("w0", backend.NSRef{}))
+	w0, _ := n.LinkByName("w0")
+	w1, _ := ns.LinkByName("w1")
+	assert.Equal(t, w0.Index, w1.PeerIndex)
+	assert.Equal(t, "c1", w0.PeerNetNS)
+	links, _ := n.LinkList()
+	for i := 1; i < len(links); i++ {
+		assert.Less(t, links[i-1].Index, links[i].Index)
+	}
+
+	// a secondary address adds no second connected route
+	require.NoError(t, n.AddrAdd("br0", cidr(t, "10.1.0.2/24")))
+	require.NoError(t, n.AddrAdd("br0", cidr(t, "10.1.0.1/24")))
+	require.NoError(t, n.LinkSetUp("br0"))
+	routes, _ := n.RouteList()
+	require.Len(t, routes, 1)
+	assert.Equal(t, "10.1.0.2", routes[0].Src.String())
+}
