@@ -1,6 +1,6 @@
-// ip: what a container sees of its network namespace (book ch.6 Docker网络,
-// the veth eth0 and its default route via the bridge; note on network
-// namespaces). The answers come from System.Net(), the fake kernel's
+// ip: what a container sees of its network namespace (book ch.7 Docker容器网络,
+// §7.6 内核态网络: the veth eth0 and its default route via the bridge; note
+// 003 §Docker容器中的网络). The answers come from System.Net(), the fake kernel's
 // namespace; output is busybox ip's:
 //
 //	7: eth0@if8: <BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu 1500 qdisc noqueue qlen 1000

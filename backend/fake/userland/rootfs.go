@@ -1,6 +1,6 @@
 // The container's view of its files: paths resolved the way the kernel
-// resolves them after chroot/pivot_root (book ch.14 §14.3, pivot_root; note
-// 003 mount namespaces), every access confined to Process.Root.
+// resolves them after chroot/pivot_root (book ch.14 §14.3 挂载, pivot_root;
+// note 003 §挂载点), every access confined to Process.Root.
 //
 // os.Root alone refuses absolute symlinks ("symbolic links must not be
 // absolute"), but a real rootfs is full of them: `busybox --install -s`

@@ -1,16 +1,19 @@
 // Signals in the simulated userland: names and numbers (kill -l), and the
-// shell's `trap CMD TERM` (book ch.? `docker stop` sends SIGTERM, then
-// SIGKILL after a grace period; a container's entrypoint script traps TERM
-// to shut down cleanly).
+// shell's `trap CMD TERM` (book ch.13 §13.5 执行Entrypoint; note 003
+// §Docker容器中的进程: pid 1 in a container). `docker stop` sends SIGTERM,
+// then SIGKILL after a grace period; an entrypoint script traps TERM to
+// shut down cleanly.
 //
 // The fake kernel delivers a terminating signal by cancelling the
-// process's context. When it cancels with a cause that carries the signal
-// (an error with a method `Signal() syscall.Signal`, found with
-// errors.As), and the shell has a trap for that signal, the shell runs the
-// trap's commands before it ends, and its exit status is theirs (`exit 0`
-// in the trap gives 0), else 128+signal as ash reports. The interpreter
-// keeps no way to resume the interrupted command, so, unlike ash, the
-// shell always ends after the trap.
+// process's context with a cause that carries the signal (an error with a
+// method `Signal() syscall.Signal`, found with errors.As). When the shell
+// has a trap for that signal it runs the trap's commands before it ends;
+// Run then returns the trap's status (`exit 0` in the trap gives 0), else
+// 128+signal as ash reports. The kernel may still report the process as
+// killed by the signal. The interpreter keeps no way to resume the
+// interrupted command, so, unlike ash, the shell always ends after the
+// trap. A trap is declared to the kernel (optional System.HandleSignal),
+// because a PID namespace's init only receives signals it handles.
 package userland
 
 import (

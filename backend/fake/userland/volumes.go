@@ -1,9 +1,10 @@
-// Volumes: host directories bind-mounted into the container (docker run
-// -v; book ch.? Docker volumes; backend.ProcSpec.Mounts). The fake kernel
-// offers them through the optional System method Volumes; here each one
-// becomes an *os.Root of its own, and fsys (rootfs.go) sends every path at
-// or under a mount target to it, as the kernel's mount table would. A
-// file can be bind-mounted too (-v /host/file:/etc/file).
+// Volumes: host directories (or files) bind-mounted into the container,
+// `docker run -v` (book ch.12 §12.4 prepareVolumesForContainer and
+// setupMountsForContainer; note 003 §挂载点; backend.ProcSpec.Mounts).
+// The fake kernel offers them through the optional System method Volumes.
+// Here each becomes an *os.Root of its own, and fsys (rootfs.go) sends
+// every path at or under a mount target to it, as the kernel's mount table
+// would: ".." and symlinks are still resolved in the container's tree.
 package userland
 
 import (
