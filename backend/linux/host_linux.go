@@ -16,6 +16,7 @@ import (
 	"sync"
 	"syscall"
 
+	"github.com/coreos/go-iptables/iptables"
 	"github.com/dockerlab/dockerlab/backend"
 )
 
@@ -24,6 +25,10 @@ type Host struct {
 	opts Options
 	root *Net
 	cg   backend.Cgroups
+
+	iptOnce sync.Once // the go-iptables handle, see goIPTables
+	ipt     *iptables.IPTables
+	iptErr  error
 
 	mu     sync.Mutex
 	named  map[string]*Net // open handles on named namespaces

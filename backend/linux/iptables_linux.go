@@ -63,13 +63,21 @@ func (t ipTables) do(op string, f func(ipt *iptables.IPTables) error) error {
 	if err != nil {
 		return err
 	}
-	return inNetNS(t.n.ns, func() error {
-		ipt, err := iptables.New(iptables.Path(path))
-		if err != nil {
-			return backend.Errorf(backend.ErrUnsupported, 0, op, "", "iptables: %v", err)
-		}
-		return iptablesErr(op, f(ipt))
-	})
+	ipt, err := t.n.host.goIPTables(path)
+	if err != nil {
+		return backend.Errorf(backend.ErrUnsupported, 0, op, "", "iptables: %v", err)
+	}
+	return inNetNS(t.n.ns, func() error { return iptablesErr(op, f(ipt)) })
+}
+
+// goIPTables is the go-iptables handle, made once per Host: making one
+// runs `iptables --version`, which does not depend on the namespace. The
+// handle only remembers the path and the version's features; each call
+// execs iptables from the calling thread, which do() switches into the
+// right namespace.
+func (h *Host) goIPTables(path string) (*iptables.IPTables, error) {
+	h.iptOnce.Do(func() { h.ipt, h.iptErr = iptables.New(iptables.Path(path)) })
+	return h.ipt, h.iptErr
 }
 
 func opOf(table, flag, chain string, spec ...string) string {

@@ -23,37 +23,55 @@ type savedTable struct {
 	rules    []string          // "-A …" lines, in order
 }
 
-// Save runs iptables-save -t filter and -t nat inside the namespace.
+// Save runs iptables-save once inside the namespace and prints filter and
+// nat. A table nobody has used yet is absent from nft's output: it is
+// printed with its builtin chains, as it would be once used.
 func (t ipTables) Save() (string, error) {
 	path, err := t.n.host.savePath()
 	if err != nil {
 		return "", err
 	}
+	var out []byte
+	err = inNetNS(t.n.ns, func() error {
+		var stdout, stderr bytes.Buffer
+		cmd := exec.Command(path)
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		if err := cmd.Run(); err != nil {
+			msg := strings.TrimSpace(stderr.String())
+			if msg == "" {
+				msg = err.Error()
+			}
+			kind, errno := classifyIptables(msg)
+			return backend.Errorf(kind, errno, "iptables-save", "", "%s", firstLine(msg))
+		}
+		out = stdout.Bytes()
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	tables := splitTables(string(out))
 	var b strings.Builder
 	for _, table := range []string{backend.TableFilter, backend.TableNat} { // sorted by name
-		var out []byte
-		err := inNetNS(t.n.ns, func() error {
-			var stdout, stderr bytes.Buffer
-			cmd := exec.Command(path, "-t", table)
-			cmd.Stdout, cmd.Stderr = &stdout, &stderr
-			if err := cmd.Run(); err != nil {
-				msg := strings.TrimSpace(stderr.String())
-				// A table nobody used yet does not exist in nft: it is empty.
-				if strings.Contains(msg, "does not exist") {
-					return nil
-				}
-				kind, errno := classifyIptables(msg)
-				return backend.Errorf(kind, errno, "iptables-save -t "+table, "", "%s", firstLine(msg))
-			}
-			out = stdout.Bytes()
-			return nil
-		})
-		if err != nil {
-			return "", err
-		}
-		writeTable(&b, table, parseSave(string(out)))
+		writeTable(&b, table, parseSave(tables[table]))
 	}
 	return b.String(), nil
+}
+
+// splitTables cuts iptables-save output into its "*table" sections.
+func splitTables(text string) map[string]string {
+	tables := map[string]string{}
+	current := ""
+	for _, line := range strings.Split(text, "\n") {
+		if name, ok := strings.CutPrefix(strings.TrimSpace(line), "*"); ok {
+			current = name
+			continue
+		}
+		if current != "" {
+			tables[current] += line + "\n"
+		}
+	}
+	return tables
 }
 
 // parseSave reads one table of iptables-save output.
