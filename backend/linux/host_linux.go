@@ -55,10 +55,8 @@ func New(opts Options) (*Host, error) {
 			return nil, err
 		}
 		rootPath, rootName = SandboxPath(opts.SandboxName), opts.SandboxName
-		if !isNSFile(rootPath) {
-			if err := createNSFile(rootPath); err != nil {
-				return nil, err
-			}
+		if err := ensureNSFile(rootPath); err != nil {
+			return nil, err
 		}
 	default:
 		// The machine's own namespace, on explicit request only.

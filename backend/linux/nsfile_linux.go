@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"syscall"
+	"time"
 
 	"github.com/dockerlab/dockerlab/backend"
 	"github.com/vishvananda/netns"
@@ -125,6 +126,29 @@ func createNSFile(path string) error {
 		return err
 	}
 	return nil
+}
+
+// ensureNSFile makes sure a namespace is pinned at path, creating it if
+// needed. Two dockerlab commands started together may race to create the
+// sandbox: the loser waits for the winner's bind mount. A file left
+// unmounted (someone ran umount by hand) is stale and is replaced.
+func ensureNSFile(path string) error {
+	for attempt := 0; ; attempt++ {
+		if isNSFile(path) {
+			return nil
+		}
+		err := createNSFile(path)
+		if err == nil || !errors.Is(err, backend.ErrExists) {
+			return err
+		}
+		if attempt == 100 { // about a second: nobody is mounting it
+			os.Remove(path)
+		}
+		if attempt > 101 {
+			return err
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // removeNSFile unpins a namespace: unmount (detached, in case someone still

@@ -10,6 +10,8 @@ type Options struct {
 	// Sandbox makes the root network namespace the persistent sandbox
 	// namespace SandboxName instead of the machine's own. DefaultOptions
 	// turns it on; only an explicit --sandbox=false turns it off.
+	// Beware: with Sandbox false and no NetNSPath the Host works on the
+	// machine's real interfaces and iptables. Start from DefaultOptions.
 	Sandbox bool
 	// SandboxName names the sandbox; it lives at /run/netns/<name> so that
 	// `ip netns exec <name> …` works. It is created on first use.

@@ -7,6 +7,7 @@
 package linux_test
 
 import (
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -72,4 +73,24 @@ func TestSandboxLifecycle(t *testing.T) {
 	out, _ := exec.Command("ip", "netns", "list").CombinedOutput()
 	assert.False(t, strings.Contains(string(out), name))
 	assert.ErrorIs(t, linux.DeleteSandbox(name, runDir), backend.ErrNotFound)
+}
+
+// A sandbox file left behind without its mount (umount by hand) is stale:
+// New replaces it instead of failing for ever.
+func TestSandboxStaleFileIsReplaced(t *testing.T) {
+	linuxtest.RequireRoot(t)
+	name := linuxtest.Unique("dltest")
+	runDir := filepath.Join(t.TempDir(), "run")
+	require.NoError(t, os.MkdirAll(linux.SandboxDir, 0o755))
+	require.NoError(t, os.WriteFile(linux.SandboxPath(name), nil, 0o444))
+	t.Cleanup(func() {
+		linux.DeleteSandbox(name, runDir)
+		os.Remove(linux.SandboxPath(name))
+	})
+	opts := linux.DefaultOptions()
+	opts.SandboxName, opts.RunDir = name, runDir
+	h, err := linux.New(opts)
+	require.NoError(t, err)
+	h.Close()
+	assert.True(t, linux.SandboxExists(name))
 }
