@@ -198,5 +198,16 @@ func TestWalkthroughsLinux(t *testing.T) {
 	case os.Getenv("DOCKERLAB_LINUX_TESTS") == "0":
 		t.Skip("DOCKERLAB_LINUX_TESTS=0: real-kernel tests turned off (make test-fake)")
 	}
-	testscript.Run(t, params(t, "linux"))
+	// One script at a time: the linux backend keeps the named namespaces
+	// of every sandbox in one directory (/run/dockerlab/netns), so two
+	// scripts building the same containers (c1, c2, …) at once would
+	// collide. Each t.Run returns only when its script has finished.
+	p := params(t, "linux")
+	for _, f := range p.Files {
+		t.Run(strings.TrimSuffix(f, ".txtar"), func(t *testing.T) {
+			one := p
+			one.Files = []string{f}
+			testscript.Run(t, one)
+		})
+	}
 }
