@@ -8,11 +8,14 @@
 package linux
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/dockerlab/dockerlab/backend"
 )
 
 func pidDir(runDir string) string { return filepath.Join(runDir, "procs") }
@@ -41,17 +44,52 @@ func startTime(pid int) string {
 	return f[19]
 }
 
-func writePidFile(runDir string, pid int, args []string) {
+// pidRecord is one registry file: enough to list the process later from
+// another dockerlab command, and to know it is still the same process.
+type pidRecord struct {
+	StartTime string // field 22 of /proc/PID/stat when it was started
+	Info      backend.ProcInfo
+}
+
+func writePidFile(runDir string, info backend.ProcInfo) {
 	dir := pidDir(runDir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return // best effort: the in-memory table still knows the process
 	}
-	line := startTime(pid) + " " + strings.Join(args, " ") + "\n"
-	os.WriteFile(filepath.Join(dir, strconv.Itoa(pid)), []byte(line), 0o644)
+	data, err := json.Marshal(pidRecord{StartTime: startTime(info.Pid), Info: info})
+	if err != nil {
+		return
+	}
+	os.WriteFile(filepath.Join(dir, strconv.Itoa(info.Pid)), data, 0o644)
 }
 
 func removePidFile(runDir string, pid int) {
 	os.Remove(filepath.Join(pidDir(runDir), strconv.Itoa(pid)))
+}
+
+// readRegistry returns the registered processes that are still alive
+// (same pid, same start time), removing the files of the others.
+func readRegistry(runDir string) []pidRecord {
+	entries, _ := os.ReadDir(pidDir(runDir))
+	var out []pidRecord
+	for _, e := range entries {
+		path := filepath.Join(pidDir(runDir), e.Name())
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		var rec pidRecord
+		data, err := os.ReadFile(path)
+		if err != nil || json.Unmarshal(data, &rec) != nil || rec.Info.Pid != pid {
+			continue
+		}
+		if rec.StartTime == "" || rec.StartTime != startTime(pid) {
+			os.Remove(path) // it ended while nobody was watching
+			continue
+		}
+		out = append(out, rec)
+	}
+	return out
 }
 
 // killRegistered SIGKILLs every registered process that is still the same
@@ -64,9 +102,9 @@ func killRegistered(runDir string) {
 		if err != nil {
 			continue
 		}
+		var rec pidRecord
 		data, _ := os.ReadFile(path)
-		recorded, _, _ := strings.Cut(string(data), " ")
-		if recorded != "" && recorded == startTime(pid) {
+		if json.Unmarshal(data, &rec) == nil && rec.StartTime != "" && rec.StartTime == startTime(pid) {
 			syscall.Kill(pid, syscall.SIGKILL)
 		}
 		os.Remove(path)

@@ -289,7 +289,7 @@ func (h *Host) remember(p *process) {
 	h.mu.Lock()
 	h.procs = append(h.procs, p)
 	h.mu.Unlock()
-	writePidFile(h.opts.RunDir, p.pid, p.spec.Args)
+	writePidFile(h.opts.RunDir, h.info(p, ""))
 	if p.ownNet {
 		h.netNS(p.netns) // open and cache the handle while the pid is ours
 	}
@@ -306,25 +306,41 @@ func (h *Host) forgetPid(pid int) {
 	}
 }
 
-// Procs lists the processes this Host started, exited ones included.
+// Procs lists the processes this Host started, exited ones included, and
+// after them the live processes other dockerlab commands started with the
+// same RunDir (from the pid registry).
 func (h *Host) Procs() ([]backend.ProcInfo, error) {
 	h.mu.Lock()
 	procs := append([]*process(nil), h.procs...)
 	h.mu.Unlock()
-	machine, _ := os.Hostname()
 	out := make([]backend.ProcInfo, 0, len(procs))
+	mine := map[int]bool{}
 	for _, p := range procs {
-		info := backend.ProcInfo{
-			Pid: p.pid, Args: append([]string(nil), p.spec.Args...), Hostname: machine,
-			NetNS: p.netns, OwnNetNS: p.ownNet, Cgroup: p.spec.Cgroup, Rootfs: p.spec.Rootfs,
-			StartedAt: p.started, State: h.state(p),
+		out = append(out, h.info(p, h.state(p)))
+		mine[p.pid] = true
+	}
+	for _, rec := range readRegistry(h.opts.RunDir) {
+		if !mine[rec.Info.Pid] {
+			rec.Info.State = h.stateOf(rec.Info.Pid, rec.Info.Cgroup)
+			out = append(out, rec.Info)
 		}
-		if p.spec.Namespaces.UTS {
-			info.Hostname = p.spec.Hostname
-		}
-		out = append(out, info)
 	}
 	return out, nil
+}
+
+// info is a process's row in the process table.
+func (h *Host) info(p *process, state string) backend.ProcInfo {
+	info := backend.ProcInfo{
+		Pid: p.pid, Args: append([]string(nil), p.spec.Args...),
+		NetNS: p.netns, OwnNetNS: p.ownNet, Cgroup: p.spec.Cgroup, Rootfs: p.spec.Rootfs,
+		StartedAt: p.started, State: state,
+	}
+	if p.spec.Namespaces.UTS {
+		info.Hostname = p.spec.Hostname
+	} else {
+		info.Hostname, _ = os.Hostname()
+	}
+	return info
 }
 
 // state reads the process's state: exited, frozen (its cgroup), stopped
@@ -333,13 +349,20 @@ func (h *Host) state(p *process) string {
 	if p.exited() {
 		return "exited"
 	}
-	if p.spec.Cgroup != "" {
-		if st, err := h.cg.Stats(p.spec.Cgroup); err == nil && st.Frozen {
+	return h.stateOf(p.pid, p.spec.Cgroup)
+}
+
+func (h *Host) stateOf(pid int, cgroup string) string {
+	if cgroup != "" {
+		if st, err := h.cg.Stats(cgroup); err == nil && st.Frozen {
 			return "frozen"
 		}
 	}
-	if procState(p.pid) == "T" {
+	switch procState(pid) {
+	case "T", "t":
 		return "stopped"
+	case "", "Z", "X":
+		return "exited"
 	}
 	return "running"
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/dockerlab/dockerlab/backend"
+	"github.com/dockerlab/dockerlab/backend/linux"
 	"github.com/dockerlab/dockerlab/backend/linux/linuxtest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -222,4 +223,32 @@ func TestProcessTty(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 0, st.Code)
 	assert.Equal(t, "is-a-tty\r\npts/\r\n", out.String(), "a tty turns \\n into \\r\\n")
+}
+
+// A second Host on the same RunDir (another dockerlab command) lists the
+// processes the first one started, from the pid registry.
+func TestProcsFromRegistry(t *testing.T) {
+	h := linuxtest.NewLinuxHost(t)
+	rootfs := linuxtest.BusyboxRootfs(t)
+	p, err := h.Start(container(rootfs, "sleep", "100"))
+	require.NoError(t, err)
+
+	opts := h.Options()
+	opts.CgroupParent = linuxtest.Unique("dockerlab-test-")
+	other, err := linux.New(opts)
+	require.NoError(t, err)
+	defer other.Close()
+	procs, err := other.Procs()
+	require.NoError(t, err)
+	require.Len(t, procs, 1)
+	assert.Equal(t, p.Pid(), procs[0].Pid)
+	assert.Equal(t, []string{"sleep", "100"}, procs[0].Args)
+	assert.Equal(t, "box", procs[0].Hostname)
+	assert.Equal(t, "running", procs[0].State)
+
+	require.NoError(t, p.Signal(syscall.SIGKILL))
+	p.Wait()
+	procs, err = other.Procs()
+	require.NoError(t, err)
+	assert.Empty(t, procs, "the registry forgets processes that ended")
 }
