@@ -252,3 +252,26 @@ func TestProcsFromRegistry(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, procs, "the registry forgets processes that ended")
 }
+
+// Docker 1.2's --net container:NAME: a second process joins the first's
+// network namespace by pid.
+func TestProcessJoinsAnotherProcessNetwork(t *testing.T) {
+	h := linuxtest.NewHost(t)
+	rootfs := linuxtest.BusyboxRootfs(t)
+	first, err := h.Start(container(rootfs, "sleep", "100"))
+	require.NoError(t, err)
+	n, err := h.NetNS(first.NetNS())
+	require.NoError(t, err)
+	require.NoError(t, n.AddBridge("br-first", 0))
+
+	spec := container(rootfs, "ip", "-o", "link")
+	spec.Namespaces.NET = false
+	spec.NetNS = backend.NSPid(first.Pid())
+	var out bytes.Buffer
+	spec.Stdout = &out
+	second, err := h.Start(spec)
+	require.NoError(t, err)
+	assert.Equal(t, backend.NSPid(first.Pid()), second.NetNS())
+	second.Wait()
+	assert.Contains(t, out.String(), "br-first")
+}
