@@ -227,9 +227,11 @@ func (h *Host) Start(spec backend.ProcSpec) (backend.Process, error) {
 		p.master, p.ttyOut = master, ttyCopy(master, spec.Stdin, spec.Stdout)
 	}
 	go p.reap()
+	// A start that fails leaves no trace in the process table.
 	kill := func(cause error) (backend.Process, error) {
 		cmd.Process.Kill()
 		p.Wait()
+		h.forget(p)
 		return nil, cause
 	}
 
@@ -267,6 +269,7 @@ func (h *Host) Start(spec backend.ProcSpec) (backend.Process, error) {
 	msg, _ := io.ReadAll(errR)
 	if len(msg) > 0 {
 		p.Wait()
+		h.forget(p)
 		text := string(msg)
 		if rest, ok := strings.CutPrefix(text, errProgNotFound); ok {
 			return nil, backend.Errorf(backend.ErrProgNotFound, syscall.ENOENT, "exec", spec.Args[0], "%s", rest)
@@ -292,6 +295,18 @@ func (h *Host) remember(p *process) {
 	writePidFile(h.opts.RunDir, h.info(p, ""))
 	if p.ownNet {
 		h.netNS(p.netns) // open and cache the handle while the pid is ours
+	}
+}
+
+// forget removes a process whose start failed from the table.
+func (h *Host) forget(p *process) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for i, q := range h.procs {
+		if q == p {
+			h.procs = append(h.procs[:i], h.procs[i+1:]...)
+			return
+		}
 	}
 }
 

@@ -77,6 +77,16 @@ func TestProcessExitCodesAndMissingProgram(t *testing.T) {
 	assert.ErrorIs(t, err, syscall.ENOENT)
 	assert.Contains(t, err.Error(), `exec: "nosuchprog": executable file not found in $PATH`)
 	assert.Contains(t, out.String(), "executable file not found", "Docker's message on stderr too")
+	procs, err := h.Procs()
+	require.NoError(t, err)
+	assert.Len(t, procs, 2, "the failed start is not in the table")
+
+	spec = container(rootfs, "true")
+	spec.Setup = func(backend.Process) error { return backend.ErrBusy }
+	_, err = h.Start(spec)
+	assert.ErrorIs(t, err, backend.ErrBusy, "Setup's error is Start's")
+	procs, _ = h.Procs()
+	assert.Len(t, procs, 2)
 }
 
 func TestProcessSignals(t *testing.T) {
