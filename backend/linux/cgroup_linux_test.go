@@ -161,3 +161,39 @@ func TestCgroupModeDetection(t *testing.T) {
 	_, err = linux.NewCgroups(t.TempDir(), "v3", "dockerlab")
 	assert.ErrorIs(t, err, backend.ErrInvalid)
 }
+
+// The v2 manager against the machine's real cgroup2 mount. On this hybrid
+// machine it holds no resource controllers, but creating, joining,
+// freezing (cgroup.freeze is core v2) and deleting are all real.
+func TestCgroupsRealV2(t *testing.T) {
+	linuxtest.RequireRoot(t)
+	root := "/sys/fs/cgroup"
+	if mode, _ := linux.DetectCgroupMode(root); mode == backend.CgroupHybrid {
+		root = "/sys/fs/cgroup/unified"
+	} else if mode != backend.CgroupV2 {
+		t.Skip("skipping: no cgroup2 mount on this machine")
+	}
+	parent := linuxtest.Unique("dockerlab-test-")
+	cg, err := linux.NewCgroups(root, backend.CgroupV2, parent)
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		cg.Delete("c")
+		syscall.Rmdir(filepath.Join(root, parent))
+	})
+	require.NoError(t, cg.Create("c"))
+	assert.ErrorIs(t, cg.Create("c"), backend.ErrExists)
+	pid := sleeper(t)
+	require.NoError(t, cg.AddProc("c", pid))
+	st, err := cg.Stats("c")
+	require.NoError(t, err)
+	assert.Equal(t, []int{pid}, st.Pids)
+	require.NoError(t, cg.Freeze("c"))
+	st, _ = cg.Stats("c")
+	assert.True(t, st.Frozen)
+	require.NoError(t, cg.Thaw("c"))
+	st, _ = cg.Stats("c")
+	assert.False(t, st.Frozen)
+	assert.ErrorIs(t, cg.Delete("c"), backend.ErrBusy)
+	syscall.Kill(pid, syscall.SIGKILL)
+	require.Eventually(t, func() bool { return cg.Delete("c") == nil }, 5e9, 1e7)
+}
