@@ -112,21 +112,22 @@ func (k *Kernel) update(op string, fn func(m *machine) error) error {
 		return err
 	}
 	defer unlock()
-	m, err := loadMachine(k.path)
+	m, old, err := loadMachine(k.path)
 	if err != nil {
 		return err
 	}
 	k.m = m
 	k.reapOrphans(m)
 	err = fn(m)
-	if serr := saveMachine(k.path, m); serr != nil && err == nil {
+	if serr := saveMachine(k.path, m, old); serr != nil && err == nil {
 		err = serr
 	}
 	return err
 }
 
-// view runs fn on the machine for reading. A shared machine is loaded,
-// and saved only if processes of a vanished owner had to be reaped.
+// view runs fn on the machine for reading. A shared machine goes through
+// update, which writes only if something changed (processes of a vanished
+// owner reaped, pending signals taken).
 func (k *Kernel) view(op string, fn func(m *machine) error) error {
 	if k.path == "" {
 		k.mu.Lock()

@@ -9,6 +9,7 @@
 package fake
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -59,21 +60,23 @@ func Open(path string) (*Kernel, error) {
 	return k, nil
 }
 
-// loadMachine reads the state file; a missing or empty file is a new machine.
-func loadMachine(path string) (*machine, error) {
+// loadMachine reads the state file; a missing or empty file is a new
+// machine. It also returns the bytes read, so that an operation that
+// changed nothing need not write.
+func loadMachine(path string) (*machine, []byte, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) || (err == nil && len(data) == 0) {
-		return newMachine(false), nil
+		return newMachine(false), nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("fake kernel state %s: %w", path, err)
+		return nil, nil, fmt.Errorf("fake kernel state %s: %w", path, err)
 	}
 	var st stateFile
 	if err := json.Unmarshal(data, &st); err != nil {
-		return nil, fmt.Errorf("fake kernel state %s is corrupt (delete it or run a reset): %w", path, err)
+		return nil, nil, fmt.Errorf("fake kernel state %s is corrupt (delete it or run a reset): %w", path, err)
 	}
 	if st.Version != stateVersion || st.Machine == nil {
-		return nil, fmt.Errorf("fake kernel state %s has version %d, this build reads %d (delete it to start afresh)", path, st.Version, stateVersion)
+		return nil, nil, fmt.Errorf("fake kernel state %s has version %d, this build reads %d (delete it to start afresh)", path, st.Version, stateVersion)
 	}
 	m := st.Machine
 	// maps that were empty come back nil
@@ -92,15 +95,19 @@ func loadMachine(path string) (*machine, error) {
 	if m.NSPidNext == nil {
 		m.NSPidNext = map[int]int{}
 	}
-	return m, nil
+	return m, data, nil
 }
 
 // saveMachine writes the state atomically: a temp file in the same
-// directory, fsync, rename over the old file.
-func saveMachine(path string, m *machine) error {
+// directory, fsync, rename over the old file. When the state is what was
+// read (old), nothing is written.
+func saveMachine(path string, m *machine, old []byte) error {
 	data, err := json.MarshalIndent(stateFile{Version: stateVersion, Machine: m}, "", " ")
 	if err != nil {
 		return fmt.Errorf("fake kernel state: %w", err)
+	}
+	if old != nil && bytes.Equal(data, old) {
+		return nil
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".kernel-*.json")
 	if err != nil {

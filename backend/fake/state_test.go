@@ -116,6 +116,8 @@ func TestSharedOwnerGone(t *testing.T) {
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	require.NoError(t, cmd.Run())
 	dead := cmd.Process.Pid
+	unlock, err := lockState(path) // the owner's poller writes the file too
+	require.NoError(t, err)
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
 	mine := fmt.Sprintf(`"os_pid": %d,`, os.Getpid())
@@ -123,6 +125,7 @@ func TestSharedOwnerGone(t *testing.T) {
 	data = []byte(strings.ReplaceAll(string(data), mine, fmt.Sprintf(`"os_pid": %d,`, dead)))
 	data = []byte(strings.ReplaceAll(string(data), `"instance": "`+k.me.Instance, `"instance": "gone`))
 	require.NoError(t, os.WriteFile(path, data, 0o644))
+	unlock()
 
 	other := openShared(t, path)
 	ps, err := other.Procs()
