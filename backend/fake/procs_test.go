@@ -230,3 +230,22 @@ func TestVolumesRecorded(t *testing.T) {
 	_, err = k.Start(spec)
 	isErr(t, err, backend.ErrUnsupported, 0)
 }
+
+// A pid-1 shell that traps TERM gets it: `docker stop` then ends it at once.
+func TestPidNamespaceInitWithTrap(t *testing.T) {
+	k := New()
+	p := start(t, k, backend.ProcSpec{Args: []string{"sh", "-c", `trap "exit 7" TERM; sleep 1000`},
+		Rootfs: testRootfs(t), Namespaces: backend.AllNamespaces()})
+	handled := func() bool {
+		k.mu.Lock()
+		defer k.mu.Unlock()
+		lp, ok := k.live[p.Pid()]
+		return ok && lp.handles(syscall.SIGTERM)
+	}
+	for !handled() {
+		runtimeGosched()
+	}
+	require.NoError(t, p.Signal(syscall.SIGTERM))
+	st, _ := p.Wait()
+	assert.Equal(t, 7, st.Code)
+}

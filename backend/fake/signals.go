@@ -155,8 +155,13 @@ func (k *Kernel) deliver(m *machine, rec *procRec, lp *liveProc, sig syscall.Sig
 		!(fromParent && (sig == syscall.SIGKILL || sig == sigSTOP)) {
 		return // the PID-namespace init quirk (see the top of this file)
 	}
-	if lp.handles(sig) && sig != syscall.SIGKILL && sig != sigSTOP {
-		act = actTerminate // the program's handler runs, then it ends (userland's trap)
+	if lp.handles(sig) && act == actTerminate && sig != syscall.SIGKILL {
+		// The program's handler runs (the shell's trap), and the
+		// program ends with the status it chooses. (A handler for a
+		// signal that would not terminate is not run: the simulated
+		// shell cannot resume after a trap.)
+		lp.cancel(signalCause{sig})
+		return
 	}
 	switch act {
 	case actTerminate:
