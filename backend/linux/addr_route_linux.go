@@ -18,6 +18,10 @@ import (
 
 // AddrAdd is `ip addr add ADDR dev LINK` (a duplicate is EEXIST).
 func (n *Net) AddrAdd(link string, addr *net.IPNet) error {
+	if err := n.hold(); err != nil {
+		return err
+	}
+	defer n.release()
 	if addr == nil {
 		return backend.Errorf(backend.ErrInvalid, syscall.EINVAL, "addr add", link, "no address given")
 	}
@@ -30,6 +34,10 @@ func (n *Net) AddrAdd(link string, addr *net.IPNet) error {
 
 // AddrDel is `ip addr del ADDR dev LINK` (a missing one is EADDRNOTAVAIL).
 func (n *Net) AddrDel(link string, addr *net.IPNet) error {
+	if err := n.hold(); err != nil {
+		return err
+	}
+	defer n.release()
 	if addr == nil {
 		return backend.Errorf(backend.ErrInvalid, syscall.EINVAL, "addr del", link, "no address given")
 	}
@@ -42,6 +50,10 @@ func (n *Net) AddrDel(link string, addr *net.IPNet) error {
 
 // AddrList lists IPv4 addresses of one link, or of every link for "".
 func (n *Net) AddrList(link string) ([]backend.Addr, error) {
+	if err := n.hold(); err != nil {
+		return nil, err
+	}
+	defer n.release()
 	var l netlink.Link
 	if link != "" {
 		var err error
@@ -109,6 +121,10 @@ func (n *Net) toNetlinkRoute(op string, r backend.Route) (*netlink.Route, error)
 
 // RouteAdd is `ip route add`; Dst nil or 0.0.0.0/0 means default.
 func (n *Net) RouteAdd(r backend.Route) error {
+	if err := n.hold(); err != nil {
+		return err
+	}
+	defer n.release()
 	nr, err := n.toNetlinkRoute("route add", r)
 	if err != nil {
 		return err
@@ -118,6 +134,10 @@ func (n *Net) RouteAdd(r backend.Route) error {
 
 // RouteDel is `ip route del` (a missing route is ESRCH).
 func (n *Net) RouteDel(r backend.Route) error {
+	if err := n.hold(); err != nil {
+		return err
+	}
+	defer n.release()
 	nr, err := n.toNetlinkRoute("route del", r)
 	if err != nil {
 		return err
@@ -130,6 +150,10 @@ func (n *Net) RouteDel(r backend.Route) error {
 
 // RouteList is the main IPv4 table, connected routes included.
 func (n *Net) RouteList() ([]backend.Route, error) {
+	if err := n.hold(); err != nil {
+		return nil, err
+	}
+	defer n.release()
 	filter := &netlink.Route{Table: unix.RT_TABLE_MAIN}
 	rs, err := retryDump(func() ([]netlink.Route, error) {
 		return n.nl.RouteListFiltered(netlink.FAMILY_V4, filter, netlink.RT_FILTER_TABLE)

@@ -176,11 +176,12 @@ func (h *Host) DeleteNetNS(name string) error {
 		return err
 	}
 	h.mu.Lock()
-	if n, ok := h.named[name]; ok {
-		n.close()
-		delete(h.named, name)
-	}
+	n, ok := h.named[name]
+	delete(h.named, name)
 	h.mu.Unlock()
+	if ok {
+		n.close() // outside h.mu: an operation on n may be waiting for h.mu
+	}
 	return removeNSFile(filepath.Join(h.nsDir(), name))
 }
 
@@ -229,15 +230,18 @@ func (h *Host) knownNets() []*Net {
 // cgroups, running processes) stays, as on a real machine.
 func (h *Host) Close() error {
 	h.mu.Lock()
-	defer h.mu.Unlock()
+	nets := []*Net{h.root}
 	for name, n := range h.named {
-		n.close()
+		nets = append(nets, n)
 		delete(h.named, name)
 	}
 	for pid, n := range h.byPid {
-		n.close()
+		nets = append(nets, n)
 		delete(h.byPid, pid)
 	}
-	h.root.close()
+	h.mu.Unlock()
+	for _, n := range nets {
+		n.close() // outside h.mu: an operation on n may be waiting for h.mu
+	}
 	return nil
 }

@@ -59,6 +59,10 @@ func (h *Host) savePath() (string, error) {
 
 // do runs f with a go-iptables handle inside the namespace.
 func (t ipTables) do(op string, f func(ipt *iptables.IPTables) error) error {
+	if err := t.n.hold(); err != nil {
+		return err
+	}
+	defer t.n.release()
 	path, err := t.n.host.iptablesPath()
 	if err != nil {
 		return err
@@ -198,6 +202,10 @@ func (t ipTables) ChangePolicy(table, chain, target string) error {
 
 // Raw runs one iptables command line and returns its stdout.
 func (t ipTables) Raw(args ...string) ([]byte, error) {
+	if err := t.n.hold(); err != nil {
+		return nil, err
+	}
+	defer t.n.release()
 	path, err := t.n.host.iptablesPath()
 	if err != nil {
 		return nil, err

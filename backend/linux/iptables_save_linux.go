@@ -27,6 +27,10 @@ type savedTable struct {
 // nat. A table nobody has used yet is absent from nft's output: it is
 // printed with its builtin chains, as it would be once used.
 func (t ipTables) Save() (string, error) {
+	if err := t.n.hold(); err != nil {
+		return "", err
+	}
+	defer t.n.release()
 	path, err := t.n.host.savePath()
 	if err != nil {
 		return "", err

@@ -27,7 +27,10 @@ type Net struct {
 	ns   netns.NsHandle  // an open fd on that namespace
 	nl   *netlink.Handle // netlink sockets living in the namespace
 
-	closeOnce sync.Once
+	// mu is held for reading during every operation and for writing by
+	// close, so a handle is never closed under a running operation.
+	mu     sync.RWMutex
+	closed bool
 }
 
 var _ backend.Net = (*Net)(nil)
@@ -45,14 +48,32 @@ func openNet(h *Host, ref backend.NSRef, path string) (*Net, error) {
 	return &Net{host: h, ref: ref, path: path, ns: ns, nl: nl}, nil
 }
 
-// close releases the handle once; a second call must not close an fd
-// number that something else has reused meanwhile.
+// close releases the handle. Afterwards every operation fails with
+// ErrNotFound: it must, because a closed netlink.Handle silently falls back
+// to the calling thread's namespace — the host's.
 func (n *Net) close() {
-	n.closeOnce.Do(func() {
-		n.nl.Close()
-		n.ns.Close()
-	})
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.closed {
+		return
+	}
+	n.closed = true
+	n.nl.Close()
+	n.ns.Close()
 }
+
+// hold keeps the Net open for one operation; release ends it.
+func (n *Net) hold() error {
+	n.mu.RLock()
+	if n.closed {
+		n.mu.RUnlock()
+		return backend.Errorf(backend.ErrNotFound, syscall.ENOENT, "netns", n.ref.String(),
+			"network namespace %s is gone (deleted, or its process exited)", n.ref)
+	}
+	return nil
+}
+
+func (n *Net) release() { n.mu.RUnlock() }
 
 // Ref says which namespace this is.
 func (n *Net) Ref() backend.NSRef { return n.ref }
@@ -100,6 +121,10 @@ func checkIfname(op, name string) error {
 
 // AddBridge is `ip link add NAME type bridge`.
 func (n *Net) AddBridge(name string, mtu int) error {
+	if err := n.hold(); err != nil {
+		return err
+	}
+	defer n.release()
 	if err := checkIfname("link add", name); err != nil {
 		return err
 	}
@@ -114,6 +139,10 @@ func (n *Net) AddBridge(name string, mtu int) error {
 // AddVeth is `ip link add NAME type veth peer name PEER`. NewLinkAttrs and
 // NewVeth keep the default txqueuelen 1000 (reference §3 pitfall).
 func (n *Net) AddVeth(name, peer string, mtu int) error {
+	if err := n.hold(); err != nil {
+		return err
+	}
+	defer n.release()
 	if err := checkIfname("link add", name); err != nil {
 		return err
 	}
@@ -135,6 +164,10 @@ func (n *Net) AddVeth(name, peer string, mtu int) error {
 
 // LinkDel deletes a link; deleting a veth end deletes its peer.
 func (n *Net) LinkDel(name string) error {
+	if err := n.hold(); err != nil {
+		return err
+	}
+	defer n.release()
 	l, err := n.link("link del", name)
 	if err != nil {
 		return err
@@ -144,6 +177,10 @@ func (n *Net) LinkDel(name string) error {
 
 // LinkByName is one link's snapshot.
 func (n *Net) LinkByName(name string) (backend.Link, error) {
+	if err := n.hold(); err != nil {
+		return backend.Link{}, err
+	}
+	defer n.release()
 	l, err := n.link("link show", name)
 	if err != nil {
 		return backend.Link{}, err
@@ -153,6 +190,10 @@ func (n *Net) LinkByName(name string) (backend.Link, error) {
 
 // LinkList lists the links in ifindex order.
 func (n *Net) LinkList() ([]backend.Link, error) {
+	if err := n.hold(); err != nil {
+		return nil, err
+	}
+	defer n.release()
 	ls, err := retryDump(n.nl.LinkList)
 	if err != nil {
 		return nil, kernelErr("link list", "", err)
@@ -216,10 +257,11 @@ func (n *Net) toLink(l netlink.Link, byIndex map[int]string) (backend.Link, erro
 // (IFLA_LINK_NETNSID). Best effort: "" when none matches.
 func (h *Host) nameOfNSID(from *Net, nsid int) string {
 	for _, other := range h.knownNets() {
-		if other == from {
+		if other == from || other.hold() != nil {
 			continue
 		}
 		id, err := from.nl.GetNetNsIdByFd(int(other.ns))
+		other.release()
 		if err == nil && id == nsid {
 			return other.ref.String()
 		}
@@ -229,6 +271,10 @@ func (h *Host) nameOfNSID(from *Net, nsid int) string {
 
 // LinkSetUp is `ip link set NAME up`.
 func (n *Net) LinkSetUp(name string) error {
+	if err := n.hold(); err != nil {
+		return err
+	}
+	defer n.release()
 	l, err := n.link("link set up", name)
 	if err != nil {
 		return err
@@ -238,6 +284,10 @@ func (n *Net) LinkSetUp(name string) error {
 
 // LinkSetDown is `ip link set NAME down`.
 func (n *Net) LinkSetDown(name string) error {
+	if err := n.hold(); err != nil {
+		return err
+	}
+	defer n.release()
 	l, err := n.link("link set down", name)
 	if err != nil {
 		return err
@@ -247,6 +297,10 @@ func (n *Net) LinkSetDown(name string) error {
 
 // LinkSetMaster is `ip link set NAME master BRIDGE`.
 func (n *Net) LinkSetMaster(name, bridge string) error {
+	if err := n.hold(); err != nil {
+		return err
+	}
+	defer n.release()
 	l, err := n.link("link set master", name)
 	if err != nil {
 		return err
@@ -260,6 +314,10 @@ func (n *Net) LinkSetMaster(name, bridge string) error {
 
 // LinkSetNoMaster is `ip link set NAME nomaster`.
 func (n *Net) LinkSetNoMaster(name string) error {
+	if err := n.hold(); err != nil {
+		return err
+	}
+	defer n.release()
 	l, err := n.link("link set nomaster", name)
 	if err != nil {
 		return err
@@ -270,6 +328,10 @@ func (n *Net) LinkSetNoMaster(name string) error {
 // LinkSetName renames a link (callers set it down first: kernels before
 // 6.2 refuse to rename a running interface with EBUSY).
 func (n *Net) LinkSetName(name, newName string) error {
+	if err := n.hold(); err != nil {
+		return err
+	}
+	defer n.release()
 	if err := checkIfname("link set name", newName); err != nil {
 		return err
 	}
@@ -282,6 +344,10 @@ func (n *Net) LinkSetName(name, newName string) error {
 
 // LinkSetMTU is `ip link set NAME mtu N`.
 func (n *Net) LinkSetMTU(name string, mtu int) error {
+	if err := n.hold(); err != nil {
+		return err
+	}
+	defer n.release()
 	l, err := n.link("link set mtu", name)
 	if err != nil {
 		return err
@@ -292,6 +358,10 @@ func (n *Net) LinkSetMTU(name string, mtu int) error {
 // LinkSetNs moves a link into another namespace: a named one (by its file)
 // or a process's (by pid). It arrives down and without addresses.
 func (n *Net) LinkSetNs(name string, target backend.NSRef) error {
+	if err := n.hold(); err != nil {
+		return err
+	}
+	defer n.release()
 	l, err := n.link("link set netns", name)
 	if err != nil {
 		return err
@@ -305,6 +375,12 @@ func (n *Net) LinkSetNs(name string, target backend.NSRef) error {
 	dst, err := n.host.netNS(target)
 	if err != nil {
 		return err
+	}
+	if dst != n { // n is held already; holding it twice could deadlock with close
+		if err := dst.hold(); err != nil {
+			return err
+		}
+		defer dst.release()
 	}
 	return kernelErr(op, name, n.nl.LinkSetNsFd(l, int(dst.ns)))
 }

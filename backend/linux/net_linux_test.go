@@ -188,6 +188,15 @@ func TestNamedNamespacesAndLinkSetNs(t *testing.T) {
 	// Deleting the namespace destroys vethB there, and so its peer vethA here.
 	require.NoError(t, h.DeleteNetNS("c1"))
 	assert.ErrorIs(t, h.DeleteNetNS("c1"), backend.ErrNotFound)
+	// A stale handle must fail, not fall back to the caller's (the host's)
+	// namespace as a closed netlink.Handle would.
+	assert.ErrorIs(t, c.AddBridge("stale0", 0), backend.ErrNotFound)
+	_, err = c.LinkList()
+	assert.ErrorIs(t, err, backend.ErrNotFound)
+	_, err = c.Sysctl("net.ipv4.ip_forward")
+	assert.ErrorIs(t, err, backend.ErrNotFound)
+	_, err = c.IPTables().Save()
+	assert.ErrorIs(t, err, backend.ErrNotFound)
 	require.Eventually(t, func() bool {
 		_, err := n.LinkByName("vethA")
 		return err != nil

@@ -314,10 +314,11 @@ func (h *Host) forget(p *process) {
 func (h *Host) forgetPid(pid int) {
 	removePidFile(h.opts.RunDir, pid)
 	h.mu.Lock()
-	defer h.mu.Unlock()
-	if n, ok := h.byPid[pid]; ok {
-		n.close()
-		delete(h.byPid, pid)
+	n, ok := h.byPid[pid]
+	delete(h.byPid, pid)
+	h.mu.Unlock()
+	if ok {
+		n.close() // outside h.mu: an operation on n may be waiting for h.mu
 	}
 }
 

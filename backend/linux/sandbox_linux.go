@@ -158,11 +158,15 @@ func (h *Host) Destroy() error {
 		}
 	}
 	h.mu.Lock()
+	var named []*Net
 	for name, n := range h.named {
-		n.close()
+		named = append(named, n)
 		delete(h.named, name)
 	}
 	h.mu.Unlock()
+	for _, n := range named {
+		n.close()
+	}
 	if err := removeNSDir(h.nsDir()); err != nil {
 		errs = append(errs, err)
 	}

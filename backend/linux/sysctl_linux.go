@@ -25,6 +25,10 @@ func sysctlPath(key string) (string, error) {
 
 // Sysctl reads a key, without the trailing newline.
 func (n *Net) Sysctl(key string) (string, error) {
+	if err := n.hold(); err != nil {
+		return "", err
+	}
+	defer n.release()
 	path, err := sysctlPath(key)
 	if err != nil {
 		return "", err
@@ -43,6 +47,10 @@ func (n *Net) Sysctl(key string) (string, error) {
 
 // SetSysctl writes a key.
 func (n *Net) SetSysctl(key, value string) error {
+	if err := n.hold(); err != nil {
+		return err
+	}
+	defer n.release()
 	path, err := sysctlPath(key)
 	if err != nil {
 		return err
