@@ -75,7 +75,7 @@ func (sh *shell) inProcess(ctx context.Context, args []string) *Process {
 	q := *sh.p
 	q.Args = args
 	q.Env = exportedEnv(hc.Env)
-	q.Dir = absPath("/", hc.Dir)
+	q.Dir = absPath("/", slash(hc.Dir))
 	q.Stdin, q.Stdout, q.Stderr = hc.Stdin, hc.Stdout, hc.Stderr
 	if q.Stdin == nil {
 		q.Stdin = emptyReader{}
@@ -140,12 +140,12 @@ func (sh *shell) whence(ctx context.Context, name string) (kind, where string) {
 	case interp.IsBuiltin(name):
 		return "builtin", name
 	}
-	prog, err := findProgramIn(sh.fs.withDir(hc.Dir), name, exportedEnv(hc.Env))
+	prog, err := findProgramIn(sh.fs.withDir(slash(hc.Dir)), name, exportedEnv(hc.Env))
 	if err != nil && !isNoExec(err) {
 		return "", ""
 	}
 	if prog == nil {
-		return "file", absPath(hc.Dir, name)
+		return "file", absPath(slash(hc.Dir), name)
 	}
 	return "file", prog.path
 }
@@ -225,7 +225,7 @@ func (sh *shell) builtinSource(ctx context.Context, args []string) error {
 // builtinPwdP prints the cwd with symlinks resolved inside the rootfs.
 func (sh *shell) builtinPwdP(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
-	abs, err := sh.fs.resolve(hc.Dir, true)
+	abs, err := sh.fs.resolve(slash(hc.Dir), true)
 	if err != nil {
 		fmt.Fprintf(hc.Stderr, "sh: pwd: %s\n", errText(err))
 		return interp.ExitStatus(1)

@@ -18,6 +18,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -29,13 +30,19 @@ import (
 
 // fsAt is the rootfs as seen from the interpreter's current directory
 // (which `cd` changes; the handler context carries it).
+//
+// The interpreter builds paths with path/filepath, which on Windows turns
+// "/etc" into "\\etc"; container paths always use "/", hence slash.
 func (sh *shell) fsAt(ctx context.Context) fsys {
-	return sh.fs.withDir(interp.HandlerCtx(ctx).Dir)
+	return sh.fs.withDir(slash(interp.HandlerCtx(ctx).Dir))
 }
+
+func slash(p string) string { return filepath.ToSlash(p) }
 
 // open serves redirections: < > >> <> and `source`. Errors are
 // *fs.PathError so the interpreter prints them and sets status 1.
 func (sh *shell) open(ctx context.Context, name string, flag int, perm os.FileMode) (io.ReadWriteCloser, error) {
+	name = slash(name)
 	if name == "/dev/null" {
 		return devNull{}, nil
 	}
@@ -56,7 +63,7 @@ func (sh *shell) open(ctx context.Context, name string, flag int, perm os.FileMo
 }
 
 func (sh *shell) stat(ctx context.Context, name string, follow bool) (fs.FileInfo, error) {
-	f := sh.fsAt(ctx)
+	f, name := sh.fsAt(ctx), slash(name)
 	if follow {
 		return f.Stat(name)
 	}
@@ -67,7 +74,7 @@ func (sh *shell) stat(ctx context.Context, name string, follow bool) (fs.FileInf
 // process's uid, as access(2) would for a container without capabilities
 // tricks: root may read and write anything and execute what has an x bit.
 func (sh *shell) access(ctx context.Context, name string, mode interp.AccessMode) error {
-	info, err := sh.fsAt(ctx).Stat(name)
+	info, err := sh.fsAt(ctx).Stat(slash(name))
 	if err != nil {
 		return err
 	}
@@ -95,7 +102,7 @@ func (sh *shell) access(ctx context.Context, name string, mode interp.AccessMode
 }
 
 func (sh *shell) readDir(ctx context.Context, name string) ([]fs.DirEntry, error) {
-	return sh.fsAt(ctx).ReadDir(name)
+	return sh.fsAt(ctx).ReadDir(slash(name))
 }
 
 // execMiddleware runs every command that is neither a function nor an
@@ -117,7 +124,7 @@ func (sh *shell) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandlerF
 func (sh *shell) spawn(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
 	env := exportedEnv(hc.Env)
-	_, err := findProgramIn(sh.fs.withDir(hc.Dir), args[0], env)
+	_, err := findProgramIn(sh.fs.withDir(slash(hc.Dir)), args[0], env)
 	if errors.Is(err, syscall.ENOEXEC) {
 		// No "#!" and not a binary: ash runs such a file as a script
 		// with a fresh copy of itself.
@@ -128,7 +135,7 @@ func (sh *shell) spawn(ctx context.Context, args []string) error {
 		return interp.ExitStatus(reportExecError(&Process{Stderr: hc.Stderr}, args[0], err))
 	}
 	child := &Process{
-		Args: args, Env: env, Dir: absPath("/", hc.Dir), Root: sh.p.Root,
+		Args: args, Env: env, Dir: absPath("/", slash(hc.Dir)), Root: sh.p.Root,
 		Stdin: hc.Stdin, Stdout: hc.Stdout, Stderr: hc.Stderr,
 		Uid: sh.p.Uid, Gid: sh.p.Gid,
 		Ctx: ctx, Sys: sh.p.Sys, // the kernel gives the child its own

@@ -29,21 +29,6 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 )
 
-// signals lists the signals applets know by name, in number order.
-var signals = []struct {
-	name string
-	sig  syscall.Signal
-}{
-	{"HUP", syscall.SIGHUP}, {"INT", syscall.SIGINT}, {"QUIT", syscall.SIGQUIT},
-	{"ILL", syscall.SIGILL}, {"TRAP", syscall.SIGTRAP}, {"ABRT", syscall.SIGABRT},
-	{"BUS", syscall.SIGBUS}, {"FPE", syscall.SIGFPE}, {"KILL", syscall.SIGKILL},
-	{"USR1", syscall.SIGUSR1}, {"SEGV", syscall.SIGSEGV}, {"USR2", syscall.SIGUSR2},
-	{"PIPE", syscall.SIGPIPE}, {"ALRM", syscall.SIGALRM}, {"TERM", syscall.SIGTERM},
-	{"CHLD", syscall.SIGCHLD}, {"CONT", syscall.SIGCONT}, {"STOP", syscall.SIGSTOP},
-	{"TSTP", syscall.SIGTSTP}, {"TTIN", syscall.SIGTTIN}, {"TTOU", syscall.SIGTTOU},
-	{"URG", syscall.SIGURG}, {"WINCH", syscall.SIGWINCH},
-}
-
 func init() {
 	sort.SliceStable(signals, func(i, j int) bool { return signals[i].sig < signals[j].sig })
 }
