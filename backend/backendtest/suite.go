@@ -42,6 +42,7 @@ func Run(t *testing.T, newHost NewHost) {
 		{"netns", netnsChecks},
 		{"sysctl", sysctlChecks},
 		{"iptables", iptablesChecks},
+		{"kernel details", detailChecks},
 		{"cgroups", cgroupChecks},
 		{"procs", procChecks},
 		{"signals", signalChecks},
