@@ -4,6 +4,7 @@
 package bridge
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -107,12 +108,16 @@ func TestLinkArgv(t *testing.T) {
 	assert.NoError(t, err)
 }
 
+var dynamicRuns int
+
 func TestAllocateDynamic(t *testing.T) {
 	h := fake.NewBare()
 	useHost(t, h)
-	// A network of this test's own, so earlier tests' allocations on
-	// docker0's default range do not show.
-	eng, err := runInit(t, initEnv("BridgeIP", "10.99.0.1/24"))
+	// A network of this run's own: the allocator's state is global, as
+	// upstream's, so earlier allocations on another network do not show.
+	dynamicRuns++
+	prefix := fmt.Sprintf("10.99.%d.", dynamicRuns)
+	eng, err := runInit(t, initEnv("BridgeIP", prefix+"1/24"))
 	require.NoError(t, err)
 	var got []string
 	for _, id := range []string{"a", "b", "c"} {
@@ -122,9 +127,9 @@ func TestAllocateDynamic(t *testing.T) {
 		assert.Equal(t, "24", out.Get("IPPrefixLen"))
 		assert.Equal(t, "ffffff00", out.Get("Mask"))
 	}
-	assert.Equal(t, []string{"10.99.0.2", "10.99.0.3", "10.99.0.4"}, got)
+	assert.Equal(t, []string{prefix + "2", prefix + "3", prefix + "4"}, got)
 
-	_, err = run(t, eng, "allocate_interface", []string{"d"}, "RequestedIP", "10.99.0.3")
+	_, err = run(t, eng, "allocate_interface", []string{"d"}, "RequestedIP", prefix+"3")
 	assert.EqualError(t, err, "ip already allocated")
 }
 
