@@ -123,7 +123,8 @@ func (h *netHandle) LinkDel(name string) error {
 		if err != nil {
 			return err
 		}
-		if l.Kind == backend.KindLoopback {
+		if l.Kind == backend.KindLoopback || l.Kind == backend.KindDevice {
+			// no rtnl_link_ops: lo and physical devices cannot be deleted
 			return backend.Errorf(backend.ErrUnsupported, syscall.EOPNOTSUPP, "link del", name, "")
 		}
 		ns.removeLink(l)

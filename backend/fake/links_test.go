@@ -243,6 +243,14 @@ func TestSysctlPerNamespace(t *testing.T) {
 	isErr(t, ns.SetSysctl("net.ipv4.ip_forward", "7"), backend.ErrInvalid, 0)
 }
 
+func TestUndeletableLinks(t *testing.T) {
+	n := New().Root()
+	isErr(t, n.LinkDel("lo"), backend.ErrUnsupported, syscall.EOPNOTSUPP)
+	isErr(t, n.LinkDel("eth0"), backend.ErrUnsupported, syscall.EOPNOTSUPP)
+	isErr(t, n.LinkSetMTU("eth0", 10), backend.ErrInvalid, syscall.EINVAL)
+	require.NoError(t, n.LinkSetMTU("eth0", 1400))
+}
+
 func TestFailNext(t *testing.T) {
 	k := New()
 	boom := backend.ErrnoError(syscall.ENOMEM, "link add", "br0")
