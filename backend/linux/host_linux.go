@@ -115,10 +115,12 @@ func (h *Host) netNS(ref backend.NSRef) (*Net, error) {
 		if ok {
 			return n, nil
 		}
-		path := "/proc/" + strconv.Itoa(ref.Pid) + "/ns/net"
-		if _, err := os.Stat(path); err != nil {
-			return nil, backend.Errorf(backend.ErrNotFound, syscall.ESRCH, "netns", ref.String(), "no such process")
+		// Only processes dockerlab started: NSPid(1) must not become a
+		// handle on the machine's own namespace.
+		if !h.startedPid(ref.Pid) {
+			return nil, backend.Errorf(backend.ErrNotFound, syscall.ESRCH, "netns", ref.String(), "no running process %d started by dockerlab", ref.Pid)
 		}
+		path := "/proc/" + strconv.Itoa(ref.Pid) + "/ns/net"
 		n, err := openNet(h, backend.NSRef{Pid: ref.Pid}, path)
 		if err != nil {
 			return nil, err
@@ -202,6 +204,25 @@ func (h *Host) ListNetNS() ([]string, error) {
 	}
 	sort.Strings(names)
 	return names, nil
+}
+
+// startedPid says whether pid is a live process this Host, or another
+// dockerlab command with the same RunDir, started.
+func (h *Host) startedPid(pid int) bool {
+	h.mu.Lock()
+	for _, p := range h.procs {
+		if p.pid == pid && !p.exited() {
+			h.mu.Unlock()
+			return true
+		}
+	}
+	h.mu.Unlock()
+	for _, rec := range readRegistry(h.opts.RunDir) {
+		if rec.Info.Pid == pid {
+			return true
+		}
+	}
+	return false
 }
 
 // knownNets is every namespace this Host can name: root, named, processes'.

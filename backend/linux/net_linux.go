@@ -367,12 +367,7 @@ func (n *Net) LinkSetNs(name string, target backend.NSRef) error {
 		return err
 	}
 	op := fmt.Sprintf("link set netns %s", target)
-	if target.Pid != 0 {
-		if _, known := n.host.cachedPidNet(target.Pid); !known {
-			return kernelErr(op, name, n.nl.LinkSetNsPid(l, target.Pid))
-		}
-	}
-	dst, err := n.host.netNS(target)
+	dst, err := n.host.netNS(target) // a pid must be one dockerlab started
 	if err != nil {
 		return err
 	}
@@ -383,14 +378,6 @@ func (n *Net) LinkSetNs(name string, target backend.NSRef) error {
 		defer dst.release()
 	}
 	return kernelErr(op, name, n.nl.LinkSetNsFd(l, int(dst.ns)))
-}
-
-// cachedPidNet is the open handle on a process's namespace, if any.
-func (h *Host) cachedPidNet(pid int) (*Net, bool) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	n, ok := h.byPid[pid]
-	return n, ok
 }
 
 // The IFF_ flags netlink reports in LinkAttrs.Flags (net.Flags).

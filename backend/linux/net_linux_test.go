@@ -220,3 +220,16 @@ func TestSysctlIsPerNamespace(t *testing.T) {
 	_, err = c.Sysctl("net.ipv4.nope")
 	assert.ErrorIs(t, err, backend.ErrNotFound)
 }
+
+// NSPid names only processes dockerlab started: pid 1 lives in the
+// machine's own namespace and must never become a handle on it.
+func TestForeignPidsAreNotNamespaces(t *testing.T) {
+	h := linuxtest.NewHost(t)
+	_, err := h.NetNS(backend.NSPid(1))
+	assert.ErrorIs(t, err, backend.ErrNotFound)
+	assert.ErrorIs(t, err, syscall.ESRCH)
+	require.NoError(t, h.Root().AddVeth("va", "vb", 0))
+	assert.ErrorIs(t, h.Root().LinkSetNs("vb", backend.NSPid(1)), syscall.ESRCH)
+	_, err = h.Root().LinkByName("vb")
+	assert.NoError(t, err, "vb stayed in the test namespace")
+}
