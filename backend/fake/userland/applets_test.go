@@ -199,3 +199,14 @@ func TestIP(t *testing.T) {
 	assert.Equal(t, 2, r.code)
 	assert.Equal(t, "ip: RTNETLINK answers: Operation not permitted\n", r.stderr)
 }
+
+// TestNoKernel: Run without a System or a Root must not panic.
+func TestNoKernel(t *testing.T) {
+	_, root := testRootfs(t)
+	var out syncBuffer
+	code := Run(&Process{Args: []string{"sh", "-c", "echo $$; hostname; ps | wc -l; kill -0 1 && echo ok; ip a"}, Root: root, Stdout: &out})
+	assert.Equal(t, "1\nlocalhost\n2\nok\n", out.String())
+	assert.Equal(t, 1, code) // ip: no network
+	assert.Equal(t, exitNotFound, Run(&Process{Args: []string{"sh"}}))
+	assert.Equal(t, exitNotFound, Run(&Process{}))
+}

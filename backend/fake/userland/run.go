@@ -58,6 +58,10 @@ func Run(p *Process) int {
 		fmt.Fprintln(p.Stderr, "sh: : not found")
 		return exitNotFound
 	}
+	if p.Root == nil {
+		fmt.Fprintf(p.Stderr, "sh: %s: no root filesystem\n", p.Args[0])
+		return exitNotFound
+	}
 	prog, err := findProgramIn(newFsys(p), p.Args[0], p.Env)
 	if err != nil {
 		return reportExecError(p, p.Args[0], err)
@@ -154,6 +158,9 @@ func withDefaults(p *Process) *Process {
 	q.Dir = absPath("/", q.Dir)
 	if q.Ctx == nil {
 		q.Ctx = context.Background()
+	}
+	if q.Sys == nil {
+		q.Sys = newStandalone(q.Args)
 	}
 	return &q
 }
