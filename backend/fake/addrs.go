@@ -56,7 +56,7 @@ func (h *netHandle) AddrAdd(linkName string, a *net.IPNet) error {
 				return backend.ErrnoError(syscall.EEXIST, "addr add", cidr+" dev "+linkName)
 			}
 		}
-		ns.Addrs = append(ns.Addrs, addr{Link: l.Index, CIDR: cidr})
+		ns.Addrs = append(ns.Addrs, addr{Link: l.Index, CIDR: cidr, Secondary: ns.hasSubnet(l.Index, cidr)})
 		return nil
 	})
 }
@@ -74,6 +74,9 @@ func (h *netHandle) AddrDel(linkName string, a *net.IPNet) error {
 		for i, x := range ns.Addrs {
 			if x.Link == l.Index && x.CIDR == cidr {
 				ns.Addrs = append(ns.Addrs[:i], ns.Addrs[i+1:]...)
+				if !x.Secondary {
+					ns.dropSecondaries(l.Index, cidr)
+				}
 				return nil
 			}
 		}
@@ -86,6 +89,7 @@ func (h *netHandle) AddrDel(linkName string, a *net.IPNet) error {
 func (h *netHandle) AddrList(linkName string) ([]backend.Addr, error) {
 	var out []backend.Addr
 	err := h.read("AddrList", func(m *machine, ns *netns) error {
+		var secondaryOf []bool
 		want := 0
 		if linkName != "" {
 			l, err := ns.mustLink("addr show", linkName)
@@ -103,9 +107,51 @@ func (h *netHandle) AddrList(linkName string) ([]backend.Addr, error) {
 				continue
 			}
 			out = append(out, backend.Addr{LinkIndex: l.Index, LinkName: l.Name, IPNet: parseCIDR(x.CIDR)})
+			secondaryOf = append(secondaryOf, x.Secondary)
 		}
-		sort.SliceStable(out, func(i, j int) bool { return out[i].LinkIndex < out[j].LinkIndex })
+		// per link, primaries first (the kernel inserts a new primary
+		// after the last primary and appends secondaries)
+		sort.SliceStable(out, func(i, j int) bool {
+			if out[i].LinkIndex != out[j].LinkIndex {
+				return out[i].LinkIndex < out[j].LinkIndex
+			}
+			return !secondaryOf[i] && secondaryOf[j]
+		})
 		return nil
 	})
 	return out, err
+}
+
+// sameSubnet says whether two addresses have the same prefix length and
+// network (the kernel's test for "secondary").
+func sameSubnet(a, b string) bool {
+	x, y := parseCIDR(a), parseCIDR(b)
+	if x == nil || y == nil {
+		return false
+	}
+	xo, _ := x.Mask.Size()
+	yo, _ := y.Mask.Size()
+	return xo == yo && x.IP.Mask(x.Mask).Equal(y.IP.Mask(y.Mask))
+}
+
+func (ns *netns) hasSubnet(link int, cidr string) bool {
+	for _, a := range ns.Addrs {
+		if a.Link == link && sameSubnet(a.CIDR, cidr) {
+			return true
+		}
+	}
+	return false
+}
+
+// dropSecondaries removes the secondaries of a deleted primary: with
+// net.ipv4.conf.*.promote_secondaries at its default 0, the kernel deletes
+// them rather than promote one.
+func (ns *netns) dropSecondaries(link int, cidr string) {
+	keep := ns.Addrs[:0]
+	for _, a := range ns.Addrs {
+		if !(a.Link == link && a.Secondary && sameSubnet(a.CIDR, cidr)) {
+			keep = append(keep, a)
+		}
+	}
+	ns.Addrs = keep
 }

@@ -165,7 +165,32 @@ func (ns *netns) detach(l *link) {
 	}
 	ns.Addrs = addrs
 	ns.flushRoutes(l.Index)
-	l.Master = 0
+	if old := l.Master; old != 0 {
+		l.Master = 0
+		ns.adjustBridgeMTU(old)
+	}
+}
+
+// adjustBridgeMTU copies br_mtu_auto_adjust: unless a user set the
+// bridge's MTU, it follows the smallest MTU of its ports, and 1500 when it
+// has none. The kernel does this when a port joins, leaves or changes its
+// MTU — not at any other time, so a port-less bridge keeps the MTU it was
+// made with until then.
+func (ns *netns) adjustBridgeMTU(index int) {
+	b := ns.linkByIndex(index)
+	if b == nil || b.Kind != backend.KindBridge || b.MTUSet {
+		return
+	}
+	mtu := 0
+	for _, p := range ns.Links {
+		if p.Master == index && (mtu == 0 || p.MTU < mtu) {
+			mtu = p.MTU
+		}
+	}
+	if mtu == 0 {
+		mtu = 1500
+	}
+	b.MTU = mtu
 }
 
 // deletePeer deletes the other end of a veth, wherever it is.
@@ -273,7 +298,12 @@ func (h *netHandle) LinkSetMaster(name, bridge string) error {
 		case l.Kind == backend.KindBridge: // br_add_if: no bridging of bridges
 			return backend.ErrnoError(syscall.ELOOP, "link set master", name)
 		}
+		old := l.Master
 		l.Master = b.Index
+		if old != 0 && old != b.Index {
+			ns.adjustBridgeMTU(old)
+		}
+		ns.adjustBridgeMTU(b.Index)
 		return nil
 	})
 }
@@ -281,8 +311,10 @@ func (h *netHandle) LinkSetMaster(name, bridge string) error {
 func (h *netHandle) LinkSetNoMaster(name string) error {
 	return h.with("LinkSetNoMaster", func(m *machine, ns *netns) error {
 		l, err := ns.mustLink("link set nomaster", name)
-		if err == nil {
+		if err == nil && l.Master != 0 {
+			old := l.Master
 			l.Master = 0
+			ns.adjustBridgeMTU(old)
 		}
 		return err
 	})
@@ -317,6 +349,12 @@ func (h *netHandle) LinkSetMTU(name string, mtu int) error {
 			return backend.Errorf(backend.ErrInvalid, syscall.EINVAL, "link set mtu", name, "mtu %d out of range 68..65535", mtu)
 		}
 		l.MTU = mtu
+		if l.Kind == backend.KindBridge {
+			l.MTUSet = true
+		}
+		if l.Master != 0 {
+			ns.adjustBridgeMTU(l.Master)
+		}
 		return nil
 	})
 }

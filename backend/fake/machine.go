@@ -57,12 +57,14 @@ type link struct {
 	Master    int              `json:"master,omitempty"`     // ifindex of the bridge, same namespace
 	PeerNS    string           `json:"peer_ns,omitempty"`    // namespace key of a veth's peer
 	PeerIndex int              `json:"peer_index,omitempty"` // ifindex of a veth's peer
+	MTUSet    bool             `json:"mtu_set,omitempty"`    // a bridge whose MTU a user set: ports no longer move it
 }
 
 // addr is an address on a link ("10.0.2.15/24").
 type addr struct {
-	Link int    `json:"link"`
-	CIDR string `json:"cidr"`
+	Link      int    `json:"link"`
+	CIDR      string `json:"cidr"`
+	Secondary bool   `json:"secondary,omitempty"` // the link already had an address in this subnet
 }
 
 // route is a route a user added (proto boot). Connected routes are not

@@ -31,27 +31,18 @@ func (ns *netns) connected() []backend.Route {
 		if ones, _ := n.Mask.Size(); ones == 32 {
 			continue
 		}
-		// A second address in a prefix the link already has is a
-		// secondary: the route stays the primary's (src = first address).
-		dst := &net.IPNet{IP: n.IP.Mask(n.Mask), Mask: n.Mask}
-		if secondary(out, l.Index, dst) {
+		// A secondary address adds no route: the subnet's route is
+		// the primary's (src = the primary address).
+		if a.Secondary {
 			continue
 		}
+		dst := &net.IPNet{IP: n.IP.Mask(n.Mask), Mask: n.Mask}
 		out = append(out, backend.Route{
 			Dst: dst, LinkIndex: l.Index, LinkName: l.Name,
 			Src: n.IP, Scope: backend.ScopeLink, Proto: backend.ProtoKernel,
 		})
 	}
 	return out
-}
-
-func secondary(routes []backend.Route, link int, dst *net.IPNet) bool {
-	for _, r := range routes {
-		if r.LinkIndex == link && r.Dst.String() == dst.String() {
-			return true
-		}
-	}
-	return false
 }
 
 // flushRoutes drops the user routes through a link (the link went down,
