@@ -5,6 +5,7 @@
 // Docker 1.2.0 gave docker0 its address and the container its default route
 // with libcontainer's netlink (book ch.6 "网络"); the kernel adds the
 // connected route itself.
+
 package linux
 
 import (

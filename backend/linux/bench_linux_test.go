@@ -2,6 +2,7 @@
 
 // What the real kernel costs: a container start (re-exec, clone with five
 // namespaces, pivot_root, exec) and a veth pair, for the docs' tables.
+
 package linux_test
 
 import (

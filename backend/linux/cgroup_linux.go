@@ -6,6 +6,7 @@
 // cgroups/fs; v2 is what today's distributions run. The hierarchy's root is
 // a parameter, so tests point it at a temporary directory, where writing a
 // control file simply creates it (the idea of runc's TestMode).
+
 package linux
 
 import (

@@ -3,6 +3,7 @@
 // Cgroups: the real v1 hierarchy of this machine under a test-unique
 // parent, and v1/v2 against temporary directories (reference testing-real-
 // and-fake-kernels.md §4).
+
 package linux_test
 
 import (

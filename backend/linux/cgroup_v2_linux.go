@@ -4,6 +4,7 @@
 // each ancestor's cgroup.subtree_control (reference
 // testing-real-and-fake-kernels.md §4; kernel cgroup-v2.rst). Docker 1.2.0
 // predates v2; this is the same Cgroups face on today's kernels.
+
 package linux
 
 import (

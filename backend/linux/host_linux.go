@@ -4,6 +4,7 @@
 // "The backend"; linux.md brief). It owns the root Net, the named
 // namespaces under <RunDir>/netns, the cgroups under CgroupParent, the
 // processes it started and the mounts it made.
+
 package linux
 
 import (

@@ -2,6 +2,7 @@
 
 // The linux backend on other systems: it only says why it cannot work
 // (design.md "The backend": the fake runs everywhere, the real one on Linux).
+
 package linux
 
 import (

@@ -12,6 +12,7 @@
 // parent's go-ahead (the parent joins it to its cgroup and runs the Setup
 // hook meanwhile), make "/" private, set the hostname, build the root
 // filesystem and pivot_root into it, drop to the user, chdir, and exec.
+
 package linux
 
 import (

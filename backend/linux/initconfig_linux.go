@@ -4,6 +4,7 @@
 // Docker 1.2.0 passed the container's config to dockerinit through a file
 // and argv; we pass it as JSON over a pipe). The file descriptors the child
 // finds open, by number, are fixed here.
+
 package linux
 
 import "github.com/dockerlab/dockerlab/backend"

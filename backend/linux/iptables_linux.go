@@ -5,6 +5,7 @@
 // /sbin/iptables). go-iptables execs the binary too; a child inherits the
 // network namespace of the thread that forks it, so every run happens on a
 // throwaway thread switched into this namespace.
+
 package linux
 
 import (

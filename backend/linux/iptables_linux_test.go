@@ -3,6 +3,7 @@
 // iptables inside a throwaway namespace (reference testing-real-and-fake-
 // kernels.md §2 error table and canonical forms; the rules Docker 1.2.0's
 // bridge driver wrote, upstream-v1_2 §3).
+
 package linux_test
 
 import (

@@ -6,6 +6,7 @@
 // order, user chains sorted, then the -A lines as iptables-save gave them,
 // then COMMIT; no comments, counters always [0:0] (reference §6 "golden
 // layer").
+
 package linux
 
 import (

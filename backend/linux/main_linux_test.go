@@ -4,6 +4,7 @@
 // dockerlab-init, so it must hand over to reexec first. As root it also
 // proves the machine was left alone: the host's links and iptables rules
 // must be the same after every test as before.
+
 package linux_test
 
 import (

@@ -5,6 +5,7 @@
 // current kernels have no AUFS, so layers are stacked with overlayfs
 // (lowerdir top first, upperdir, workdir). The Host remembers what it
 // mounted so Mounts() can list it.
+
 package linux
 
 import (

@@ -2,6 +2,7 @@
 
 // Mounts made through the Host, all inside temporary directories: bind,
 // overlay (how dockerlab stacks image layers, book ch.8) and tmpfs.
+
 package linux_test
 
 import (

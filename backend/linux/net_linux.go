@@ -6,6 +6,7 @@
 // "网络"); here vishvananda/netlink does it, through a handle whose sockets
 // were opened inside the namespace, so every call acts there whatever
 // thread runs it.
+
 package linux
 
 import (

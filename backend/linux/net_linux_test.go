@@ -3,6 +3,7 @@
 // Links, addresses, routes and namespaces on the real kernel, each test in
 // its own throwaway namespace (reference testing-real-and-fake-kernels.md
 // §3 measured table, §6 semantics table).
+
 package linux_test
 
 import (

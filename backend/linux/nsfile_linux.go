@@ -9,6 +9,7 @@
 // namespace, do the work, and switch back. If switching back fails the
 // goroutine exits still locked, and the Go runtime then kills the thread, so
 // a thread in the wrong namespace never serves another goroutine.
+
 package linux
 
 import (

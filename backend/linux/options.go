@@ -1,6 +1,7 @@
 // Options of the real-kernel backend (linux.md brief; design.md "The
 // backend": the sandbox namespace). Kept free of build tags so callers on
 // any OS can fill them in; New itself needs Linux.
+
 package linux
 
 import "github.com/dockerlab/dockerlab/backend"

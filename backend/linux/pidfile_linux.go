@@ -5,6 +5,7 @@
 // DeleteSandbox) can find and stop them without ever signalling a process
 // that merely reused the pid (linux.md brief; the idea of Docker's
 // container state files under /var/lib/docker/containers).
+
 package linux
 
 import (

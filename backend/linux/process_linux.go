@@ -6,6 +6,7 @@
 // driver cloned its own binary with CLONE_NEWNS|NEWUTS|NEWIPC|NEWPID|NEWNET,
 // moved the veth into the child's namespace and joined it to its cgroups
 // while the child waited on a pipe, then let it go. So do we.
+
 package linux
 
 import (

@@ -4,6 +4,7 @@
 // and-fake-kernels.md §5; book ch.13 dockerinit; the checks of the
 // linux.md brief: own hostname, pid 1, only lo, host files invisible, exit
 // codes, signals, 127 for a missing program).
+
 package linux_test
 
 import (

@@ -6,6 +6,7 @@
 // it is a mount point, mount /proc, a tmpfs /dev with the usual device
 // nodes, /dev/pts, /dev/shm and a read-only /sys, add the volumes, then
 // pivot_root into it and let go of the old root.
+
 package linux
 
 import (

@@ -3,6 +3,7 @@
 // The sandbox and tearing things down (design.md "The backend": by default
 // dockerlab works inside its own network namespace; linux.md brief). The
 // CLI's `dockerlab sandbox rm` calls DeleteSandbox; tests call Destroy.
+
 package linux
 
 import (

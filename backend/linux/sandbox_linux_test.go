@@ -4,6 +4,7 @@
 // `ip netns exec` can enter, and DeleteSandbox, which removes it with all
 // dockerlab made around it (design.md "The backend"). The test uses a
 // unique sandbox name and run directory, never the default "dockerlab".
+
 package linux_test
 
 import (

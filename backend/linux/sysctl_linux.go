@@ -5,6 +5,7 @@
 // wrote /proc/sys/net/ipv4/ip_forward when they set up docker0 (book ch.6).
 // /proc/sys/net resolves against the namespace of the thread that opens the
 // file, so the open happens on a thread switched into this namespace.
+
 package linux
 
 import (

@@ -5,6 +5,7 @@
 // the client). The child gets the pty's slave side as stdin, stdout and
 // stderr, in a new session with it as controlling terminal; the parent
 // copies between the master side and the spec's Stdin/Stdout.
+
 package linux
 
 import (

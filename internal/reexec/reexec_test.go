@@ -1,4 +1,5 @@
 // Tests for the re-exec registry (Docker 1.2.0 pkg/reexec, own words).
+
 package reexec
 
 import (

@@ -2,6 +2,7 @@
 
 // On other systems there is no real-kernel Host to test: every helper
 // skips, saying why, so packages that import linuxtest still build.
+
 package linuxtest
 
 import (

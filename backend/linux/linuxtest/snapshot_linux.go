@@ -2,6 +2,7 @@
 
 // The host snapshot behind HostSnapshot: read-only looks at the machine's
 // own namespace, to prove the tests never touched it.
+
 package linuxtest
 
 import (
