@@ -45,6 +45,8 @@ func DeleteSandbox(name, runDir string) error {
 	if cg, err := NewCgroups(DefaultCgroupRoot, "", DefaultCgroupParent); err == nil {
 		removeCgroupTree(cg) // only empty cgroups go; busy ones stay
 	}
+	os.Remove(pidDir(runDir)) // both only if empty
+	os.Remove(runDir)
 	if isNSFile(SandboxPath(name)) {
 		if err := removeNSFile(SandboxPath(name)); err != nil {
 			errs = append(errs, err)
