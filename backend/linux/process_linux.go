@@ -159,6 +159,11 @@ func (h *Host) Start(spec backend.ProcSpec) (backend.Process, error) {
 	if err := validate(&spec); err != nil {
 		return nil, err
 	}
+	if !reexec.Initialized() {
+		// The child would run this binary's main (or its tests) again.
+		return nil, backend.Errorf(backend.ErrUnsupported, 0, "start", spec.Args[0],
+			"this program never called reexec.Init() at the top of main (or TestMain), so it cannot serve as dockerlab-init")
+	}
 	op := "start " + spec.Args[0]
 	var joined *Net
 	if !spec.Namespaces.NET {

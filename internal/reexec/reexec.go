@@ -36,6 +36,7 @@ func Register(name string, fn func()) {
 // whether it did. The registered function normally never returns (it execs
 // or exits); if it does, the caller should return from main.
 func Init() bool {
+	initCalled = true
 	fn, ok := initializers[os.Args[0]]
 	if !ok {
 		return false
@@ -43,6 +44,14 @@ func Init() bool {
 	fn()
 	return true
 }
+
+// initCalled records that Init ran, see Initialized.
+var initCalled bool
+
+// Initialized says whether this binary called Init. A parent checks it
+// before re-executing itself: a binary that never calls Init would, as the
+// child, simply run its main (or its whole test suite) again.
+func Initialized() bool { return initCalled }
 
 // Self is the path of the running binary as the kernel knows it. Using
 // /proc/self/exe rather than os.Args[0] means the child is the very same

@@ -32,4 +32,5 @@ func TestCommandRunsRegisteredFunction(t *testing.T) {
 
 func TestInitIgnoresUnknownNames(t *testing.T) {
 	require.False(t, Init(), "the test binary's own argv[0] is not registered")
+	require.True(t, Initialized())
 }
