@@ -77,6 +77,7 @@ func (h *netHandle) AddrDel(linkName string, a *net.IPNet) error {
 				if !x.Secondary {
 					ns.dropSecondaries(l.Index, cidr)
 				}
+				ns.routesAfterAddrDel(l.Index, cidr)
 				return nil
 			}
 		}
@@ -154,4 +155,25 @@ func (ns *netns) dropSecondaries(link int, cidr string) {
 		}
 	}
 	ns.Addrs = keep
+}
+
+// routesAfterAddrDel copies what the kernel does to routes when an address
+// goes: routes using it as preferred source go (fib_sync_down_addr), and
+// when it was the link's last address every route through the link goes
+// (fib_disable_ip).
+func (ns *netns) routesAfterAddrDel(link int, cidr string) {
+	ip := parseCIDR(cidr).IP.String()
+	keep := ns.Routes[:0]
+	for _, r := range ns.Routes {
+		if r.Src != ip {
+			keep = append(keep, r)
+		}
+	}
+	ns.Routes = keep
+	for _, a := range ns.Addrs {
+		if a.Link == link {
+			return
+		}
+	}
+	ns.flushRoutes(link)
 }

@@ -224,9 +224,10 @@ func TestAddrsAndRoutes(t *testing.T) {
 	routes, _ = n.RouteList()
 	assert.Len(t, routes, 1, "the connected route comes back, the gateway route does not")
 
+	require.NoError(t, n.RouteAdd(gw))
 	require.NoError(t, n.AddrDel("br0", a))
 	routes, _ = n.RouteList()
-	assert.Empty(t, routes)
+	assert.Empty(t, routes, "the last address gone, routes through the link go too")
 }
 
 func TestSysctlPerNamespace(t *testing.T) {
@@ -308,4 +309,43 @@ func TestParityDetails(t *testing.T) {
 	routes, _ := n.RouteList()
 	require.Len(t, routes, 1)
 	assert.Equal(t, "10.1.0.2", routes[0].Src.String())
+}
+
+func TestBridgeMTUFollowsPorts(t *testing.T) {
+	n := NewBare().Root()
+	mtu := func(name string) int {
+		l, err := n.LinkByName(name)
+		require.NoError(t, err)
+		return l.MTU
+	}
+	require.NoError(t, n.AddBridge("br0", 1450))
+	assert.Equal(t, 1450, mtu("br0"), "no port event yet")
+	require.NoError(t, n.AddVeth("v0", "v1", 1400))
+	require.NoError(t, n.LinkSetMaster("v0", "br0"))
+	assert.Equal(t, 1400, mtu("br0"))
+	require.NoError(t, n.LinkSetMTU("v0", 1300))
+	assert.Equal(t, 1300, mtu("br0"))
+	require.NoError(t, n.LinkDel("v1"), "deleting the peer deletes the port")
+	assert.Equal(t, 1500, mtu("br0"))
+	require.NoError(t, n.LinkSetMTU("br0", 1200))
+	require.NoError(t, n.AddVeth("w0", "w1", 0))
+	require.NoError(t, n.LinkSetMaster("w0", "br0"))
+	assert.Equal(t, 1200, mtu("br0"), "set by the user: it stays")
+}
+
+func TestSecondaryAddresses(t *testing.T) {
+	n := NewBare().Root()
+	require.NoError(t, n.AddBridge("br0", 0))
+	for _, a := range []string{"10.1.0.2/24", "10.1.0.1/24", "10.2.0.3/16"} {
+		require.NoError(t, n.AddrAdd("br0", cidr(t, a)))
+	}
+	addrs, _ := n.AddrList("br0")
+	var got []string
+	for _, a := range addrs {
+		got = append(got, a.IPNet.String())
+	}
+	assert.Equal(t, []string{"10.1.0.2/24", "10.2.0.3/16", "10.1.0.1/24"}, got)
+	require.NoError(t, n.AddrDel("br0", cidr(t, "10.1.0.2/24")))
+	addrs, _ = n.AddrList("br0")
+	require.Len(t, addrs, 1, "the secondary went with its primary")
 }
