@@ -349,3 +349,19 @@ func TestSecondaryAddresses(t *testing.T) {
 	addrs, _ = n.AddrList("br0")
 	require.Len(t, addrs, 1, "the secondary went with its primary")
 }
+
+func TestDeviceRouteNeedsAnUpLink(t *testing.T) {
+	n := NewBare().Root()
+	require.NoError(t, n.AddBridge("br0", 0))
+	r := backend.Route{Dst: cidr(t, "10.5.0.0/16"), LinkName: "br0"}
+	isErr(t, n.RouteAdd(r), backend.ErrInvalid, syscall.ENETDOWN)
+	isErr(t, n.RouteAdd(backend.Route{Dst: cidr(t, "10.5.0.1/16"), LinkName: "br0"}), backend.ErrInvalid, syscall.EINVAL)
+	require.NoError(t, n.LinkSetUp("br0"))
+	require.NoError(t, n.RouteAdd(r))
+	routes, _ := n.RouteList()
+	require.Len(t, routes, 1)
+	assert.Equal(t, backend.ScopeLink, routes[0].Scope)
+	assert.Equal(t, backend.ProtoBoot, routes[0].Proto)
+	require.NoError(t, n.AddrAdd("br0", cidr(t, "10.1.0.1/24")))
+	require.NoError(t, n.AddrAdd("br0", cidr(t, "10.1.0.1/16")), "same address, other prefix: allowed")
+}

@@ -47,7 +47,7 @@ func (k *Kernel) Mount(mt backend.Mount) error {
 		}
 	case backend.MountTmpfs:
 	default:
-		return backend.Errorf(backend.ErrUnsupported, syscall.ENODEV, op, mt.Target, "unknown filesystem type %q", mt.Type)
+		return backend.Errorf(backend.ErrUnsupported, 0, op, mt.Target, "unknown filesystem type %q", mt.Type)
 	}
 	mt.Lower = append([]string{}, mt.Lower...)
 	return k.update("Mount", func(m *machine) error {

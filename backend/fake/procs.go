@@ -283,7 +283,7 @@ func (k *Kernel) Kill(pid int, sig syscall.Signal) error {
 func checkVolumes(spec backend.ProcSpec) error {
 	for _, v := range spec.Mounts {
 		if v.Type != backend.MountBind {
-			return startErr(backend.ErrUnsupported, syscall.ENODEV, spec, "the fake gives containers bind mounts only, not %q", v.Type)
+			return startErr(backend.ErrUnsupported, 0, spec, "the fake gives containers bind mounts only, not %q", v.Type)
 		}
 		if !strings.HasPrefix(v.Target, "/") {
 			return startErr(backend.ErrInvalid, syscall.EINVAL, spec, "volume target %q must be absolute inside the rootfs", v.Target)

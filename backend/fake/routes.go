@@ -150,8 +150,8 @@ func (h *netHandle) RouteAdd(r backend.Route) error {
 			}
 			nr.Gw, nr.Link = r.Gw.To4().String(), via.Index
 		case l != nil:
-			if !l.Up {
-				return backend.Errorf(backend.ErrUnreachable, syscall.ENETDOWN, op, dst.String(), "device %s is down", l.Name)
+			if !l.Up { // ENETDOWN, which both backends report as ErrInvalid (KindOfErrno)
+				return backend.Errorf(backend.ErrInvalid, syscall.ENETDOWN, op, dst.String(), "Device for nexthop is not up (%s)", l.Name)
 			}
 			nr.Link, nr.Scope = l.Index, backend.ScopeLink
 		default:
