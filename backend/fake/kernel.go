@@ -81,7 +81,9 @@ func (k *Kernel) Reset() error {
 	}
 	k.mu.Unlock()
 	return k.update("reset", func(m *machine) error {
+		next := m.NextPid // pids stay unique while killed processes wind down
 		*m = *newMachine(false)
+		m.NextPid = next
 		return nil
 	})
 }

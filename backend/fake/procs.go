@@ -184,13 +184,17 @@ func (k *Kernel) exited(lp *liveProc, code int) {
 	}
 	lp.mu.Unlock()
 	err := k.update("exit", func(m *machine) error {
-		delete(k.live, lp.pid)
-		k.reap(m, lp.pid)
+		if k.live[lp.pid] == lp {
+			delete(k.live, lp.pid)
+			k.reap(m, lp.pid)
+		}
 		return nil
 	})
 	if err != nil { // the state file failed us: still forget the process here
 		k.mu.Lock()
-		delete(k.live, lp.pid)
+		if k.live[lp.pid] == lp {
+			delete(k.live, lp.pid)
+		}
 		k.mu.Unlock()
 	}
 	lp.status = st

@@ -249,3 +249,16 @@ func TestPidNamespaceInitWithTrap(t *testing.T) {
 	st, _ := p.Wait()
 	assert.Equal(t, 7, st.Code)
 }
+
+func TestResetKillsProcesses(t *testing.T) {
+	k := New()
+	p := start(t, k, backend.ProcSpec{Args: []string{"sleep", "1000"}, Rootfs: testRootfs(t)})
+	require.NoError(t, k.Reset())
+	st, _ := p.Wait()
+	assert.Equal(t, 137, st.Code)
+	q := start(t, k, backend.ProcSpec{Args: []string{"true"}, Rootfs: testRootfs(t)})
+	assert.Greater(t, q.Pid(), p.Pid(), "pids stay unique across a reset")
+	_, _ = q.Wait()
+	ps, _ := k.Procs()
+	assert.Empty(t, ps)
+}
