@@ -9,12 +9,12 @@ package linux_test
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/dockerlab/dockerlab/backend"
 	"github.com/dockerlab/dockerlab/backend/linux"
@@ -116,9 +116,18 @@ func TestProcessSignals(t *testing.T) {
 	// As pid 1 a shell must trap SIGTERM itself (the kernel ignores
 	// default-action signals to a namespace's init: why `docker stop`
 	// falls back to SIGKILL).
-	p, err = h.Start(container(rootfs, "sh", "-c", "trap 'exit 42' TERM; while true; do sleep 0.05; done"))
+	spec = container(rootfs, "sh", "-c", "trap 'exit 42' TERM; echo ready; while true; do sleep 0.05; done")
+	ready, w, err := os.Pipe()
 	require.NoError(t, err)
-	time.Sleep(100 * time.Millisecond) // let the shell install its trap
+	defer ready.Close()
+	spec.Stdout = w
+	p, err = h.Start(spec)
+	w.Close()
+	require.NoError(t, err)
+	line := make([]byte, 6)
+	_, err = io.ReadFull(ready, line) // the trap is installed once it says so
+	require.NoError(t, err)
+	require.Equal(t, "ready\n", string(line))
 	require.NoError(t, p.Signal(syscall.SIGTERM))
 	st, _ = p.Wait()
 	assert.Equal(t, 42, st.Code)
