@@ -51,7 +51,10 @@ func New(opts Options) (*Host, error) {
 		if !isNSFile(rootPath) {
 			return nil, backend.Errorf(backend.ErrNotFound, syscall.ENOENT, "open netns", rootPath, "not a network namespace file")
 		}
-	case opts.Sandbox:
+	case opts.HostNetwork:
+		// The machine's own namespace, on explicit request only.
+		rootPath = "/proc/self/ns/net"
+	default:
 		if err := checkName(opts.SandboxName); err != nil {
 			return nil, err
 		}
@@ -59,9 +62,6 @@ func New(opts Options) (*Host, error) {
 		if err := ensureNSFile(rootPath); err != nil {
 			return nil, err
 		}
-	default:
-		// The machine's own namespace, on explicit request only.
-		rootPath = "/proc/self/ns/net"
 	}
 	_ = rootName
 	cg, err := NewCgroups(opts.CgroupRoot, opts.CgroupMode, opts.CgroupParent)

@@ -8,17 +8,17 @@ import "github.com/dockerlab/dockerlab/backend"
 
 // Options configure a Host.
 type Options struct {
-	// Sandbox makes the root network namespace the persistent sandbox
-	// namespace SandboxName instead of the machine's own. DefaultOptions
-	// turns it on; only an explicit --sandbox=false turns it off.
-	// Beware: with Sandbox false and no NetNSPath the Host works on the
-	// machine's real interfaces and iptables. Start from DefaultOptions.
-	Sandbox bool
+	// HostNetwork makes the root network namespace the machine's own
+	// instead of the persistent sandbox namespace SandboxName: the Host
+	// then works on the real interfaces and iptables of the VM. It is an
+	// opt-in (the CLI's --sandbox=false) so that the zero Options value,
+	// and any caller that forgets a field, stays inside the sandbox.
+	HostNetwork bool
 	// SandboxName names the sandbox; it lives at /run/netns/<name> so that
 	// `ip netns exec <name> …` works. It is created on first use.
 	SandboxName string
 	// NetNSPath, when set, is an existing namespace file used as the root
-	// namespace (tests make a throwaway one). It wins over Sandbox.
+	// namespace (tests make a throwaway one). It wins over HostNetwork and the sandbox.
 	NetNSPath string
 	// RunDir holds the named namespaces of NewNetNS (<RunDir>/netns/<name>,
 	// never /run/netns, so they cannot collide with iproute2's) and the
@@ -47,7 +47,6 @@ const (
 // DefaultOptions work inside the sandbox namespace "dockerlab".
 func DefaultOptions() Options {
 	return Options{
-		Sandbox:      true,
 		SandboxName:  DefaultSandboxName,
 		RunDir:       DefaultRunDir,
 		CgroupRoot:   DefaultCgroupRoot,

@@ -96,7 +96,7 @@ func OpenLinux() (backend.Host, error) {
 		// some mount or netlink call deep inside New.
 		return nil, fmt.Errorf("the linux backend needs root: run `sudo dockerlab --backend linux …`, or use --backend fake (no root needed): %w", backend.ErrPermission)
 	}
-	Debugf("opening the linux backend (sandbox=%v name=%s rundir=%s)", opts.Sandbox, opts.SandboxName, opts.RunDir)
+	Debugf("opening the linux backend (sandbox=%v name=%s rundir=%s)", !opts.HostNetwork, opts.SandboxName, opts.RunDir)
 	h, err := linux.New(opts)
 	if err != nil {
 		return nil, fmt.Errorf("open the linux backend: %w", err)
@@ -121,7 +121,7 @@ func OpenLinux() (backend.Host, error) {
 // throwaway sandbox would wipe the student's).
 func LinuxOptions() linux.Options {
 	opts := linux.DefaultOptions()
-	opts.Sandbox = Sandbox
+	opts.HostNetwork = !Sandbox
 	opts.SandboxName = SandboxName
 	if Sandbox {
 		opts.RunDir = filepath.Join(linux.DefaultRunDir, SandboxName)

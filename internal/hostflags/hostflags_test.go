@@ -56,7 +56,7 @@ func TestOpenFake(t *testing.T) {
 func TestLinuxOptionsGiveEachSandboxItsRunDir(t *testing.T) {
 	parse(t, "--sandbox-name", "lab2")
 	opts := LinuxOptions()
-	assert.True(t, opts.Sandbox)
+	assert.False(t, opts.HostNetwork)
 	assert.Equal(t, "lab2", opts.SandboxName)
 	assert.Equal(t, filepath.Join(linux.DefaultRunDir, "lab2"), opts.RunDir)
 
