@@ -200,7 +200,8 @@ func (x *iptHandle) listRules(tname, cname string) ([]byte, error) {
 	return []byte(b.String()), err
 }
 
-// listTable is `iptables -L -n [CHAIN]`, in a simplified column layout.
+// listTable is `iptables -L -n [CHAIN]`: iptables' columns; the match
+// column is a simplified rendering of what the match modules print.
 func (x *iptHandle) listTable(tname, cname string) ([]byte, error) {
 	var b strings.Builder
 	err := x.withTable("List", tname, false, func(t *table) error {
@@ -218,7 +219,7 @@ func (x *iptHandle) listTable(tname, cname string) ([]byte, error) {
 			} else {
 				fmt.Fprintf(&b, "Chain %s (%d references)\n", c.Name, t.references(c.Name))
 			}
-			fmt.Fprintf(&b, "%-10s %-5s%-4s%-20s %-20s\n", "target", "prot", "opt", "source", "destination")
+			fmt.Fprintf(&b, "%-9s  %-5s%-4s%-20s %-20s\n", "target", "prot", "opt", "source", "destination")
 			for _, r := range c.Rules {
 				b.WriteString(listRow(r.Spec) + "\n")
 			}
@@ -282,7 +283,13 @@ func listRow(spec string) string {
 			extra = append(extra, strings.TrimPrefix(o.name, "--")+" "+strings.Join(o.vals, " "))
 		}
 	}
-	row := fmt.Sprintf("%-10s %-5s%-4s%-20s %-20s", r.jump, prot, "--", addr(r.src), addr(r.dst))
+	// iptables' print_firewall: target, a '!' slot for the protocol,
+	// protocol, options, source, destination, then the matches
+	bang := ' '
+	if r.proto.neg {
+		bang = '!'
+	}
+	row := fmt.Sprintf("%-9s %c%-5s%-4s%-20s %-20s", r.jump, bang, prot, "--", addr(r.src), addr(r.dst))
 	if len(extra) > 0 {
 		row += " " + strings.Join(extra, " ")
 	}

@@ -293,6 +293,7 @@ func TestRawCommands(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(out), "Chain INPUT (policy DROP)\n")
 	assert.Contains(t, string(out), "Chain X (1 references)\n")
+	assert.Contains(t, string(out), "target     prot opt source               destination")
 	assert.Contains(t, string(out), "X          0    --  0.0.0.0/0            0.0.0.0/0")
 	_, err = raw(t, ipt, "-D X 2")
 	require.NoError(t, err)
@@ -315,6 +316,16 @@ func TestRawCommands(t *testing.T) {
 	out, _ = raw(t, ipt, "-S")
 	assert.Equal(t, "-P INPUT DROP\n-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n", string(out))
 	assert.False(t, strings.Contains(string(out), "-N"))
+}
+
+// Rows measured with `iptables -L -n` (nft 1.8.9).
+func TestListRows(t *testing.T) {
+	_, spec, err := canonRule([]string{"-s", "172.17.0.0/16", "!", "-o", "docker0", "-j", "MASQUERADE"})
+	require.NoError(t, err)
+	assert.Equal(t, "MASQUERADE  0    --  172.17.0.0/16        0.0.0.0/0           ", listRow(spec))
+	_, spec, err = canonRule(splitQuoted("! -i docker0 -o docker0 -p tcp -d 172.17.0.2 --dport 80 -j ACCEPT"))
+	require.NoError(t, err)
+	assert.Equal(t, "ACCEPT     6    --  0.0.0.0/0            172.17.0.2           tcp dpt:80", listRow(spec))
 }
 
 func TestIPTablesPerNamespace(t *testing.T) {

@@ -61,7 +61,9 @@ func thisOwner() owner {
 // Name is "fake".
 func (k *Kernel) Name() string { return "fake" }
 
-// Close stops the pending-signal poller. Like a real machine, state stays.
+// Close stops the pending-signal poller: a closed shared Kernel no longer
+// picks up signals other commands send to its processes. Like a real
+// machine, state stays.
 func (k *Kernel) Close() error {
 	k.mu.Lock()
 	defer k.mu.Unlock()
@@ -89,8 +91,10 @@ func (k *Kernel) Reset() error {
 }
 
 // FailNext makes the next operation named op fail with err, once (fault
-// injection for error-path tests). Op names are the Net and Host method
-// names, e.g. "AddBridge", "LinkSetNs", "RouteAdd", "Append", "Start".
+// injection for error-path tests). Op names are the Net, IPTables and Host
+// method names ("AddBridge", "LinkSetNs", "RouteAdd", "Append", "NewChain",
+// "Start", "Mount") and, for cgroups, the operation as errors name it
+// ("cgroup create", "cgroup add", "cgroup freeze", ...).
 func (k *Kernel) FailNext(op string, err error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
