@@ -11,8 +11,16 @@ import (
 	"github.com/dockerlab/dockerlab/backend"
 )
 
-// Host exists on every OS so that code naming *linux.Host compiles.
-type Host struct{}
+// Host exists on every OS so that code naming *linux.Host compiles and
+// can be used as a backend.Host. The embedded interface is always nil:
+// New never returns a Host here, so none of its methods is ever reached.
+type Host struct{ backend.Host }
+
+// Destroy exists so callers written for Linux compile.
+func (h *Host) Destroy() error { return errNotLinux }
+
+// Options exists so callers written for Linux compile.
+func (h *Host) Options() Options { return Options{} }
 
 var errNotLinux = fmt.Errorf("the linux backend needs a Linux kernel; use --backend fake: %w", backend.ErrUnsupported)
 

@@ -101,14 +101,7 @@ func OpenLinux() (backend.Host, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open the linux backend: %w", err)
 	}
-	// Off Linux, *linux.Host is an empty stand-in that does not implement
-	// backend.Host (New always fails there), so convert at run time to keep
-	// this package compiling on every OS.
-	host, ok := any(h).(backend.Host)
-	if !ok {
-		return nil, fmt.Errorf("the linux backend needs a Linux kernel; use --backend fake: %w", backend.ErrUnsupported)
-	}
-	return host, nil
+	return h, nil
 }
 
 // LinuxOptions are linux.DefaultOptions with the sandbox flags applied.
