@@ -27,10 +27,23 @@ import (
 )
 
 var (
-	diffLinks   = []string{"a0", "a1", "b0", "b1", "br0", "br1"}
-	diffNS      = []string{"", "n1", "n2"}
-	diffAddrs   = []string{"10.1.0.1/24", "10.1.0.2/24", "10.2.0.1/16"}
-	diffRules   = [][]string{{"-s", "10.1.0.0/24", "-j", "ACCEPT"}, {"-i", "br0", "-o", "br0", "-j", "DROP"}, {"-p", "tcp", "--dport", "80", "-d", "10.1.0.2", "-j", "ACCEPT"}}
+	diffLinks = []string{"a0", "a1", "b0", "b1", "br0", "br1"}
+	diffNS    = []string{"", "n1", "n2"}
+	diffAddrs = []string{"10.1.0.1/24", "10.1.0.2/24", "10.2.0.1/16"}
+	diffRules = [][]string{{"-s", "10.1.0.0/24", "-j", "ACCEPT"}, {"-i", "br0", "-o", "br0", "-j", "DROP"}, {"-p", "tcp", "--dport", "80", "-d", "10.1.0.2", "-j", "ACCEPT"}}
+	// diffRaw are rule argv in the shapes Docker 0.1 and 1.2 wrote them
+	// (chain first, "-t nat" anywhere, --dst, 0/0, negations, conntrack).
+	diffRaw = [][]string{
+		{"POSTROUTING", "-t", "nat", "-s", "10.1.0.1/24", "!", "-o", "br0", "-j", "MASQUERADE"},
+		{"FORWARD", "-i", "br0", "!", "-o", "br0", "-j", "ACCEPT"},
+		{"FORWARD", "-o", "br0", "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED", "-j", "ACCEPT"},
+		{"FORWARD", "!", "-i", "br0", "-o", "br0", "-p", "tcp", "-d", "10.1.0.2", "--dport", "80", "-j", "ACCEPT"},
+		{"FORWARD", "-i", "br0", "-o", "br0", "-p", "udp", "-s", "10.1.0.3", "--sport", "53", "-d", "10.1.0.2", "-j", "ACCEPT"},
+		{"OUTPUT", "-t", "nat", "-m", "addrtype", "--dst-type", "LOCAL", "!", "--dst", "127.0.0.0/8", "-j", "X"},
+		{"X", "-t", "nat", "-p", "tcp", "-d", "0/0", "--dport", "49153", "!", "-i", "br0", "-j", "DNAT", "--to-destination", "10.1.0.2:80"},
+		{"PREROUTING", "-t", "nat", "-j", "X"},
+		{"INPUT", "-s", "10.0.0.0/8", "-d", "10.1.0.1/32", "-p", "icmp", "-j", "DROP"},
+	}
 	diffClasses = []error{backend.ErrExists, backend.ErrNotFound, backend.ErrBusy, backend.ErrInvalid,
 		backend.ErrPermission, backend.ErrUnsupported, backend.ErrUnreachable, backend.ErrNoSpace}
 )
@@ -61,11 +74,12 @@ func randomOp(r *rand.Rand) op {
 	addr := pick(r, diffAddrs)
 	ip, ipnet, _ := net.ParseCIDR(addr)
 	a := &net.IPNet{IP: ip.To4(), Mask: ipnet.Mask}
-	switch r.IntN(18) {
+	mtu := pick(r, []int{0, 0, 1400, 1450})
+	switch r.IntN(20) {
 	case 0:
-		return onNet("ip link add "+l+" type bridge", func(n backend.Net) error { return n.AddBridge(l, 0) })
+		return onNet(fmt.Sprintf("ip link add %s mtu %d type bridge", l, mtu), func(n backend.Net) error { return n.AddBridge(l, mtu) })
 	case 1:
-		return onNet("ip link add "+l+" type veth peer name "+l2, func(n backend.Net) error { return n.AddVeth(l, l2, 0) })
+		return onNet(fmt.Sprintf("ip link add %s mtu %d type veth peer name %s", l, mtu, l2), func(n backend.Net) error { return n.AddVeth(l, l2, mtu) })
 	case 2:
 		return onNet("ip link del "+l, func(n backend.Net) error { return n.LinkDel(l) })
 	case 3:
@@ -146,6 +160,13 @@ func randomOp(r *rand.Rand) op {
 				return n.IPTables().Delete("nat", "PREROUTING", spec...)
 			}
 			return n.IPTables().Append("nat", "PREROUTING", spec...)
+		})
+	case 18, 19:
+		verb := pick(r, []string{"-A", "-A", "-I", "-D", "-C"})
+		argv := append([]string{verb}, pick(r, diffRaw)...)
+		return onNet("iptables "+strings.Join(argv, " "), func(n backend.Net) error {
+			_, err := n.IPTables().Raw(argv...)
+			return err
 		})
 	default:
 		v := pick(r, []string{"0", "1"})

@@ -7,6 +7,7 @@
 package backendtest
 
 import (
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -83,5 +84,29 @@ var detailChecks = []check{
 		require.NoError(t, n.AddrDel("br0", cidr(t, "10.1.0.2/24")))
 		assert.Equal(t, []string{"br0 10.2.0.3/16"}, v4Addrs(t, n, "br0"))
 		assert.Equal(t, "10.2.0.0/16 dev br0 proto kernel scope link src 10.2.0.3\n", v4Routes(t, n))
+	}},
+	{"a bridge takes its port's MAC, and all zeros once the last port leaves", func(t *testing.T, h backend.Host) {
+		// The bridge id follows the lowest port MAC unless an address was
+		// set on the bridge (Docker 1.2 set one for this reason); with no
+		// port left the kernel shows 00:00:00:00:00:00.
+		n := h.Root()
+		require.NoError(t, n.AddBridge("br0", 0))
+		require.NoError(t, n.AddVeth("v0", "v1", 0))
+		require.NoError(t, n.LinkSetMaster("v0", "br0"))
+		assert.Equal(t, link(t, n, "v0").HardwareAddr.String(), link(t, n, "br0").HardwareAddr.String())
+		require.NoError(t, n.LinkSetNoMaster("v0"))
+		assert.Equal(t, "00:00:00:00:00:00", link(t, n, "br0").HardwareAddr.String())
+	}},
+	{"a veth whose two ends share a name fails with EEXIST but uses up an ifindex", func(t *testing.T, h backend.Host) {
+		// The kernel registers the peer first (taking the next number),
+		// then fails on the second name and unregisters the peer.
+		n := h.Root()
+		requireErr(t, n.AddVeth("x0", "x0", 0), backend.ErrExists, syscall.EEXIST, "both ends named x0")
+		require.NoError(t, n.AddBridge("br0", 0))
+		assert.Equal(t, 3, link(t, n, "br0").Index)
+		// A peer name that is taken fails before any number is used.
+		requireErr(t, n.AddVeth("v0", "br0", 0), backend.ErrExists, syscall.EEXIST, "peer named like the bridge")
+		require.NoError(t, n.AddBridge("br1", 0))
+		assert.Equal(t, 4, link(t, n, "br1").Index)
 	}},
 }
