@@ -95,7 +95,8 @@ var detailChecks = []check{
 		require.NoError(t, n.LinkSetMaster("v0", "br0"))
 		assert.Equal(t, link(t, n, "v0").HardwareAddr.String(), link(t, n, "br0").HardwareAddr.String())
 		require.NoError(t, n.LinkSetNoMaster("v0"))
-		assert.Equal(t, "00:00:00:00:00:00", link(t, n, "br0").HardwareAddr.String())
+		hw := link(t, n, "br0").HardwareAddr
+		assert.True(t, len(hw) == 0 || hw.String() == "00:00:00:00:00:00", "MAC %q (the dump prints none as zeros)", hw)
 	}},
 	{"a veth whose two ends share a name fails with EEXIST but uses up an ifindex", func(t *testing.T, h backend.Host) {
 		// The kernel registers the peer first (taking the next number),
