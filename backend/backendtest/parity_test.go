@@ -7,6 +7,7 @@ package backendtest_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"testing"
 
@@ -21,12 +22,22 @@ import (
 )
 
 // TestMain lets this test binary serve as the linux backend's init, should
-// a check ever start a process.
+// a check ever start a process, and, as root, proves the machine's own
+// links and rules are the same after the real-kernel runs as before.
 func TestMain(m *testing.M) {
 	if reexec.Init() {
 		return
 	}
-	os.Exit(m.Run())
+	if os.Geteuid() != 0 {
+		os.Exit(m.Run())
+	}
+	before := linuxtest.HostSnapshot()
+	code := m.Run()
+	if after := linuxtest.HostSnapshot(); after != before {
+		fmt.Fprintf(os.Stderr, "FAIL: the tests changed the host's own network state\nbefore:\n%s\nafter:\n%s\n", before, after)
+		code = 1
+	}
+	os.Exit(code)
 }
 
 // namedDump is one namespace's normalised dump.
