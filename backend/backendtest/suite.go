@@ -9,7 +9,10 @@
 // with errors.Is on the shared sentinels and on the errno the real kernel
 // returns (the measured tables of reference §3 and §6), so a check that
 // passes on linux and fails on the fake shows exactly where the fake is
-// wrong. The parity test (parity_test.go) adds whole-state comparisons.
+// wrong. Two tests of this package add whole-state comparisons between the
+// fake and the kernel: parity_test.go runs every backend/scenario on both,
+// differential_test.go runs seeded random operation sequences on both; the
+// named checks in kernel_details.go pin what those comparisons found.
 package backendtest
 
 import (
