@@ -50,6 +50,7 @@ func Run(t *testing.T, newHost NewHost) {
 		{"procs", procChecks},
 		{"signals", signalChecks},
 		{"mounts", mountChecks},
+		{"bad input", badInputChecks},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
