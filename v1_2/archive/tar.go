@@ -1,0 +1,112 @@
+// Writing a directory tree as tar (upstream archive/archive.go:
+// TarWithOptions/addTarFile at v1.2.0; book ch.10 §10.5). Used for
+// `docker export`, for a layer's diff (ExportChanges) and in tests.
+package archive
+
+import (
+	"archive/tar"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+)
+
+// Tar streams every file under dir, names relative to dir. Only
+// Uncompressed is produced: dockerlab never needs to gzip a layer itself.
+func Tar(dir string, compression Compression) (Archive, error) {
+	if compression != Uncompressed {
+		return nil, fmt.Errorf("archive: only uncompressed tar output is supported, asked for %s", compression)
+	}
+	if _, err := os.Stat(dir); err != nil {
+		return nil, err
+	}
+	var paths []string
+	err := filepath.Walk(dir, func(p string, fi os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil || rel == "." {
+			return err
+		}
+		paths = append(paths, rel)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return writeTar(dir, paths, nil), nil
+}
+
+// writeTar writes the named paths (relative to root) and then one empty
+// whiteout entry per deleted path, from a goroutine into a pipe.
+func writeTar(root string, paths, whiteouts []string) Archive {
+	pr, pw := io.Pipe()
+	go func() {
+		tw := tar.NewWriter(pw)
+		links := map[uint64]string{} // inode -> first name, to emit hard links
+		err := func() error {
+			sort.Strings(paths) // parents before children
+			for _, rel := range paths {
+				if err := addTarFile(tw, root, rel, links); err != nil {
+					return err
+				}
+			}
+			for _, wh := range whiteouts {
+				hdr := &tar.Header{Name: filepath.Join(filepath.Dir(wh), whiteoutPrefix+filepath.Base(wh)), Typeflag: tar.TypeReg, Mode: 0600}
+				if err := tw.WriteHeader(hdr); err != nil {
+					return err
+				}
+			}
+			return tw.Close()
+		}()
+		pw.CloseWithError(err)
+	}()
+	return pr
+}
+
+// addTarFile writes one file, directory, symlink or hard link.
+func addTarFile(tw *tar.Writer, root, rel string, links map[uint64]string) error {
+	full := filepath.Join(root, rel)
+	fi, err := os.Lstat(full)
+	if err != nil {
+		return err
+	}
+	target := ""
+	if fi.Mode()&os.ModeSymlink != 0 {
+		if target, err = os.Readlink(full); err != nil {
+			return err
+		}
+	}
+	hdr, err := tar.FileInfoHeader(fi, target)
+	if err != nil {
+		return err
+	}
+	hdr.Name = filepath.ToSlash(rel)
+	if fi.IsDir() {
+		hdr.Name += "/"
+	}
+	// Names only: the uid/gid numbers are what a layer carries.
+	hdr.Uname, hdr.Gname = "", ""
+	if ino, nlink := inode(fi); fi.Mode().IsRegular() && nlink > 1 {
+		if first, seen := links[ino]; seen {
+			hdr.Typeflag, hdr.Linkname, hdr.Size = tar.TypeLink, first, 0
+		} else {
+			links[ino] = hdr.Name
+		}
+	}
+	if err := tw.WriteHeader(hdr); err != nil {
+		return err
+	}
+	if hdr.Typeflag != tar.TypeReg {
+		return nil
+	}
+	f, err := os.Open(full)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(tw, f)
+	return err
+}
