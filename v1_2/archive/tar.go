@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"time"
 )
 
 // Tar streams every file under dir, names relative to dir. Only
@@ -84,6 +85,10 @@ func addTarFile(tw *tar.Writer, root, rel string, links map[uint64]string) error
 		return err
 	}
 	hdr.Name = filepath.ToSlash(rel)
+	// Whole seconds, cut down rather than rounded (the tar writer would
+	// round), so that sameFsTime sees the copy as unchanged.
+	hdr.ModTime = fi.ModTime().Truncate(time.Second)
+	hdr.AccessTime, hdr.ChangeTime = time.Time{}, time.Time{}
 	if fi.IsDir() {
 		hdr.Name += "/"
 	}
