@@ -1,0 +1,82 @@
+// Package builtins registers the jobs every v1.2 daemon has before
+// NewDaemon runs: the network driver's init, the API server, events and
+// version.
+//
+// Upstream: builtins/builtins.go at v1.2.0 (Register, daemon, remote,
+// dockerVersion). Reference upstream-v1_2.md §2.2 step 3 and §2.4. Book
+// ch.3 §3.3.5 加载builtins; note 004 (Engine, Job: a handler per name).
+//
+// Not yet: upstream also installed registry.NewService() ("auth",
+// "search"); those jobs arrive with the registry (the pull issue), so
+// they are not registered and running them says "command not found".
+package builtins
+
+import (
+	"runtime"
+
+	"github.com/dockerlab/dockerlab/v1_2/api/server"
+	"github.com/dockerlab/dockerlab/v1_2/daemon/networkdriver/bridge"
+	"github.com/dockerlab/dockerlab/v1_2/dockerversion"
+	"github.com/dockerlab/dockerlab/v1_2/engine"
+	"github.com/dockerlab/dockerlab/v1_2/events"
+)
+
+// Names lists the jobs Register adds, in upstream's order.
+var Names = []string{
+	"init_networkdriver",
+	"serveapi", "acceptconnections",
+	"events", "log", "subscribers_count",
+	"version",
+}
+
+// NotYet lists upstream builtins dockerlab does not register yet, and why.
+var NotYet = map[string]string{
+	"auth":   "the registry arrives with the pull issue",
+	"search": "the registry arrives with the pull issue",
+}
+
+// Register adds the builtin jobs to eng.
+func Register(eng *engine.Engine) error {
+	if err := daemon(eng); err != nil {
+		return err
+	}
+	if err := remote(eng); err != nil {
+		return err
+	}
+	if err := events.New().Install(eng); err != nil {
+		return err
+	}
+	return eng.Register("version", dockerVersion)
+}
+
+// daemon: the network driver's entry point, run by NewDaemon.
+func daemon(eng *engine.Engine) error {
+	return eng.Register("init_networkdriver", bridge.InitDriver)
+}
+
+// remote: the API server.
+func remote(eng *engine.Engine) error {
+	if err := eng.Register("serveapi", server.ServeApi); err != nil {
+		return err
+	}
+	return eng.Register("acceptconnections", server.AcceptConnections)
+}
+
+// dockerVersion is the "version" job: one env, what `docker version`
+// prints for the server.
+func dockerVersion(job *engine.Job) engine.Status {
+	v := &engine.Env{}
+	v.SetJson("Version", dockerversion.VERSION)
+	v.SetJson("ApiVersion", dockerversion.APIVERSION)
+	v.Set("GitCommit", dockerversion.GITCOMMIT)
+	v.Set("GoVersion", runtime.Version())
+	v.Set("Os", runtime.GOOS)
+	v.Set("Arch", runtime.GOARCH)
+	if kv := KernelVersion(); kv != "" {
+		v.Set("KernelVersion", kv)
+	}
+	if _, err := v.WriteTo(job.Stdout); err != nil {
+		return job.Error(err)
+	}
+	return engine.StatusOK
+}
