@@ -1,0 +1,154 @@
+// Package server is the daemon's Remote API server: the "serveapi" job
+// that opens one listener per -H address, and the "acceptconnections" job
+// that lets them start answering once the daemon is ready.
+//
+// Upstream: api/server/server.go at v1.2.0 (ServeApi, ListenAndServe,
+// AcceptConnections, createRouter). Reference upstream-v1_2.md §6.3. Book
+// ch.5 (Docker Server的创建): §5.2 the "serveapi" job, §5.3 ServeApi,
+// §5.4 ListenAndServe (router, listener, http.Server).
+//
+// Why two jobs: mainDaemon starts serveapi straight away, so that the
+// socket exists as early as possible, while NewDaemon still runs in a
+// goroutine. A client that connects in between is not refused: its
+// connection waits (upstream's listenbuffer) until acceptconnections says
+// the daemon is there to answer it.
+//
+// What is served today (the full API is a later issue): GET /_ping,
+// GET /version, GET /info, with or without a /v1.x prefix. Everything else
+// gets upstream's router answer for an unknown route, 404 "page not found".
+package server
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/dockerlab/dockerlab/v1_2/engine"
+)
+
+// ServeApi is the "serveapi" job. Its args are addresses such as
+// unix:///run/dockerlab/v1.2/docker.sock or tcp://127.0.0.1:2375. It
+// returns when every server has stopped (engine shutdown closes them) or
+// as soon as one fails.
+func ServeApi(job *engine.Job) engine.Status {
+	if len(job.Args) == 0 {
+		return job.Errorf("usage: %s PROTO://ADDR [PROTO://ADDR ...]", job.Name)
+	}
+	errs := make(chan error, len(job.Args))
+	for _, protoAddr := range job.Args {
+		proto, addr, ok := strings.Cut(protoAddr, "://")
+		if !ok {
+			return job.Errorf("invalid address %q: want PROTO://ADDR (unix:///path or tcp://host:port)", protoAddr)
+		}
+		go func() {
+			job.Logf("Listening for HTTP on %s (%s)", proto, addr)
+			errs <- ListenAndServe(proto, addr, job)
+		}()
+	}
+	for range job.Args {
+		if err := <-errs; err != nil {
+			return job.Error(err)
+		}
+	}
+	return engine.StatusOK
+}
+
+// ListenAndServe opens one listener and serves the router on it until the
+// engine shuts down.
+func ListenAndServe(proto, addr string, job *engine.Job) error {
+	eng := job.Eng
+	var (
+		l   net.Listener
+		err error
+	)
+	switch proto {
+	case "unix":
+		l, err = listenUnix(addr, job.Getenv("SocketGroup"), job)
+	case "tcp":
+		l, err = listenTCP(addr, job)
+	case "fd":
+		return fmt.Errorf("fd:// (systemd socket activation) is not supported by dockerlab: use unix:// or tcp://")
+	default:
+		return fmt.Errorf("Invalid protocol format: %q (want unix or tcp)", proto)
+	}
+	if err != nil {
+		return err
+	}
+	if job.GetenvBool("BufferRequests") {
+		l = &waitingListener{Listener: l, ready: activation(eng)}
+	}
+	srv := &http.Server{Handler: NewRouter(eng, job.GetenvBool("Logging"), job.Getenv("Version"))}
+	eng.OnShutdown(func() { srv.Close() })
+	if eng.IsShutdown() {
+		// Shut down between the listen and the hook: the hook came too late.
+		srv.Close()
+	}
+	if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// AcceptConnections is the "acceptconnections" job: from now on the
+// listeners answer. Running it twice is harmless.
+func AcceptConnections(job *engine.Job) engine.Status {
+	ch := activation(job.Eng)
+	activationMu.Lock()
+	defer activationMu.Unlock()
+	select {
+	case <-ch:
+	default:
+		close(ch)
+	}
+	return engine.StatusOK
+}
+
+// activationMu guards the per-engine activation channels. Upstream had one
+// global channel per process; dockerlab tests run several daemons in one
+// process, so each engine gets its own (kept in its Hack table).
+var activationMu sync.Mutex
+
+const activationKey = "httpapi.activationLock"
+
+func activation(eng *engine.Engine) chan struct{} {
+	activationMu.Lock()
+	defer activationMu.Unlock()
+	if ch, ok := eng.Hack_GetGlobalVar(activationKey).(chan struct{}); ok {
+		return ch
+	}
+	ch := make(chan struct{})
+	eng.Hack_SetGlobalVar(activationKey, ch)
+	return ch
+}
+
+// waitingListener hands out connections only once ready is closed; until
+// then the kernel keeps them in the listen backlog and the client waits.
+type waitingListener struct {
+	net.Listener
+	ready chan struct{}
+	once  sync.Once
+	done  chan struct{}
+}
+
+func (l *waitingListener) Accept() (net.Conn, error) {
+	l.once.Do(func() { l.done = make(chan struct{}) })
+	select {
+	case <-l.ready:
+	case <-l.done:
+		return nil, net.ErrClosed
+	}
+	return l.Listener.Accept()
+}
+
+func (l *waitingListener) Close() error {
+	l.once.Do(func() { l.done = make(chan struct{}) })
+	select {
+	case <-l.done:
+	default:
+		close(l.done)
+	}
+	return l.Listener.Close()
+}

@@ -1,0 +1,110 @@
+package server
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dockerlab/dockerlab/v1_2/engine"
+)
+
+func unixClient(sock string) *http.Client {
+	return &http.Client{Transport: &http.Transport{
+		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, "unix", sock)
+		},
+	}}
+}
+
+func get(t *testing.T, c *http.Client, path string) (int, string) {
+	t.Helper()
+	resp, err := c.Get("http://docker" + path)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, string(body)
+}
+
+func TestServeApiUnix(t *testing.T) {
+	eng := engine.New()
+	eng.Logging = false
+	require.NoError(t, eng.Register("serveapi", ServeApi))
+	require.NoError(t, eng.Register("acceptconnections", AcceptConnections))
+	require.NoError(t, eng.Register("version", func(job *engine.Job) engine.Status {
+		env := &engine.Env{}
+		env.Set("Version", "1.2.0")
+		env.WriteTo(job.Stdout)
+		return engine.StatusOK
+	}))
+
+	sock := filepath.Join(t.TempDir(), "run", "docker.sock")
+	require.NoError(t, os.MkdirAll(filepath.Dir(sock), 0o755))
+	require.NoError(t, os.WriteFile(sock, []byte("stale"), 0o600)) // an old socket goes
+
+	job := eng.Job("serveapi", "unix://"+sock)
+	job.SetenvBool("BufferRequests", true)
+	job.Setenv("SocketGroup", "")
+	done := make(chan error, 1)
+	go func() { done <- job.Run() }()
+
+	// The socket appears; a request waits until acceptconnections.
+	require.Eventually(t, func() bool {
+		fi, err := os.Stat(sock)
+		return err == nil && fi.Mode()&os.ModeSocket != 0
+	}, 5*time.Second, 10*time.Millisecond)
+	fi, err := os.Stat(sock)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o660), fi.Mode().Perm())
+
+	c := unixClient(sock)
+	answered := make(chan string, 1)
+	go func() {
+		_, body := get(t, c, "/_ping")
+		answered <- body
+	}()
+	select {
+	case <-answered:
+		t.Fatal("answered before acceptconnections")
+	case <-time.After(100 * time.Millisecond):
+	}
+	require.NoError(t, eng.Job("acceptconnections").Run())
+	assert.Equal(t, "OK", <-answered)
+
+	code, body := get(t, c, "/v1.14/version")
+	assert.Equal(t, http.StatusOK, code)
+	assert.JSONEq(t, `{"Version":"1.2.0"}`, body)
+	code, body = get(t, c, "/containers/json")
+	assert.Equal(t, http.StatusNotFound, code)
+	assert.Equal(t, "404 page not found\n", body)
+	code, _ = get(t, c, "/v1.99/version")
+	assert.Equal(t, http.StatusNotFound, code)
+
+	eng.Shutdown()
+	require.NoError(t, <-done)
+}
+
+func TestServeApiBadAddress(t *testing.T) {
+	eng := engine.New()
+	eng.Logging = false
+	require.NoError(t, eng.Register("serveapi", ServeApi))
+	assert.ErrorContains(t, eng.Job("serveapi", "127.0.0.1:1").Run(), "PROTO://ADDR")
+	assert.ErrorContains(t, eng.Job("serveapi", "fd://3").Run(), "not supported")
+	assert.ErrorContains(t, eng.Job("serveapi", "udp://x").Run(), "Invalid protocol")
+	assert.ErrorContains(t, eng.Job("serveapi").Run(), "usage")
+}
+
+func TestNewerThan(t *testing.T) {
+	assert.True(t, newerThan("1.15", "1.14"))
+	assert.False(t, newerThan("1.9", "1.14"))
+	assert.False(t, newerThan("1.14", "1.14"))
+}
