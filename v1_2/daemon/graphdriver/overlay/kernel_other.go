@@ -1,0 +1,8 @@
+//go:build !linux
+
+// Off Linux there is no overlayfs; Init refuses before it gets here
+// (the linux backend only exists on Linux), but the package still builds.
+package overlay
+
+func kernelHasOverlay() bool    { return false }
+func onOverlay(dir string) bool { return false }

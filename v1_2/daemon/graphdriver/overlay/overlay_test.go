@@ -1,0 +1,55 @@
+// The overlay driver against the conformance suite, on a real kernel
+// (root only) through a linuxtest host; and its refusal on the fake.
+package overlay_test
+
+import (
+	"errors"
+	"os"
+	"testing"
+
+	"github.com/dockerlab/dockerlab/backend/fake"
+	"github.com/dockerlab/dockerlab/backend/linux/linuxtest"
+	"github.com/dockerlab/dockerlab/internal/reexec"
+	"github.com/dockerlab/dockerlab/v1_2/daemon/graphdriver"
+	"github.com/dockerlab/dockerlab/v1_2/daemon/graphdriver/graphtest"
+	_ "github.com/dockerlab/dockerlab/v1_2/daemon/graphdriver/overlay"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestMain(m *testing.M) {
+	if reexec.Init() {
+		return
+	}
+	os.Exit(m.Run())
+}
+
+func TestOverlayRefusedOnFake(t *testing.T) {
+	graphdriver.SetHost(fake.New())
+	t.Cleanup(func() { graphdriver.SetHost(nil) })
+	_, err := graphdriver.GetDriver("overlay", t.TempDir(), nil)
+	assert.True(t, errors.Is(err, graphdriver.ErrNotSupported))
+	assert.ErrorContains(t, err, "vfs copies them instead")
+}
+
+func TestOverlayConformance(t *testing.T) {
+	graphtest.Run(t, func(t *testing.T) graphdriver.Driver {
+		h := linuxtest.NewHost(t) // skips unless root
+		graphdriver.SetHost(h)
+		t.Cleanup(func() { graphdriver.SetHost(nil) })
+		d, err := graphdriver.GetDriver("overlay", t.TempDir(), nil)
+		if errors.Is(err, graphdriver.ErrNotSupported) || errors.Is(err, graphdriver.ErrPrerequisites) || errors.Is(err, graphdriver.ErrIncompatibleFS) {
+			t.Skipf("overlay cannot run here: %v", err)
+		}
+		require.NoError(t, err)
+		// Registered after t.TempDir, so it runs first: unmount before
+		// the directories are removed.
+		t.Cleanup(func() {
+			assert.NoError(t, d.Cleanup())
+			mounts, err := h.Mounts()
+			assert.NoError(t, err)
+			assert.Empty(t, mounts, "every overlay mount must be gone")
+		})
+		return d
+	})
+}

@@ -1,0 +1,103 @@
+// Choosing a storage driver (upstream daemon/graphdriver/driver.go
+// Register, GetDriver and New at v1.2.0; upstream-v1_2.md §2.3 step 8;
+// book ch.4 NewDaemon, ch.10). Drivers register themselves from init();
+// the daemon imports the driver packages it wants and calls New.
+package graphdriver
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+)
+
+var (
+	// DefaultDriver is the -s/--storage-driver flag; "" lets New choose.
+	DefaultDriver string
+
+	registryMu sync.Mutex
+	drivers    = map[string]InitFunc{}
+
+	// priority is the order New tries drivers in. Upstream's list was aufs,
+	// btrfs, devicemapper, vfs; dockerlab keeps those names (they refuse
+	// with an explanation) and puts overlay before vfs.
+	priority = []string{"aufs", "btrfs", "devicemapper", "overlay", "vfs"}
+)
+
+// Register adds a driver under name; a name can be taken once.
+func Register(name string, initFunc InitFunc) error {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	if name == "" || initFunc == nil {
+		return fmt.Errorf("graphdriver: Register needs a name and an init function (got %q)", name)
+	}
+	if _, exists := drivers[name]; exists {
+		return fmt.Errorf("Name already registered %s", name)
+	}
+	drivers[name] = initFunc
+	return nil
+}
+
+// GetDriver starts the driver called name with its home at <home>/<name>.
+func GetDriver(name, home string, options []string) (Driver, error) {
+	registryMu.Lock()
+	initFunc, exists := drivers[name]
+	registryMu.Unlock()
+	if !exists {
+		return nil, fmt.Errorf("graph driver %q is not registered (registered: %s): %w",
+			name, strings.Join(Registered(), ", "), ErrNotSupported)
+	}
+	return initFunc(filepath.Join(home, name), options)
+}
+
+// Registered lists the registered driver names, sorted.
+func Registered() []string {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	names := make([]string, 0, len(drivers))
+	for name := range drivers {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// New picks the driver for a daemon rooted at root: $DOCKER_DRIVER if
+// set, else DefaultDriver if set (either one is final: its error is
+// returned), else the first of the priority list that works, else any
+// other registered driver that works.
+func New(root string, options []string) (Driver, error) {
+	for _, name := range []string{os.Getenv("DOCKER_DRIVER"), DefaultDriver} {
+		if name != "" {
+			return GetDriver(name, root, options)
+		}
+	}
+	tried := map[string]bool{}
+	var reasons []string
+	try := func(name string) (Driver, error) {
+		tried[name] = true
+		d, err := GetDriver(name, root, options)
+		if err != nil && skippable(err) {
+			reasons = append(reasons, err.Error())
+			return nil, nil
+		}
+		return d, err
+	}
+	for _, name := range priority {
+		if d, err := try(name); d != nil || err != nil {
+			return d, err
+		}
+	}
+	// Upstream walked the map (random order); dockerlab goes by name.
+	for _, name := range Registered() {
+		if tried[name] {
+			continue
+		}
+		if d, err := try(name); d != nil || err != nil {
+			return d, err
+		}
+	}
+	return nil, fmt.Errorf("No supported storage backend found (%s)", strings.Join(reasons, "; "))
+}
