@@ -30,6 +30,7 @@ var badInputChecks = []check{
 			{[]string{"-A", "INPUT", "-p", "tcp", "--dport", "99999", "-j", "ACCEPT"}, backend.ErrInvalid, "99999"},
 			{[]string{"-P", "INPUT", "BOGUS"}, backend.ErrInvalid, "policy"},
 			{[]string{"-N", "abcdefghijklmnopqrstuvwxyz0123456789"}, backend.ErrInvalid, "too long"},
+			{[]string{"-t", "nat", "-A", "PREROUTING", "-j", "DNAT", "--to-destination", "10.1.0.2:80"}, backend.ErrInvalid, "port"},
 		} {
 			_, err := ipt.Raw(c.args...)
 			requireErr(t, err, c.kind, 0, "iptables "+strings.Join(c.args, " "))
