@@ -120,22 +120,21 @@ var detailChecks = []check{
 		requireErr(t, n.LinkSetMaster("v0", "v1"), backend.ErrUnsupported, syscall.EOPNOTSUPP, "veth as master")
 		assert.Empty(t, link(t, n, "v0").Master)
 	}},
-	{"secondary is per link: the same subnet on two links is primary on both", func(t *testing.T, h backend.Host) {
+	{"secondary is per link: the same subnet, even the same address, on two links is primary on both", func(t *testing.T, h backend.Host) {
 		n := h.Root()
 		require.NoError(t, n.AddBridge("br0", 0))
 		require.NoError(t, n.AddBridge("br1", 0))
 		require.NoError(t, n.AddrAdd("br0", cidr(t, "10.1.0.1/24")))
-		require.NoError(t, n.AddrAdd("br1", cidr(t, "10.1.0.2/24")))
-		require.NoError(t, n.AddrAdd("br1", cidr(t, "10.2.0.1/16")))
-		assert.Equal(t, []string{"br1 10.1.0.2/24", "br1 10.2.0.1/16"}, v4Addrs(t, n, "br1"))
 		require.NoError(t, n.LinkSetUp("br1"))
-		require.NoError(t, n.LinkSetUp("br0")) // its subnet is already routed via br1
+		require.NoError(t, n.AddrAdd("br1", cidr(t, "10.1.0.1/24")))
+		require.NoError(t, n.AddrAdd("br1", cidr(t, "10.1.0.2/24"))) // secondary on br1
+		require.NoError(t, n.LinkSetUp("br0"))
 		require.NoError(t, n.AddrAdd("br0", cidr(t, "10.3.0.1/16")))
 		assert.Equal(t, []string{"br0 10.1.0.1/24", "br0 10.3.0.1/16"}, v4Addrs(t, n, "br0"))
+		assert.Equal(t, []string{"br1 10.1.0.1/24", "br1 10.1.0.2/24"}, v4Addrs(t, n, "br1"))
 		assert.Equal(t, ""+
 			"10.1.0.0/24 dev br0 proto kernel scope link src 10.1.0.1\n"+
-			"10.1.0.0/24 dev br1 proto kernel scope link src 10.1.0.2\n"+
-			"10.2.0.0/16 dev br1 proto kernel scope link src 10.2.0.1\n"+
+			"10.1.0.0/24 dev br1 proto kernel scope link src 10.1.0.1\n"+
 			"10.3.0.0/16 dev br0 proto kernel scope link src 10.3.0.1\n", v4Routes(t, n))
 	}},
 }
