@@ -124,17 +124,17 @@ var detailChecks = []check{
 		n := h.Root()
 		require.NoError(t, n.AddBridge("br0", 0))
 		require.NoError(t, n.AddBridge("br1", 0))
-		require.NoError(t, n.AddrAdd("br0", cidr(t, "10.1.0.1/24")))
-		require.NoError(t, n.LinkSetUp("br1"))
 		require.NoError(t, n.AddrAdd("br1", cidr(t, "10.1.0.1/24")))
-		require.NoError(t, n.AddrAdd("br1", cidr(t, "10.1.0.2/24"))) // secondary on br1
 		require.NoError(t, n.LinkSetUp("br0"))
-		require.NoError(t, n.AddrAdd("br0", cidr(t, "10.3.0.1/16")))
-		assert.Equal(t, []string{"br0 10.1.0.1/24", "br0 10.3.0.1/16"}, v4Addrs(t, n, "br0"))
-		assert.Equal(t, []string{"br1 10.1.0.1/24", "br1 10.1.0.2/24"}, v4Addrs(t, n, "br1"))
+		require.NoError(t, n.AddrAdd("br0", cidr(t, "10.1.0.1/24")))
+		require.NoError(t, n.AddrAdd("br0", cidr(t, "10.1.0.2/24"))) // secondary on br0
+		require.NoError(t, n.LinkSetUp("br1"))
+		require.NoError(t, n.AddrAdd("br1", cidr(t, "10.3.0.1/16")))
+		assert.Equal(t, []string{"br0 10.1.0.1/24", "br0 10.1.0.2/24", "br1 10.1.0.1/24", "br1 10.3.0.1/16"}, v4Addrs(t, n, ""))
+		assert.Equal(t, []string{"br1 10.1.0.1/24", "br1 10.3.0.1/16"}, v4Addrs(t, n, "br1"))
 		assert.Equal(t, ""+
 			"10.1.0.0/24 dev br0 proto kernel scope link src 10.1.0.1\n"+
 			"10.1.0.0/24 dev br1 proto kernel scope link src 10.1.0.1\n"+
-			"10.3.0.0/16 dev br0 proto kernel scope link src 10.3.0.1\n", v4Routes(t, n))
+			"10.3.0.0/16 dev br1 proto kernel scope link src 10.3.0.1\n", v4Routes(t, n))
 	}},
 }
