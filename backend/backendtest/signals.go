@@ -36,9 +36,9 @@ var signalChecks = []check{
 	{"SIGSTOP and SIGCONT show in the process table", func(t *testing.T, h backend.Host) {
 		spec, _, _ := container(Rootfs(t, h), "sleep", "100")
 		p := start(t, h, spec)
-		require.NoError(t, p.Signal(syscall.SIGSTOP))
+		require.NoError(t, p.Signal(sigSTOP))
 		eventually(t, func() bool { i := findProc(t, h, p.Pid()); return i != nil && i.State == "stopped" }, "state stopped after SIGSTOP")
-		require.NoError(t, p.Signal(syscall.SIGCONT))
+		require.NoError(t, p.Signal(sigCONT))
 		eventually(t, func() bool { i := findProc(t, h, p.Pid()); return i != nil && i.State == "running" }, "state running after SIGCONT")
 	}},
 	{"when the init exits, the rest of its pid namespace dies", func(t *testing.T, h backend.Host) {
