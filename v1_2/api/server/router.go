@@ -10,6 +10,7 @@
 package server
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -56,20 +57,19 @@ func NewRouter(eng *engine.Engine, logging bool, daemonVersion string) http.Hand
 	})
 }
 
-// serveJob runs a job whose stdout is one JSON env and sends it.
+// serveJob runs a job whose stdout is one JSON env and sends that
+// stdout as it is (upstream handed these routes to eng.ServeHTTP). It is
+// buffered so that a failing job still gets an error status.
 func serveJob(eng *engine.Engine, w http.ResponseWriter, name string) {
 	job := eng.Job(name)
-	env, err := job.Stdout.AddEnv()
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
+	var out bytes.Buffer
+	job.Stdout.Add(&out)
 	if err := job.Run(); err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
-	env.Encode(w)
+	w.Write(out.Bytes())
 }
 
 // newerThan compares dotted versions numerically ("1.9" < "1.14").
