@@ -1,0 +1,291 @@
+// The tag store: names for images (upstream graph/tags.go at v1.2.0;
+// book ch.4 NewDaemon step 12 and ch.8 "repository:tag"). One JSON file,
+// <root>/repositories-<driver>, holds
+//
+//	{"Repositories": {"busybox": {"latest": "<64-hex id>"}}}
+//
+// Every call re-reads the file and every change rewrites it, as upstream:
+// the file is the truth, the map in memory a cache.
+package graph
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/dockerlab/dockerlab/v1_2/image"
+)
+
+// DEFAULTTAG is the tag a name without ":tag" means.
+const DEFAULTTAG = "latest"
+
+// Repository maps tag -> image id.
+type Repository map[string]string
+
+// TagStore names the images of one graph.
+type TagStore struct {
+	path         string
+	graph        *Graph
+	Repositories map[string]Repository
+	sync.Mutex
+}
+
+// tagFile is the on-disk shape.
+type tagFile struct {
+	Repositories map[string]Repository
+}
+
+// NewTagStore opens the tag file at path, creating it (empty) if missing.
+func NewTagStore(path string, graph *Graph) (*TagStore, error) {
+	abspath, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	store := &TagStore{path: abspath, graph: graph, Repositories: map[string]Repository{}}
+	if err := store.reload(); os.IsNotExist(err) {
+		if err := store.save(); err != nil {
+			return nil, err
+		}
+	} else if err != nil {
+		return nil, err
+	}
+	return store, nil
+}
+
+// save writes the file atomically: a temp file in the same directory,
+// then rename. Upstream wrote in place, so a crash mid-write could leave
+// a truncated file that stopped the daemon (docs/divergences.md).
+func (store *TagStore) save() error {
+	data, err := json.Marshal(tagFile{Repositories: store.Repositories})
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(store.path), "."+filepath.Base(store.path)+".tmp-")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // gone after a successful rename anyway
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0600); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), store.path)
+}
+
+func (store *TagStore) reload() error {
+	data, err := os.ReadFile(store.path)
+	if err != nil {
+		return err
+	}
+	var f tagFile
+	if err := json.Unmarshal(data, &f); err != nil {
+		return fmt.Errorf("reading %s: %w", store.path, err)
+	}
+	if f.Repositories == nil {
+		f.Repositories = map[string]Repository{}
+	}
+	store.Repositories = f.Repositories
+	return nil
+}
+
+// LookupImage finds an image by "name:tag", "name" (tag latest), a tag of
+// name given as an id prefix, or an image id or id prefix.
+func (store *TagStore) LookupImage(name string) (*image.Image, error) {
+	repo, tag := ParseRepositoryTag(name)
+	if tag == "" {
+		tag = DEFAULTTAG
+	}
+	img, err := store.GetImage(repo, tag)
+	if err != nil {
+		return nil, err
+	}
+	if img != nil {
+		return img, nil
+	}
+	return store.graph.Get(name)
+}
+
+// ByID maps each image id to its sorted "repo:tag" names, e.g.
+// {"43b5f19b10584...": {"base:latest", "base:v1"}}.
+func (store *TagStore) ByID() map[string][]string {
+	store.Lock()
+	defer store.Unlock()
+	byID := map[string][]string{}
+	for repoName, repo := range store.Repositories {
+		for tag, id := range repo {
+			byID[id] = append(byID[id], repoName+":"+tag)
+		}
+	}
+	for _, names := range byID {
+		sort.Strings(names)
+	}
+	return byID
+}
+
+// ImageName is the first name of an image, or its short id if untagged.
+func (store *TagStore) ImageName(id string) string {
+	if names := store.ByID()[id]; len(names) > 0 {
+		return names[0]
+	}
+	return image.TruncateID(id)
+}
+
+// DeleteAll removes every name of image id.
+func (store *TagStore) DeleteAll(id string) error {
+	for _, name := range store.ByID()[id] {
+		repo, tag := name, ""
+		if i := strings.LastIndex(name, ":"); i >= 0 {
+			repo, tag = name[:i], name[i+1:]
+		}
+		if _, err := store.Delete(repo, tag); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Delete removes repoName:tag, or the whole repository when tag is "".
+// A repository left without tags goes too.
+func (store *TagStore) Delete(repoName, tag string) (bool, error) {
+	store.Lock()
+	defer store.Unlock()
+	if err := store.reload(); err != nil {
+		return false, err
+	}
+	repo, exists := store.Repositories[repoName]
+	if !exists {
+		return false, fmt.Errorf("No such repository: %s", repoName)
+	}
+	if tag == "" {
+		delete(store.Repositories, repoName)
+	} else {
+		if _, exists := repo[tag]; !exists {
+			return false, fmt.Errorf("No such tag: %s:%s", repoName, tag)
+		}
+		delete(repo, tag)
+		if len(repo) == 0 {
+			delete(store.Repositories, repoName)
+		}
+	}
+	return true, store.save()
+}
+
+// Set points repoName:tag (tag "" means latest) at the image imageName
+// names. Upstream's check for an existing tag sat where it could never
+// fire, so at v1.2.0 a tag was always overwritten and force changed
+// nothing; dockerlab keeps that behaviour.
+func (store *TagStore) Set(repoName, tag, imageName string, force bool) error {
+	img, err := store.LookupImage(imageName)
+	if err != nil {
+		return err
+	}
+	if tag == "" {
+		tag = DEFAULTTAG
+	}
+	if err := validateRepoName(repoName); err != nil {
+		return err
+	}
+	if err := validateTagName(tag); err != nil {
+		return err
+	}
+	store.Lock()
+	defer store.Unlock()
+	if err := store.reload(); err != nil {
+		return err
+	}
+	repo, exists := store.Repositories[repoName]
+	if !exists {
+		repo = Repository{}
+		store.Repositories[repoName] = repo
+	}
+	repo[tag] = img.ID
+	return store.save()
+}
+
+// Get returns a copy of repository repoName, or nil if there is none.
+func (store *TagStore) Get(repoName string) (Repository, error) {
+	store.Lock()
+	defer store.Unlock()
+	if err := store.reload(); err != nil {
+		return nil, err
+	}
+	repo, exists := store.Repositories[repoName]
+	if !exists {
+		return nil, nil
+	}
+	out := Repository{}
+	for tag, id := range repo {
+		out[tag] = id
+	}
+	return out, nil
+}
+
+// GetImage finds repoName's image by tag, or else by an id prefix among
+// the repository's images; nil, nil when nothing matches.
+func (store *TagStore) GetImage(repoName, tagOrID string) (*image.Image, error) {
+	repo, err := store.Get(repoName)
+	if err != nil || repo == nil {
+		return nil, err
+	}
+	if id, exists := repo[tagOrID]; exists {
+		return store.graph.Get(id)
+	}
+	ids := make([]string, 0, len(repo))
+	for _, id := range repo {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids) // upstream took the first match in map order
+	for _, id := range ids {
+		if strings.HasPrefix(id, tagOrID) {
+			return store.graph.Get(id)
+		}
+	}
+	return nil, nil
+}
+
+// GetRepoRefs maps each short id to its "repo:tag" names.
+func (store *TagStore) GetRepoRefs() map[string][]string {
+	store.Lock()
+	defer store.Unlock()
+	refs := map[string][]string{}
+	for name, repo := range store.Repositories {
+		for tag, id := range repo {
+			short := image.TruncateID(id)
+			refs[short] = append(refs[short], name+":"+tag)
+		}
+	}
+	for _, names := range refs {
+		sort.Strings(names)
+	}
+	return refs
+}
+
+// validateRepoName: at v1.2.0 only emptiness was checked here.
+func validateRepoName(name string) error {
+	if name == "" {
+		return fmt.Errorf("Repository name can't be empty")
+	}
+	return nil
+}
+
+// validateTagName refuses an empty tag and one with '/' or ':'.
+func validateTagName(name string) error {
+	if name == "" {
+		return fmt.Errorf("Tag name can't be empty")
+	}
+	if strings.Contains(name, "/") || strings.Contains(name, ":") {
+		return fmt.Errorf("Illegal tag name: %s", name)
+	}
+	return nil
+}
