@@ -171,3 +171,14 @@ func TestTempArchiveRemovesItself(t *testing.T) {
 	assert.Empty(t, left)
 	assert.NoError(t, ta.Close())
 }
+
+func TestCloseEarlyStopsWriter(t *testing.T) {
+	src := t.TempDir()
+	writeFile(t, src, "big", string(bytes.Repeat([]byte("x"), 1<<20)))
+	a, err := Tar(src, Uncompressed)
+	require.NoError(t, err)
+	buf := make([]byte, 10)
+	_, err = a.Read(buf)
+	require.NoError(t, err)
+	assert.NoError(t, a.Close(), "closing half-way returns once the writer has stopped")
+}

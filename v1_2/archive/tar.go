@@ -44,7 +44,9 @@ func Tar(dir string, compression Compression) (Archive, error) {
 // whiteout entry per deleted path, from a goroutine into a pipe.
 func writeTar(root string, paths, whiteouts []string) Archive {
 	pr, pw := io.Pipe()
+	done := make(chan struct{})
 	go func() {
+		defer close(done)
 		tw := tar.NewWriter(pw)
 		links := map[uint64]string{} // inode -> first name, to emit hard links
 		err := func() error {
@@ -64,7 +66,20 @@ func writeTar(root string, paths, whiteouts []string) Archive {
 		}()
 		pw.CloseWithError(err)
 	}()
-	return pr
+	return &pipeArchive{PipeReader: pr, done: done}
+}
+
+// pipeArchive's Close waits for the writing goroutine to stop, so that
+// no file of the tree is still open when the caller unmounts the layer.
+type pipeArchive struct {
+	*io.PipeReader
+	done chan struct{}
+}
+
+func (p *pipeArchive) Close() error {
+	err := p.PipeReader.Close()
+	<-p.done
+	return err
 }
 
 // addTarFile writes one file, directory, symlink or hard link.
