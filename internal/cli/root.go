@@ -58,6 +58,8 @@ func NewRootCmd() *cobra.Command {
 		newNetCmd(),
 		newSandboxCmd(),
 		newFakeCmd(),
+		newV12Cmd(),
+		newChapterCmd(),
 	)
 	return root
 }

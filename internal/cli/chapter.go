@@ -1,0 +1,63 @@
+// `dockerlab chapter N`: the runnable demo of a chapter of 《Docker源码分析》
+// (design.md "Users": a student runs a chapter demo on the fake or the
+// real kernel). Each demo lives next to its README in chapters/.
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/dockerlab/dockerlab/backend"
+	chapter03 "github.com/dockerlab/dockerlab/chapters/03-daemon"
+	chapter04 "github.com/dockerlab/dockerlab/chapters/04-newdaemon"
+	chapter06 "github.com/dockerlab/dockerlab/chapters/06-daemon-network"
+	"github.com/dockerlab/dockerlab/internal/hostflags"
+)
+
+type chapterDemo struct {
+	title string
+	run   func(ctx context.Context, h backend.Host, out io.Writer) error
+}
+
+var chapterDemos = map[int]chapterDemo{
+	3: {"启动Docker Daemon — mainDaemon, engine, builtins, serveapi", chapter03.Run},
+	4: {"NewDaemon实现 — NewDaemon's steps, traced", chapter04.Run},
+	6: {"Docker Daemon网络 — init_networkdriver before and after", chapter06.Run},
+}
+
+func newChapterCmd() *cobra.Command {
+	var list []string
+	nums := make([]int, 0, len(chapterDemos))
+	for n := range chapterDemos {
+		nums = append(nums, n)
+	}
+	sort.Ints(nums)
+	for _, n := range nums {
+		list = append(list, fmt.Sprintf("  %d  %s", n, chapterDemos[n].title))
+	}
+	return &cobra.Command{
+		Use:   "chapter N",
+		Short: "Run the demo of a chapter of 《Docker源码分析》 on the selected backend",
+		Long:  "Run the demo of a chapter (chapters/NN-*/README.md explains it). Demos so far:\n" + strings.Join(list, "\n"),
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			n, err := strconv.Atoi(args[0])
+			demo, ok := chapterDemos[n]
+			if err != nil || !ok {
+				return fmt.Errorf("no demo for chapter %q yet: choose one of %v", args[0], nums)
+			}
+			h, err := hostflags.Open()
+			if err != nil {
+				return err
+			}
+			defer h.Close()
+			return demo.run(cmd.Context(), h, cmd.OutOrStdout())
+		},
+	}
+}
