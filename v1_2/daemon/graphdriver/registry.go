@@ -69,25 +69,34 @@ func Registered() []string {
 // returned), else the first of the priority list that works, else any
 // other registered driver that works.
 func New(root string, options []string) (Driver, error) {
+	d, _, err := NewExplained(root, options)
+	return d, err
+}
+
+// NewExplained is New that also says why each driver tried before the
+// chosen one was passed over (for the daemon's trace, e.g. "overlay needs
+// the linux backend; ...").
+func NewExplained(root string, options []string) (Driver, []string, error) {
 	for _, name := range []string{os.Getenv("DOCKER_DRIVER"), DefaultDriver} {
 		if name != "" {
-			return GetDriver(name, root, options)
+			d, err := GetDriver(name, root, options)
+			return d, nil, err
 		}
 	}
 	tried := map[string]bool{}
-	var reasons []string
+	var skipped []string
 	try := func(name string) (Driver, error) {
 		tried[name] = true
 		d, err := GetDriver(name, root, options)
 		if err != nil && skippable(err) {
-			reasons = append(reasons, err.Error())
+			skipped = append(skipped, err.Error())
 			return nil, nil
 		}
 		return d, err
 	}
 	for _, name := range priority {
 		if d, err := try(name); d != nil || err != nil {
-			return d, err
+			return d, skipped, err
 		}
 	}
 	// Upstream walked the map (random order); dockerlab goes by name.
@@ -96,8 +105,8 @@ func New(root string, options []string) (Driver, error) {
 			continue
 		}
 		if d, err := try(name); d != nil || err != nil {
-			return d, err
+			return d, skipped, err
 		}
 	}
-	return nil, fmt.Errorf("No supported storage backend found (%s)", strings.Join(reasons, "; "))
+	return nil, skipped, fmt.Errorf("No supported storage backend found (%s)", strings.Join(skipped, "; "))
 }

@@ -50,9 +50,11 @@ func TestNewOnFakeChoosesVFS(t *testing.T) {
 	assert.True(t, errors.Is(err, graphdriver.ErrNotSupported), "%v", err)
 
 	root := t.TempDir()
-	d, err := graphdriver.New(root, nil)
+	d, skipped, err := graphdriver.NewExplained(root, nil)
 	require.NoError(t, err)
 	assert.Equal(t, "vfs", d.String())
+	require.Len(t, skipped, 4, "aufs, btrfs, devicemapper and overlay were passed over")
+	assert.Contains(t, skipped[3], "overlay needs the linux backend; the fake backend cannot stack layers")
 	require.NoError(t, d.Create("x", ""))
 	dir, err := d.Get("x", "")
 	require.NoError(t, err)

@@ -36,6 +36,10 @@ func init() {
 	graphdriver.Register("overlay", Init)
 }
 
+// maxMountData is what the kernel accepts as mount(2)'s option string:
+// one page, less a little room for "lowerdir=", "upperdir=", "workdir=".
+const maxMountData = 4096 - 64
+
 // Driver is the overlay driver.
 type Driver struct {
 	home string
@@ -187,8 +191,17 @@ func (d *Driver) Get(id, mountLabel string) (string, error) {
 		Work:   filepath.Join(d.dir(id), "work"),
 		Target: merged,
 	}
+	optLen := 0
 	for _, l := range lowers {
 		m.Lower = append(m.Lower, filepath.Join(d.dir(l), "diff"))
+		optLen += len(m.Lower[len(m.Lower)-1]) + 1
+	}
+	if optLen+len(m.Source)+len(m.Work) > maxMountData {
+		// Upstream's aufs added branches one by one after mounting; an
+		// overlay mount takes all lower directories in one option string,
+		// which the kernel caps at one page.
+		return "", fmt.Errorf("overlay: layer %s has %d parents; their paths exceed the kernel's %d-byte limit for mount options (put the graph root on a shorter path)",
+			id, len(lowers), maxMountData)
 	}
 	if err := d.host.Mount(m); err != nil {
 		return "", fmt.Errorf("overlay: mounting layer %s: %w", id, err)

@@ -4,6 +4,7 @@ package overlay_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"testing"
 
@@ -52,4 +53,28 @@ func TestOverlayConformance(t *testing.T) {
 		})
 		return d
 	})
+}
+
+// A chain too deep for one mount option string fails with a message
+// that says so, and mounts nothing.
+func TestOverlayTooManyParents(t *testing.T) {
+	h := linuxtest.NewHost(t) // skips unless root
+	graphdriver.SetHost(h)
+	t.Cleanup(func() { graphdriver.SetHost(nil) })
+	d, err := graphdriver.GetDriver("overlay", t.TempDir(), nil)
+	if err != nil {
+		t.Skipf("overlay cannot run here: %v", err)
+	}
+	t.Cleanup(func() { assert.NoError(t, d.Cleanup()) })
+	parent := ""
+	for i := 0; i < 60; i++ {
+		id := fmt.Sprintf("%064d", i+1)
+		require.NoError(t, d.Create(id, parent))
+		parent = id
+	}
+	_, err = d.Get(parent, "")
+	assert.ErrorContains(t, err, "exceed the kernel's")
+	mounts, err := h.Mounts()
+	require.NoError(t, err)
+	assert.Empty(t, mounts)
 }
