@@ -39,6 +39,7 @@ func Run(t *testing.T, newDriver NewDriver) {
 		{"ChildSeesParent", testChildSeesParent},
 		{"ChildWritesStayInChild", testChildWritesStayInChild},
 		{"ThreeLevels", testThreeLevels},
+		{"ChildKeepsModesAndLinks", testChildKeepsModesAndLinks},
 		{"GetPutTwice", testGetPutTwice},
 		{"DiffRoundTrip", testDiffRoundTrip},
 		{"RemoveThenCreateAgain", testRemoveThenCreateAgain},
@@ -250,4 +251,33 @@ func testRemoveThenCreateAgain(t *testing.T, d graphdriver.Driver) {
 	require.NoError(t, d.Create("base", ""))
 	assert.Equal(t, Files{}, Read(t, d, "base"), "a re-created layer starts empty")
 	require.NoError(t, d.Cleanup())
+}
+
+// Upstream's graphtest checked the base layer's file modes (a sticky
+// /tmp-like directory, a 0600 file) as the child sees them; so do we,
+// with a symlink too.
+func testChildKeepsModesAndLinks(t *testing.T, d graphdriver.Driver) {
+	require.NoError(t, d.Create("base", ""))
+	dir, err := d.Get("base", "")
+	require.NoError(t, err)
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "tmp"), 0755))
+	require.NoError(t, os.Chmod(filepath.Join(dir, "tmp"), 0777|os.ModeSticky))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "secret"), []byte("s"), 0600))
+	require.NoError(t, os.Chmod(filepath.Join(dir, "secret"), 0600))
+	require.NoError(t, os.Symlink("secret", filepath.Join(dir, "link")))
+	d.Put("base")
+
+	require.NoError(t, d.Create("child", "base"))
+	cdir, err := d.Get("child", "")
+	require.NoError(t, err)
+	defer d.Put("child")
+	fi, err := os.Stat(filepath.Join(cdir, "tmp"))
+	require.NoError(t, err)
+	assert.Equal(t, os.ModeDir|os.ModeSticky|0777, fi.Mode())
+	fi, err = os.Stat(filepath.Join(cdir, "secret"))
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0600), fi.Mode())
+	target, err := os.Readlink(filepath.Join(cdir, "link"))
+	require.NoError(t, err)
+	assert.Equal(t, "secret", target)
 }
