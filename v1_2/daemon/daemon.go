@@ -18,28 +18,32 @@ import (
 	"strings"
 
 	"github.com/dockerlab/dockerlab/v1_2/daemon/execdriver"
+	"github.com/dockerlab/dockerlab/v1_2/daemon/graphdriver"
 	"github.com/dockerlab/dockerlab/v1_2/daemon/execdriver/execdrivers"
 	"github.com/dockerlab/dockerlab/v1_2/daemon/networkdriver"
 	"github.com/dockerlab/dockerlab/v1_2/daemon/networkdriver/bridge"
 	"github.com/dockerlab/dockerlab/v1_2/daemon/networkdriver/portallocator"
 	"github.com/dockerlab/dockerlab/v1_2/engine"
+	"github.com/dockerlab/dockerlab/v1_2/graph"
 	"github.com/dockerlab/dockerlab/v1_2/pkg/graphdb"
 	"github.com/dockerlab/dockerlab/v1_2/pkg/sysinfo"
 	"github.com/dockerlab/dockerlab/v1_2/pkg/truncindex"
 )
 
-// Daemon is the running daemon. Upstream's fields, in upstream's order;
-// containers, graph, repositories, volumes and driver join as the
-// packages they need arrive (see graph_steps.go).
+// Daemon is the running daemon: upstream's fields, in upstream's order.
+// The containers store joins with the containers issue.
 type Daemon struct {
 	repository     string // <root>/containers
 	sysInitPath    string
+	graph          *graph.Graph
+	repositories   *graph.TagStore
 	idIndex        *truncindex.TruncIndex
 	sysInfo        *sysinfo.SysInfo
+	volumes        *graph.Graph
 	eng            *engine.Engine
 	config         *Config
 	containerGraph *graphdb.Database
-	graphDriver    graphState
+	driver         graphdriver.Driver
 	execDriver     execdriver.Driver
 }
 
@@ -138,6 +142,11 @@ func NewDaemonFromDirectory(config *Config, eng *engine.Engine) (*Daemon, error)
 	if err != nil {
 		return nil, err
 	}
+	// From here on an error must release what the driver holds.
+	fail := func(err error) (*Daemon, error) {
+		gs.cleanup()
+		return nil, err
+	}
 
 	// 4.7 创建Docker Daemon网络环境: the init_networkdriver job.
 	if !config.DisableNetwork {
@@ -150,7 +159,7 @@ func NewDaemonFromDirectory(config *Config, eng *engine.Engine) (*Daemon, error)
 		job.Setenv("DefaultBindingIP", config.DefaultIp.String())
 		config.tracef("4.7", "job init_networkdriver (%s)", envLine(job))
 		if err := job.Run(); err != nil {
-			return nil, err
+			return fail(err)
 		}
 		name := config.BridgeIface
 		if name == "" {
@@ -168,17 +177,17 @@ func NewDaemonFromDirectory(config *Config, eng *engine.Engine) (*Daemon, error)
 
 	// 4.8 graphdb: container names and links.
 	graphdbPath := filepath.Join(config.Root, "linkgraph.db")
-	graph, err := graphdb.NewSqliteConn(graphdbPath)
+	graphDB, err := graphdb.NewSqliteConn(graphdbPath)
 	if err != nil {
-		return nil, err
+		return fail(err)
 	}
 	config.tracef("4.8", "graphdb %s", graphdbPath)
 
 	// 4.9 创建execdriver: dockerinit, sysinfo, the driver.
 	sysInitPath, copied, err := copyDockerinit(config.Root)
 	if err != nil {
-		graph.Close()
-		return nil, err
+		graphDB.Close()
+		return fail(err)
 	}
 	config.tracef("4.9", "dockerinit %s (%s, 0700)", sysInitPath, onOff(copied, "copied from this binary", "already a copy of this binary"))
 
@@ -188,8 +197,8 @@ func NewDaemonFromDirectory(config *Config, eng *engine.Engine) (*Daemon, error)
 
 	ed, err := execdrivers.NewDriver(config.ExecDriver, config.Root, sysInitPath, sysInfo)
 	if err != nil {
-		graph.Close()
-		return nil, err
+		graphDB.Close()
+		return fail(err)
 	}
 	config.tracef("4.9", "execdriver %s (%s; running containers arrives with the containers issue)", config.ExecDriver, ed.Name())
 
@@ -197,29 +206,32 @@ func NewDaemonFromDirectory(config *Config, eng *engine.Engine) (*Daemon, error)
 	daemon := &Daemon{
 		repository:     gs.repository,
 		sysInitPath:    sysInitPath,
+		graph:          gs.graph,
+		repositories:   gs.repositories,
 		idIndex:        truncindex.NewTruncIndex([]string{}),
 		sysInfo:        sysInfo,
+		volumes:        gs.volumes,
 		eng:            eng,
 		config:         config,
-		containerGraph: graph,
-		graphDriver:    gs,
+		containerGraph: graphDB,
+		driver:         gs.driver,
 		execDriver:     ed,
 	}
-	config.tracef("4.10", "Daemon{repository, sysInitPath, idIndex, sysInfo, eng, config, containerGraph, execDriver}%s", gs.structNote())
+	config.tracef("4.10", "Daemon{repository, sysInitPath, graph, repositories, idIndex, sysInfo, volumes, eng, config, containerGraph, driver, execDriver} (containers: with the containers issue)")
 
 	// 4.11 检测DNS配置.
 	msg, err := daemon.checkLocaldns()
 	if err != nil {
-		graph.Close()
-		return nil, err
+		graphDB.Close()
+		return fail(err)
 	}
 	config.tracef("4.11", "dns: %s", msg)
 
 	// 4.12 加载已有Docker容器.
 	msg, err = daemon.restore()
 	if err != nil {
-		graph.Close()
-		return nil, err
+		graphDB.Close()
+		return fail(err)
 	}
 	config.tracef("4.12", "restore: %s", msg)
 
@@ -228,8 +240,8 @@ func NewDaemonFromDirectory(config *Config, eng *engine.Engine) (*Daemon, error)
 		daemon.shutdown()
 		portallocator.ReleaseAll()
 		gs.cleanup()
-		graph.Close()
-		config.tracef("4.13", "shutdown: containers stopped (none run yet), ports released, graphdb closed; docker0 and its iptables rules stay, as upstream left them")
+		graphDB.Close()
+		config.tracef("4.13", "shutdown: containers stopped (none run yet), ports released, graph driver cleaned up, graphdb closed; docker0 and its iptables rules stay, as upstream left them")
 	})
 	config.tracef("4.13", "shutdown hooks: stop containers, portallocator.ReleaseAll, graph driver Cleanup, graphdb Close")
 	return daemon, nil

@@ -95,6 +95,8 @@ func TestNewDaemonTraceOrder(t *testing.T) {
 		"4.6 graphdriver:",
 		"4.6 containers",
 		"4.6 graph",
+		"4.6 volumes",
+		"4.6 repositories",
 		"4.7 job",
 		"4.7 network:",
 		"4.8 graphdb",
@@ -107,6 +109,7 @@ func TestNewDaemonTraceOrder(t *testing.T) {
 		"4.13 shutdown",
 	}, tr.steps)
 	assert.Contains(t, tr.lines[0], "MTU: 1500 (default route interface eth0)")
+	assert.Contains(t, tr.lines[5], "4.6 graphdriver: vfs", "the fake backend cannot mount overlay")
 	assert.Contains(t, tr.lines, "4.12 restore: 0 containers")
 	assert.Contains(t, strings.Join(tr.lines, "\n"), "docker0 172.17.42.1/16")
 
@@ -134,6 +137,11 @@ func TestNewDaemonTraceOrder(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, job.Run())
 	assert.Equal(t, "native-0.2", env.Get("ExecutionDriver"))
+	assert.Equal(t, "vfs", env.Get("Driver"))
+	assert.Equal(t, "0", env.Get("Images"))
+	assert.DirExists(t, filepath.Join(root, "graph"))
+	assert.DirExists(t, filepath.Join(root, "volumes"))
+	assert.FileExists(t, filepath.Join(root, "repositories-vfs"))
 	assert.Equal(t, d.SystemInitPath(), env.Get("InitPath"))
 
 	// Shutdown removes the pid file and leaves docker0 in place.
@@ -191,6 +199,13 @@ func TestNewDaemonFlagConflicts(t *testing.T) {
 	eng = newEngine(t)
 	_, err = NewDaemon(config, eng)
 	assert.ErrorContains(t, err, "exec driver lxc is not available")
+	eng.Shutdown()
+
+	config = defaults(h, dir, nil)
+	config.GraphDriver = "overlay"
+	eng = newEngine(t)
+	_, err = NewDaemon(config, eng)
+	assert.ErrorContains(t, err, "overlay needs the linux backend")
 	eng.Shutdown()
 
 	_, err = NewDaemon(&Config{}, newEngine(t))

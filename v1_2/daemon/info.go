@@ -29,10 +29,14 @@ func (daemon *Daemon) Install(eng *engine.Engine) error {
 // CmdInfo is the "info" job.
 func (daemon *Daemon) CmdInfo(job *engine.Job) engine.Status {
 	v := &engine.Env{}
-	v.SetInt("Containers", 0)
-	v.SetInt("Images", 0)
-	v.Set("Driver", "")
-	v.SetJson("DriverStatus", [][2]string{{"Status", waitingNote}})
+	images := 0
+	if m, err := daemon.graph.Map(); err == nil {
+		images = len(m)
+	}
+	v.SetInt("Containers", 0) // containers arrive with the containers issue
+	v.SetInt("Images", images)
+	v.Set("Driver", daemon.driver.String())
+	v.SetJson("DriverStatus", daemon.driver.Status())
 	v.SetBool("MemoryLimit", daemon.sysInfo.MemoryLimit)
 	v.SetBool("SwapLimit", daemon.sysInfo.SwapLimit)
 	v.SetBool("IPv4Forwarding", !daemon.sysInfo.IPv4ForwardingDisabled)
