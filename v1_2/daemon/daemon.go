@@ -18,8 +18,8 @@ import (
 	"strings"
 
 	"github.com/dockerlab/dockerlab/v1_2/daemon/execdriver"
-	"github.com/dockerlab/dockerlab/v1_2/daemon/graphdriver"
 	"github.com/dockerlab/dockerlab/v1_2/daemon/execdriver/execdrivers"
+	"github.com/dockerlab/dockerlab/v1_2/daemon/graphdriver"
 	"github.com/dockerlab/dockerlab/v1_2/daemon/networkdriver"
 	"github.com/dockerlab/dockerlab/v1_2/daemon/networkdriver/bridge"
 	"github.com/dockerlab/dockerlab/v1_2/daemon/networkdriver/portallocator"
