@@ -34,8 +34,8 @@ machine --backend selects. --trace prints one line per step, numbered by the
 book's sections. SIGINT/SIGTERM run the shutdown hooks and stop it.
 
 Served so far: GET /_ping, /version, /info; everything else is 404 until the
-API issue. Containers cannot run yet (the native execdriver arrives with the
-containers issue), and the graph driver steps wait for the graph packages.`,
+API issue. Containers cannot run yet: the native execdriver arrives with the
+containers issue.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			// -D shadows the shared --debug on this command; keep both meanings.
 			hostflags.Debug = hostflags.Debug || f.Debug
