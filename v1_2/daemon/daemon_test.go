@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -21,12 +22,15 @@ import (
 // traced is a trace recorder: "4.3 MTU:" for each line (section and
 // first word), and the full lines.
 type traced struct {
+	mu    sync.Mutex // the shutdown hooks trace concurrently
 	steps []string
 	lines []string
 }
 
 func (tr *traced) tracer() Tracer {
 	return func(section, line string) {
+		tr.mu.Lock()
+		defer tr.mu.Unlock()
 		tr.steps = append(tr.steps, section+" "+strings.Fields(line)[0])
 		tr.lines = append(tr.lines, section+" "+line)
 	}

@@ -12,6 +12,8 @@ import (
 )
 
 // Tracer is told "section, what happened", e.g. ("4.3", "MTU: 1500 …").
+// It may be called from several goroutines at once: the shutdown hooks
+// run concurrently, and mainDaemon traces while NewDaemon does.
 type Tracer func(section, line string)
 
 // PrintTracer writes "[trace] 4.3   MTU: …" lines to w, one at a time
