@@ -61,6 +61,8 @@ func MainDaemon(ctx context.Context, h backend.Host, f *DaemonFlags, args []stri
 	}
 	f.Config.Host = h
 
+	trace("3.3.2", "flags: no arguments; -H %s", strings.Join(hosts, ", "))
+
 	// 3.3.3 创建engine.
 	eng := engine.New()
 	eng.Stdout, eng.Stderr = out.Stdout, out.Stderr

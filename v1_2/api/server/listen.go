@@ -24,7 +24,16 @@ const defaultSocketGroup = "docker"
 
 // listenUnix removes a socket left by an earlier daemon, listens, and
 // makes the socket 0660, owned by group when running as root.
+//
+// Not upstream: a socket some daemon still answers on is refused rather
+// than removed. Upstream removed it unconditionally, so a second daemon
+// started by mistake took the socket away from the first one before
+// failing on the pid file.
 func listenUnix(path, group string, job *engine.Job) (net.Listener, error) {
+	if c, err := net.Dial("unix", path); err == nil {
+		c.Close()
+		return nil, fmt.Errorf("%s is in use: another daemon is listening on it", path)
+	}
 	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("remove the old socket %s: %w", path, err)
 	}

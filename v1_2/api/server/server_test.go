@@ -89,6 +89,12 @@ func TestServeApiUnix(t *testing.T) {
 	code, _ = get(t, c, "/v1.99/version")
 	assert.Equal(t, http.StatusNotFound, code)
 
+	// A second server on the same socket is refused; the first keeps it.
+	other := eng.Job("serveapi", "unix://"+sock)
+	assert.ErrorContains(t, other.Run(), "another daemon is listening on it")
+	_, body = get(t, c, "/_ping")
+	assert.Equal(t, "OK", body)
+
 	eng.Shutdown()
 	require.NoError(t, <-done)
 }
