@@ -59,6 +59,14 @@ func TestV12DaemonInProcess(t *testing.T) {
 	body, err := docker.Get(sock, "/_ping", 20*time.Second)
 	require.NoError(t, err, "stdout:\n%s\nstderr:\n%s", &out, &errOut)
 	assert.Equal(t, "OK", body)
+	body, err = docker.Get(sock, "/version", 0)
+	require.NoError(t, err)
+	assert.Contains(t, body, `"Version":"1.2.0"`)
+
+	// The request command prints the same.
+	out2, errOut2, code := dl(t, "v1.2", "request", "-H", sock, "/_ping")
+	require.Equal(t, 0, code, errOut2)
+	assert.Equal(t, "OK\n", out2)
 
 	cancel()
 	require.NoError(t, <-done)
