@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/dockerlab/dockerlab/backend"
 	"github.com/dockerlab/dockerlab/v1_2/builtins"
@@ -83,7 +84,9 @@ func MainDaemon(ctx context.Context, h backend.Host, f *DaemonFlags, args []stri
 	// 3.3.6 使用goroutine加载daemon对象: NewDaemon runs while the API
 	// server below already listens.
 	daemonErr := make(chan error, 1)
+	daemonDone := make(chan struct{})
 	go func() {
+		defer close(daemonDone)
 		d, err := daemon.NewDaemon(&f.Config, eng)
 		if err != nil {
 			daemonErr <- err
@@ -133,6 +136,12 @@ func MainDaemon(ctx context.Context, h backend.Host, f *DaemonFlags, args []stri
 	case <-ctx.Done():
 		trace("4.13", "stop requested: eng.Shutdown()")
 	}
+	// Not upstream: a stop that arrives while NewDaemon still runs waits
+	// for it (briefly), so the hooks it adds — the pid file's — run too.
+	select {
+	case <-daemonDone:
+	case <-time.After(newDaemonGrace):
+	}
 	eng.Shutdown()
 	if err == nil {
 		// The servers close in a shutdown hook; wait for serveapi to end.
@@ -140,6 +149,9 @@ func MainDaemon(ctx context.Context, h backend.Host, f *DaemonFlags, args []stri
 	}
 	return err
 }
+
+// newDaemonGrace bounds how long a stop waits for NewDaemon to finish.
+const newDaemonGrace = 10 * time.Second
 
 func quitNote(debug bool) string {
 	if debug {
