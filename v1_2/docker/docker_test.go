@@ -140,3 +140,25 @@ func TestMainDaemonRefusesArgsAndBadFlags(t *testing.T) {
 	err = MainDaemon(context.Background(), fake.New(), &f, nil, Streams{io.Discard, io.Discard})
 	assert.ErrorContains(t, err, "Invalid bind address format")
 }
+
+// A stop that comes while NewDaemon still runs leaves no pid file behind.
+func TestMainDaemonEarlyStop(t *testing.T) {
+	t.Setenv("TMPDIR", os.TempDir())
+	dir := t.TempDir()
+	self := filepath.Join(dir, "dockerlab")
+	require.NoError(t, os.WriteFile(self, []byte("#!/bin/sh\n"), 0o755))
+	oldExe := daemon.Executable
+	daemon.Executable = func() (string, error) { return self, nil }
+	defer func() { daemon.Executable = oldExe; bridge.SetHost(nil) }()
+
+	var f DaemonFlags
+	fs := pflag.NewFlagSet("daemon", pflag.ContinueOnError)
+	f.InstallFlags(fs)
+	pidfile := filepath.Join(dir, "docker.pid")
+	require.NoError(t, fs.Parse([]string{"-g", filepath.Join(dir, "root"), "-p", pidfile,
+		"-H", "unix://" + filepath.Join(dir, "docker.sock"), "-G", "", "-b", "none"}))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	require.NoError(t, MainDaemon(ctx, fake.New(), &f, nil, Streams{io.Discard, io.Discard}))
+	assert.NoFileExists(t, pidfile)
+}
