@@ -90,7 +90,13 @@ func (h *netHandle) AddrDel(linkName string, a *net.IPNet) error {
 func (h *netHandle) AddrList(linkName string) ([]backend.Addr, error) {
 	var out []backend.Addr
 	err := h.read("AddrList", func(m *machine, ns *netns) error {
-		var secondaryOf []bool
+		// listed pairs each address with its secondary flag, so that the
+		// sort below moves the two together
+		type listed struct {
+			addr      backend.Addr
+			secondary bool
+		}
+		var list []listed
 		want := 0
 		if linkName != "" {
 			l, err := ns.mustLink("addr show", linkName)
@@ -107,17 +113,19 @@ func (h *netHandle) AddrList(linkName string) ([]backend.Addr, error) {
 			if l == nil {
 				continue
 			}
-			out = append(out, backend.Addr{LinkIndex: l.Index, LinkName: l.Name, IPNet: parseCIDR(x.CIDR)})
-			secondaryOf = append(secondaryOf, x.Secondary)
+			list = append(list, listed{backend.Addr{LinkIndex: l.Index, LinkName: l.Name, IPNet: parseCIDR(x.CIDR)}, x.Secondary})
 		}
 		// per link, primaries first (the kernel inserts a new primary
 		// after the last primary and appends secondaries)
-		sort.SliceStable(out, func(i, j int) bool {
-			if out[i].LinkIndex != out[j].LinkIndex {
-				return out[i].LinkIndex < out[j].LinkIndex
+		sort.SliceStable(list, func(i, j int) bool {
+			if list[i].addr.LinkIndex != list[j].addr.LinkIndex {
+				return list[i].addr.LinkIndex < list[j].addr.LinkIndex
 			}
-			return !secondaryOf[i] && secondaryOf[j]
+			return !list[i].secondary && list[j].secondary
 		})
+		for _, x := range list {
+			out = append(out, x.addr)
+		}
 		return nil
 	})
 	return out, err
