@@ -104,6 +104,10 @@ func (h *netHandle) AddVeth(name, peer string, mtu int) error {
 			}
 		}
 		if name == peer {
+			// The kernel registers the peer first, then fails on the
+			// second name and unregisters the peer: its ifindex is used
+			// up all the same (measured on 6.18).
+			ns.allocIfindex()
 			return backend.ErrnoError(syscall.EEXIST, "link add", peer)
 		}
 		// The kernel registers the peer first, so the peer gets the
