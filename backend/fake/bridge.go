@@ -24,6 +24,12 @@ func (h *netHandle) LinkSetMaster(name, bridge string) error {
 			// without an errno: "Device does not exist".
 			return backend.Errorf(backend.ErrNotFound, 0, "link set master", bridge, "Device does not exist")
 		case b.Kind != backend.KindBridge:
+			// do_set_master releases the old master before it asks the
+			// new one, so the refusal leaves the link on no bridge.
+			if old := l.Master; old != 0 {
+				l.Master = 0
+				ns.adjustBridgeMTU(old)
+			}
 			return backend.ErrnoError(syscall.EOPNOTSUPP, "link set master", bridge)
 		case b == l:
 			return backend.ErrnoError(syscall.ELOOP, "link set master", name)
