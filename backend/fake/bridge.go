@@ -67,7 +67,11 @@ func (h *netHandle) LinkSetNoMaster(name string) error {
 // made with until then.
 func (ns *netns) adjustBridgeMTU(index int) {
 	b := ns.linkByIndex(index)
-	if b == nil || b.Kind != backend.KindBridge || b.MTUSet {
+	if b == nil || b.Kind != backend.KindBridge {
+		return
+	}
+	ns.adjustBridgeMAC(b)
+	if b.MTUSet {
 		return
 	}
 	mtu := 0
@@ -80,4 +84,23 @@ func (ns *netns) adjustBridgeMTU(index int) {
 		mtu = 1500
 	}
 	b.MTU = mtu
+}
+
+// adjustBridgeMAC copies br_stp_recalculate_bridge_id for a bridge whose
+// address nobody set (nothing in the backend can set one): the bridge
+// takes the lowest MAC of its ports, and once the last port has left it
+// shows all zeros until a port joins again (measured on 6.18). Docker 1.2
+// gave docker0 an address of its own to avoid exactly this. It runs at
+// the same moments as the MTU adjustment: a port joins, leaves or changes.
+func (ns *netns) adjustBridgeMAC(b *link) {
+	lowest := ""
+	for _, p := range ns.Links {
+		if p.Master == b.Index && (lowest == "" || p.MAC < lowest) {
+			lowest = p.MAC
+		}
+	}
+	if lowest == "" {
+		lowest = "00:00:00:00:00:00"
+	}
+	b.MAC = lowest
 }
