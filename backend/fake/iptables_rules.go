@@ -22,6 +22,7 @@
 package fake
 
 import (
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -182,7 +183,49 @@ func parseRule(args []string) (*rule, error) {
 	if r.jump == "REJECT" && len(r.targetOpts) == 0 {
 		r.targetOpts = []opt{{name: "--reject-with", vals: []string{"icmp-port-unreachable"}}}
 	}
+	if err := r.checkNATPort(); err != nil {
+		return nil, err
+	}
 	return r, nil
+}
+
+// checkNATPort refuses what the DNAT/SNAT target refuses: a port in
+// --to-destination/--to-source without a protocol that has ports.
+func (r *rule) checkNATPort() error {
+	switch r.protoName() {
+	case "tcp", "udp", "sctp", "dccp":
+		return nil
+	}
+	for _, o := range r.targetOpts {
+		if o.name != "--to-destination" && o.name != "--to-source" {
+			continue
+		}
+		for _, v := range o.vals {
+			if strings.Contains(v, ":") {
+				return badRule("Need TCP, UDP, SCTP or DCCP with port specification")
+			}
+		}
+	}
+	return nil
+}
+
+// checkPorts refuses a numeric --dport/--sport (or a:b range) outside
+// 0..65535, as iptables' port parser does; service names are left alone.
+func checkPorts(name string, vals []string) error {
+	if name != "--dport" && name != "--sport" {
+		return nil
+	}
+	for _, v := range vals {
+		for _, p := range strings.Split(v, ":") {
+			if p == "" || strings.Trim(p, "0123456789") != "" {
+				continue
+			}
+			if n, err := strconv.Atoi(p); err != nil || n > 65535 {
+				return badRule("invalid port/service `%s' specified", p)
+			}
+		}
+	}
+	return nil
 }
 
 func (r *rule) addMatch(name string) *match {
@@ -250,6 +293,9 @@ func (r *rule) addOption(args []string, i *int, neg bool, name string) error {
 	}
 	vals, err := take(n)
 	if err != nil {
+		return err
+	}
+	if err := checkPorts(name, vals); err != nil {
 		return err
 	}
 	m.opts = append(m.opts, opt{neg: neg, name: name, vals: canonValues(name, vals)})
