@@ -27,6 +27,7 @@ var badInputChecks = []check{
 			{[]string{"-t", "bogus", "-A", "INPUT", "-j", "ACCEPT"}, backend.ErrNotFound, "bogus"},
 			{[]string{"-A", "INPUT", "--bogus", "-j", "ACCEPT"}, backend.ErrInvalid, "--bogus"},
 			{[]string{"-A", "INPUT", "-s", "300.1.1.1", "-j", "ACCEPT"}, backend.ErrInvalid, "300.1.1.1"},
+			{[]string{"-A", "INPUT", "-s"}, backend.ErrInvalid, "-s"}, // an option missing its value
 			{[]string{"-A", "INPUT", "-p", "tcp", "--dport", "99999", "-j", "ACCEPT"}, backend.ErrInvalid, "99999"},
 			{[]string{"-P", "INPUT", "BOGUS"}, backend.ErrInvalid, "policy"},
 			{[]string{"-N", "abcdefghijklmnopqrstuvwxyz0123456789"}, backend.ErrInvalid, "too long"},

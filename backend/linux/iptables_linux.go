@@ -214,9 +214,12 @@ func (t ipTables) Raw(args ...string) ([]byte, error) {
 	op := "iptables " + strings.Join(args, " ")
 	var out []byte
 	err = inNetNS(t.n.ns, func() error {
+		// --wait goes first: appended last, a rule missing its final
+		// value (`-A INPUT -s`) would read "--wait" as that value and
+		// succeed, where iptables itself (and the fake) refuse it.
 		argv := append([]string{}, args...)
 		if !hasArg(argv, "--wait") && !hasArg(argv, "-w") {
-			argv = append(argv, "--wait")
+			argv = append([]string{"--wait"}, argv...)
 		}
 		var stdout, stderr bytes.Buffer
 		cmd := exec.Command(path, argv...)
