@@ -30,7 +30,7 @@ import (
 func RequireRoot(t testing.TB) {
 	t.Helper()
 	if os.Geteuid() != 0 {
-		t.Skip("skipping real-kernel test: needs root (run: sudo go test ./backend/linux/...)")
+		t.Skip("skipping real-kernel test: needs root (run it with sudo make test, or sudo go test on this package)")
 	}
 	if err := probeNetNS(); err != nil {
 		t.Skipf("skipping real-kernel test: cannot unshare(CLONE_NEWNET): %v", err)
