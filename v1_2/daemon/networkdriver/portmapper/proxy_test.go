@@ -1,71 +1,46 @@
-// Tests for proxy.go: the in-process proxy really forwards on loopback,
-// and docker-proxy's flags parse as upstream's did.
+// Tests for proxy.go and proxy_main.go that need no root and open no
+// sockets: upstream's argv, docker-proxy's flags, and the fd-3 report of a
+// child that cannot start (the real forwarding is in proxy_linux_test.go).
 package portmapper
 
 import (
 	"bytes"
-	"io"
 	"net"
+	"os"
+	"strings"
 	"testing"
 
+	"github.com/dockerlab/dockerlab/internal/reexec"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-func TestInProcessProxyForwards(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer l.Close()
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go func() { io.Copy(c, c); c.Close() }()
-		}
-	}()
-	back := l.Addr().(*net.TCPAddr)
-
-	// Find a free host port, then let the proxy take it.
-	probe, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	hostPort := probe.Addr().(*net.TCPAddr).Port
-	probe.Close()
-
-	p := NewProxyCommand("tcp", net.ParseIP("127.0.0.1"), hostPort, back.IP, back.Port)
-	require.NoError(t, p.Start())
-	assert.Error(t, p.Start(), "a second Start is refused")
-
-	c, err := net.Dial("tcp", (&net.TCPAddr{IP: net.ParseIP("127.0.0.1"), Port: hostPort}).String())
-	require.NoError(t, err)
-	c.Write([]byte("ping"))
-	c.(*net.TCPConn).CloseWrite()
-	got, err := io.ReadAll(c)
-	require.NoError(t, err)
-	assert.Equal(t, "ping", string(got))
-	c.Close()
-
-	require.NoError(t, p.Stop())
-	require.NoError(t, p.Stop(), "stopping twice is harmless")
-	_, err = net.Dial("tcp", (&net.TCPAddr{IP: net.ParseIP("127.0.0.1"), Port: hostPort}).String())
-	assert.Error(t, err, "nobody listens after Stop")
+// TestMain lets this test binary be re-executed as docker-proxy.
+func TestMain(m *testing.M) {
+	if reexec.Init() {
+		return
+	}
+	os.Exit(m.Run())
 }
 
-func TestInProcessProxyBadProto(t *testing.T) {
-	p := NewProxyCommand("sctp", net.IPv4zero, 1, net.IPv4zero, 1)
-	assert.Error(t, p.Start())
-	assert.NoError(t, p.Stop())
+func TestProxyCommandArgvIsUpstreams(t *testing.T) {
+	p := NewProxyCommand("tcp", net.ParseIP("0.0.0.0"), 49153, net.ParseIP("172.17.0.2"), 80).(*proxyCommand)
+	assert.Equal(t, []string{"docker-proxy", "-proto", "tcp", "-host-ip", "0.0.0.0", "-host-port", "49153",
+		"-container-ip", "172.17.0.2", "-container-port", "80"}, p.args)
+
+	in := NewProxyCommandIn("/run/netns/dockerlab")("udp", net.ParseIP("0.0.0.0"), 5353, net.ParseIP("172.17.0.2"), 53).(*proxyCommand)
+	assert.Equal(t, []string{"-netns", "/run/netns/dockerlab"}, in.args[len(in.args)-2:])
 }
 
 func TestParseProxyFlags(t *testing.T) {
 	var stderr bytes.Buffer
-	host, container, err := parseHostContainerAddrs([]string{
+	host, container, nsPath, err := parseHostContainerAddrs([]string{
 		"-proto", "udp", "-host-ip", "0.0.0.0", "-host-port", "5353",
-		"-container-ip", "172.17.0.2", "-container-port", "53"}, &stderr)
+		"-container-ip", "172.17.0.2", "-container-port", "53", "-netns", "/x"}, &stderr)
 	require.NoError(t, err)
 	assert.Equal(t, &net.UDPAddr{IP: net.ParseIP("0.0.0.0"), Port: 5353}, host)
 	assert.Equal(t, &net.UDPAddr{IP: net.ParseIP("172.17.0.2"), Port: 53}, container)
+	assert.Equal(t, "/x", nsPath)
 
 	for _, bad := range [][]string{
 		{"-proto", "sctp", "-host-ip", "0.0.0.0", "-host-port", "1", "-container-ip", "1.2.3.4", "-container-port", "1"},
@@ -73,8 +48,47 @@ func TestParseProxyFlags(t *testing.T) {
 		{"-host-ip", "0.0.0.0", "-host-port", "1", "-container-ip", "1.2.3.4"},
 		{"-bogus"},
 	} {
-		_, _, err := parseHostContainerAddrs(bad, &stderr)
+		_, _, _, err := parseHostContainerAddrs(bad, &stderr)
 		assert.Error(t, err, "%v", bad)
 	}
 	assert.Equal(t, 2, ProxyMain([]string{"-bogus"}, &stderr))
+}
+
+// reportBuffer records what proxyMain reports on its fd 3.
+type reportBuffer struct {
+	bytes.Buffer
+	closed bool
+}
+
+func (r *reportBuffer) Close() error { r.closed = true; return nil }
+
+func TestProxyMainReportsFailureOnFd3(t *testing.T) {
+	var stderr bytes.Buffer
+	var ready reportBuffer
+	code := proxyMain([]string{"-proto", "sctp", "-host-ip", "0.0.0.0", "-host-port", "1",
+		"-container-ip", "1.2.3.4", "-container-port", "1"}, &stderr, &ready)
+	assert.Equal(t, 2, code)
+	assert.Equal(t, "1\nunsupported protocol sctp", ready.String())
+	assert.True(t, ready.closed, "the parent needs EOF")
+}
+
+// A re-executed child that cannot start: Start returns its reason, read
+// from the pipe, and no process is left behind. No socket is opened.
+func TestProxyCommandStartReportsChildFailure(t *testing.T) {
+	p := NewProxyCommand("sctp", net.IPv4zero, 1, net.IPv4zero, 1)
+	err := p.Start()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "unsupported protocol sctp")
+	assert.NoError(t, p.Stop(), "stopping a proxy that never ran is harmless")
+
+	p = NewProxyCommandIn("/nonexistent/netns")("tcp", net.IPv4zero, 1, net.IPv4zero, 1)
+	err = p.Start()
+	require.Error(t, err)
+	assert.True(t, strings.Contains(err.Error(), "/nonexistent/netns"), err.Error())
+}
+
+func TestInProcessProxyBadProto(t *testing.T) {
+	p := InNamespace(nil)("sctp", net.IPv4zero, 1, net.IPv4zero, 1)
+	assert.Error(t, p.Start())
+	assert.NoError(t, p.Stop())
 }

@@ -1,0 +1,14 @@
+//go:build linux
+
+// Upstream: daemon/networkdriver/portmapper/proxy.go at v1.2.0 set
+// Pdeathsig so that a docker-proxy does not outlive a daemon that dies.
+package portmapper
+
+import "syscall"
+
+// proxySysProcAttr asks the kernel to send SIGTERM to the proxy when the
+// thread that forked it dies. Start is never called on a locked thread,
+// so in practice that is when the daemon dies.
+func proxySysProcAttr() *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
+}

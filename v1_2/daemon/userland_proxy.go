@@ -1,0 +1,54 @@
+// Which userland proxy a published port gets, per backend.
+//
+// Upstream: daemon/networkdriver/portmapper/proxy.go at v1.2.0 had one
+// answer, NewProxy = NewProxyCommand (the docker binary re-executed as
+// docker-proxy). Reference upstream-v1_2.md §3.5. Book ch.11 (`docker run -p`).
+//
+// dockerlab has two machines behind the backend seam (design.md "The
+// backend"), so the daemon chooses when it starts:
+//   - linux: upstream's docker-proxy process, told to open its sockets in
+//     the backend's root network namespace (the sandbox, where docker0
+//     and the containers are), not in the daemon's own.
+//   - fake: a proxy that opens no sockets. The in-memory kernel has no
+//     host sockets for its containers, and a real listener would sit on
+//     the machine's own ports; see docs/divergences.md "The userland proxy".
+package daemon
+
+import (
+	"github.com/dockerlab/dockerlab/backend"
+	"github.com/dockerlab/dockerlab/backend/linux"
+	"github.com/dockerlab/dockerlab/v1_2/daemon/networkdriver/portmapper"
+)
+
+// chooseUserlandProxy sets portmapper.NewProxy for host and returns a line
+// for the daemon's trace.
+func chooseUserlandProxy(host backend.Host) string {
+	if lh, ok := host.(*linux.Host); ok {
+		path := rootNetNSPath(lh.Options())
+		portmapper.NewProxy = portmapper.NewProxyCommandIn(path)
+		if path == "" {
+			return "userland proxy: docker-proxy processes in the daemon's own network namespace"
+		}
+		return "userland proxy: docker-proxy processes, sockets in network namespace " + path
+	}
+	portmapper.NewProxy = fakeBackendProxy
+	return "userland proxy: none on the " + host.Name() + " backend (no host sockets; iptables rules only)"
+}
+
+// fakeBackendProxy is the stand-in for the fake backend: Start and Stop
+// succeed and nothing listens. It is the unit tests' mock under a name
+// that says why the daemon uses it.
+var fakeBackendProxy = portmapper.NewMockProxyCommand
+
+// rootNetNSPath is the namespace file of the linux Host's root namespace,
+// the same choice linux.New makes; "" when the Host works in the machine's
+// own namespace (--sandbox=false), which is the daemon's too.
+func rootNetNSPath(o linux.Options) string {
+	switch {
+	case o.NetNSPath != "":
+		return o.NetNSPath
+	case o.HostNetwork:
+		return ""
+	}
+	return linux.SandboxPath(o.SandboxName)
+}
