@@ -1,0 +1,377 @@
+// Server: the commands the daemon answers over rcli, one Cmd<Name> method
+// each, found by reflection (rcli.LocalCall).
+//
+// This file reproduces commands.go of Docker v0.1.0 (commit 57e2126): the
+// Server type, its Help text, and the image commands — version, info,
+// images, import, rmi, tag, history — with upstream's flags, usage lines
+// and output formats. Reader's notes 002, sections "docker命令行" (rcli:
+// 客户端把参数编码为JSON发给127.0.0.1:4242, 服务端反射调用Cmd<Name>) and
+// "import"/"images". Reference: shared/reference/upstream-v0_1.md §4, §5,
+// §9.16.
+//
+// Not here yet:
+//   - the container commands (run, ps, start, stop, …) answer an honest
+//     error until containers arrive with the next part of issue 3;
+//   - pull, push and login answer that no registry is configured: the 2013
+//     registry is gone and dockerlab does not reproduce it.
+//
+// Divergences (docs/divergences.md):
+//   - "v0.1 import without network": `import URL` refuses at once (no
+//     download); `import FILE` reads a local tarball, which 0.1.0 would
+//     have turned into http://FILE;
+//   - "v0.1 images order": rows are sorted (repository, tag, id) where
+//     0.1.0 printed them in Go's random map order;
+//   - NewServer does not insist on amd64 (0.1.0 called log.Fatalf).
+package docker
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/dockerlab/dockerlab/backend"
+	"github.com/dockerlab/dockerlab/v0_1/auth"
+	"github.com/dockerlab/dockerlab/v0_1/rcli"
+)
+
+// VERSION is the version the daemon reports.
+const VERSION = "0.1.0"
+
+// Server is the rcli service: every exported Cmd<Name> method is a command.
+type Server struct {
+	runtime *Runtime
+}
+
+// NewServer builds the runtime at root on host (root "" is DefaultRoot).
+func NewServer(host backend.Host, root string) (*Server, error) {
+	if root == "" {
+		root = DefaultRoot()
+	}
+	runtime, err := NewRuntimeFromDirectory(host, root)
+	if err != nil {
+		return nil, err
+	}
+	return &Server{runtime: runtime}, nil
+}
+
+// Runtime is the server's runtime.
+func (srv *Server) Runtime() *Runtime { return srv.runtime }
+
+// Name is the service's name, used in the daemon's log lines.
+func (srv *Server) Name() string { return "docker" }
+
+// helpCommands is 0.1.0's list as it printed it: "ps" and "run" twice,
+// "tag" missing (it works all the same).
+var helpCommands = [][2]string{
+	{"run", "Run a command in a container"},
+	{"ps", "Display a list of containers"},
+	{"import", "Create a new filesystem image from the contents of a tarball"},
+	{"attach", "Attach to a running container"},
+	{"commit", "Create a new image from a container's changes"},
+	{"history", "Show the history of an image"},
+	{"diff", "Inspect changes on a container's filesystem"},
+	{"images", "List images"},
+	{"info", "Display system-wide information"},
+	{"inspect", "Return low-level information on a container"},
+	{"kill", "Kill a running container"},
+	{"login", "Register or Login to the docker registry server"},
+	{"logs", "Fetch the logs of a container"},
+	{"port", "Lookup the public-facing port which is NAT-ed to PRIVATE_PORT"},
+	{"ps", "List containers"},
+	{"pull", "Pull an image or a repository to the docker registry server"},
+	{"push", "Push an image or a repository to the docker registry server"},
+	{"restart", "Restart a running container"},
+	{"rm", "Remove a container"},
+	{"rmi", "Remove an image"},
+	{"run", "Run a command in a new container"},
+	{"start", "Start a stopped container"},
+	{"stop", "Stop a running container"},
+	{"export", "Stream the contents of a container as a tar archive"},
+	{"version", "Show the docker version information"},
+	{"wait", "Block until a container stops, then print its exit code"},
+}
+
+// Help is the text of `docker` and `docker help`.
+func (srv *Server) Help() string {
+	var b strings.Builder
+	b.WriteString("Usage: docker COMMAND [arg...]\n\nA self-sufficient runtime for linux containers.\n\nCommands:\n")
+	for _, c := range helpCommands {
+		fmt.Fprintf(&b, "    %-10.10s%s\n", c[0], c[1])
+	}
+	return b.String()
+}
+
+// CmdVersion prints the version; arguments are ignored, as in 0.1.0.
+func (srv *Server) CmdVersion(stdin io.ReadCloser, stdout io.Writer, args ...string) error {
+	fmt.Fprintf(stdout, "Version:%s\n", VERSION)
+	return nil
+}
+
+// CmdInfo prints the number of containers and images.
+func (srv *Server) CmdInfo(stdin io.ReadCloser, stdout io.Writer, args ...string) error {
+	cmd := rcli.Subcmd(stdout, "info", "", "Display system-wide information.")
+	if err := cmd.Parse(args); err != nil {
+		return nil
+	}
+	if cmd.NArg() > 0 {
+		cmd.Usage()
+		return nil
+	}
+	images, err := srv.runtime.graph.All()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "containers: %d\nversion: %s\nimages: %d\n", len(srv.runtime.List()), VERSION, len(images))
+	return nil
+}
+
+// CmdImport creates an image from a tarball: "-" reads it from the
+// client's stdin, a path reads a local file. The image may be tagged.
+func (srv *Server) CmdImport(stdin io.ReadCloser, stdout io.Writer, args ...string) error {
+	cmd := rcli.Subcmd(stdout, "import", "[OPTIONS] URL|- [REPOSITORY [TAG]]", "Create a new filesystem image from the contents of a tarball")
+	if err := cmd.Parse(args); err != nil {
+		return nil
+	}
+	src := cmd.Arg(0)
+	if src == "" {
+		cmd.Usage()
+		return nil
+	}
+	repository, tag := cmd.Arg(1), cmd.Arg(2)
+	var archive io.Reader
+	if src == "-" {
+		archive = stdin
+	} else {
+		f, err := openImportSource(src)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		archive = f
+	}
+	img, err := srv.runtime.graph.Create(archive, nil, "Imported from "+src)
+	if err != nil {
+		return err
+	}
+	if repository != "" {
+		if err := srv.runtime.repositories.Set(repository, tag, img.Id, true); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintln(stdout, img.Id)
+	return nil
+}
+
+// openImportSource opens a local tarball. 0.1.0 downloaded src over HTTP
+// (a bare word became http://WORD); dockerlab has no network, so a URL is
+// refused with a message saying what to do instead.
+func openImportSource(src string) (*os.File, error) {
+	if f, err := os.Open(src); err == nil {
+		return f, nil
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	u, err := url.Parse(src)
+	if err != nil || u.Scheme == "" {
+		u = &url.URL{Scheme: "http", Host: src}
+	}
+	return nil, fmt.Errorf("import %s: no such file, and no network: Docker 0.1.0 would have downloaded %s, dockerlab only imports a local tarball (a path, or - for stdin)", src, u)
+}
+
+// CmdRmi deletes images by id (usage says "rmimage", as in 0.1.0). Tags
+// are not looked up and are left pointing at the deleted image.
+func (srv *Server) CmdRmi(stdin io.ReadCloser, stdout io.Writer, args ...string) error {
+	cmd := rcli.Subcmd(stdout, "rmimage", "[OPTIONS] IMAGE", "Remove an image")
+	if err := cmd.Parse(args); err != nil {
+		return nil
+	}
+	if cmd.NArg() < 1 {
+		cmd.Usage()
+		return nil
+	}
+	for _, name := range cmd.Args() {
+		if err := srv.runtime.graph.Delete(name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CmdTag names an image REPOSITORY[:TAG].
+func (srv *Server) CmdTag(stdin io.ReadCloser, stdout io.Writer, args ...string) error {
+	cmd := rcli.Subcmd(stdout, "tag", "[OPTIONS] IMAGE REPOSITORY [TAG]", "Tag an image into a repository")
+	force := cmd.Bool("f", false, "Force")
+	if err := cmd.Parse(args); err != nil {
+		return nil
+	}
+	if cmd.NArg() < 2 {
+		cmd.Usage()
+		return nil
+	}
+	return srv.runtime.repositories.Set(cmd.Arg(1), cmd.Arg(2), cmd.Arg(0), *force)
+}
+
+// CmdHistory lists an image and its parents, newest first.
+func (srv *Server) CmdHistory(stdin io.ReadCloser, stdout io.Writer, args ...string) error {
+	cmd := rcli.Subcmd(stdout, "history", "[OPTIONS] IMAGE", "Show the history of an image")
+	if err := cmd.Parse(args); err != nil {
+		return nil
+	}
+	if cmd.NArg() != 1 {
+		cmd.Usage()
+		return nil
+	}
+	image, err := srv.lookupImage(cmd.Arg(0))
+	if err != nil {
+		return err
+	}
+	history, err := image.History()
+	if err != nil {
+		return err
+	}
+	w := tabwriter.NewWriter(stdout, 20, 1, 3, ' ', 0)
+	fmt.Fprintf(w, "ID\tCREATED\tCREATED BY\n")
+	for _, img := range history {
+		fmt.Fprintf(w, "%s\t%s\t%s\n",
+			srv.runtime.repositories.ImageName(img.Id),
+			HumanDuration(time.Since(img.Created))+" ago",
+			strings.Join(img.ContainerConfig.Cmd, " "))
+	}
+	return w.Flush()
+}
+
+// lookupImage resolves an id or REPOSITORY[:TAG] to a stored image
+// (0.1.0's TagStore.LookupImage).
+func (srv *Server) lookupImage(name string) (*Image, error) {
+	id, err := srv.runtime.repositories.LookupImageID(name)
+	if err != nil {
+		return nil, err
+	}
+	return srv.runtime.graph.Get(id)
+}
+
+// CmdImages lists tagged images, then (without NAME) the untagged ones:
+// only heads (images nothing is built on), or all with -a.
+func (srv *Server) CmdImages(stdin io.ReadCloser, stdout io.Writer, args ...string) error {
+	cmd := rcli.Subcmd(stdout, "images", "[OPTIONS] [NAME]", "List images")
+	quiet := cmd.Bool("q", false, "only show numeric IDs")
+	flAll := cmd.Bool("a", false, "show all images")
+	if err := cmd.Parse(args); err != nil {
+		return nil
+	}
+	if cmd.NArg() > 1 {
+		cmd.Usage()
+		return nil
+	}
+	nameFilter := cmd.Arg(0)
+	store := srv.runtime.repositories
+	if err := store.Reload(); err != nil {
+		return err
+	}
+	var allImages map[string]*Image
+	var err error
+	if *flAll {
+		allImages, err = srv.runtime.graph.Map()
+	} else {
+		allImages, err = srv.runtime.graph.Heads()
+	}
+	if err != nil {
+		return err
+	}
+	w := tabwriter.NewWriter(stdout, 20, 1, 3, ' ', 0)
+	if !*quiet {
+		fmt.Fprintf(w, "REPOSITORY\tTAG\tID\tCREATED\tPARENT\n")
+	}
+	row := func(repo, tag string, image *Image) {
+		if *quiet {
+			fmt.Fprintln(w, image.Id)
+			return
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", repo, tag, image.Id,
+			HumanDuration(time.Since(image.Created))+" ago",
+			store.ImageName(image.Parent))
+	}
+	for _, name := range sortedKeys(store.Repositories) {
+		if nameFilter != "" && name != nameFilter {
+			continue
+		}
+		repository := store.Repositories[name]
+		for _, tag := range sortedKeys(repository) {
+			id := repository[tag]
+			image, err := srv.runtime.graph.Get(id)
+			if err != nil {
+				Debugf("images: %s:%s points at %s: %v", name, tag, id, err)
+				continue
+			}
+			delete(allImages, id)
+			row(name, tag, image)
+		}
+	}
+	if nameFilter == "" {
+		// Untagged: whatever the tagged rows did not show.
+		tagged := store.ById()
+		for _, id := range sortedKeys(allImages) {
+			if _, ok := tagged[id]; ok {
+				continue
+			}
+			row("<none>", "<none>", allImages[id])
+		}
+	}
+	return w.Flush()
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// errNoRegistry answers pull, push and login.
+func errNoRegistry(cmd string) error {
+	return fmt.Errorf("%s: %v", cmd, auth.ErrNoRegistry)
+}
+
+// CmdPull would fetch an image or repository from the registry.
+func (srv *Server) CmdPull(stdin io.ReadCloser, stdout io.Writer, args ...string) error {
+	cmd := rcli.Subcmd(stdout, "pull", "IMAGE", "Pull an image or a repository to the docker registry server")
+	if err := cmd.Parse(args); err != nil {
+		return nil
+	}
+	if cmd.NArg() != 1 {
+		cmd.Usage()
+		return nil
+	}
+	return errNoRegistry("pull")
+}
+
+// CmdPush would send an image or repository to the registry.
+func (srv *Server) CmdPush(stdin io.ReadCloser, stdout io.Writer, args ...string) error {
+	cmd := rcli.Subcmd(stdout, "push", "LOCAL", "Push an image or a repository to the docker registry server")
+	if err := cmd.Parse(args); err != nil {
+		return nil
+	}
+	if cmd.NArg() != 1 {
+		cmd.Usage()
+		return nil
+	}
+	return errNoRegistry("push")
+}
+
+// CmdLogin would register or log in at the registry. It answers before
+// prompting, so a client never waits for a registry that is not there.
+func (srv *Server) CmdLogin(stdin io.ReadCloser, stdout io.Writer, args ...string) error {
+	cmd := rcli.Subcmd(stdout, "login", "", "Register or Login to the docker server")
+	if err := cmd.Parse(args); err != nil {
+		return nil
+	}
+	return errNoRegistry("login")
+}

@@ -1,0 +1,156 @@
+// Runtime: the daemon's state — its directories, the image graph, the
+// tags, the network manager, the registry credentials and (with the next
+// part of issue 3) the containers.
+//
+// This file reproduces runtime.go of Docker v0.1.0 (commit 57e2126).
+// Reader's notes 002, section "创建runtime" (NewRuntime →
+// NewRuntimeFromDirectory: containers目录, graph, repositories, 网络管理器,
+// 认证配置, restore). Reference: shared/reference/upstream-v0_1.md §2.
+//
+// What is not here yet: containers. restore() reads containers/ as 0.1.0
+// did but only logs what it finds; Create/Load/Register/Destroy/Commit
+// arrive with container.go.
+//
+// Divergences (docs/divergences.md "dockerlab's paths", "the seam"):
+//   - the default root is /var/lib/dockerlab/v0.1 as root (never
+//     /var/lib/docker) and a directory of the user's otherwise;
+//   - the Runtime reaches the kernel only through a backend.Host, given by
+//     the caller, so the same code runs on the real and the fake kernel.
+package docker
+
+import (
+	"container/list"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log"
+	"os"
+	"path/filepath"
+
+	"github.com/dockerlab/dockerlab/backend"
+	"github.com/dockerlab/dockerlab/v0_1/auth"
+	"github.com/dockerlab/dockerlab/v0_1/rcli"
+)
+
+// Runtime holds everything the commands work on. Field names are 0.1.0's;
+// host is dockerlab's seam to the kernel.
+type Runtime struct {
+	root           string
+	repository     string     // root/containers
+	containers     *list.List // of *Container; filled by restore once containers exist
+	networkManager *NetworkManager
+	graph          *Graph
+	repositories   *TagStore
+	authConfig     *auth.AuthConfig
+	host           backend.Host
+}
+
+// DefaultRoot is where NewRuntime keeps its state.
+func DefaultRoot() string {
+	if os.Geteuid() == 0 {
+		return "/var/lib/dockerlab/v0.1"
+	}
+	if dir := os.Getenv("XDG_DATA_HOME"); dir != "" {
+		return filepath.Join(dir, "dockerlab", "v0.1")
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(home, ".local", "share", "dockerlab", "v0.1")
+	}
+	return filepath.Join(os.TempDir(), fmt.Sprintf("dockerlab-%d", os.Getuid()), "v0.1")
+}
+
+// NewRuntime opens the runtime at DefaultRoot().
+func NewRuntime(host backend.Host) (*Runtime, error) {
+	return NewRuntimeFromDirectory(host, DefaultRoot())
+}
+
+// NewRuntimeFromDirectory builds the runtime in 0.1.0's order: the
+// containers directory (which also makes root, both 0700), the graph, the
+// tag store, the network manager on lxcbr0 (resetting the DOCKER chain),
+// the auth config, then restore.
+func NewRuntimeFromDirectory(host backend.Host, root string) (*Runtime, error) {
+	if host == nil {
+		return nil, errors.New("NewRuntimeFromDirectory: no backend host")
+	}
+	if root == "" {
+		return nil, errors.New("NewRuntimeFromDirectory: empty root directory")
+	}
+	runtimeRepo := filepath.Join(root, "containers")
+	if err := os.MkdirAll(runtimeRepo, 0700); err != nil && !errors.Is(err, fs.ErrExist) {
+		return nil, err
+	}
+	g, err := NewGraph(filepath.Join(root, "graph"))
+	if err != nil {
+		return nil, err
+	}
+	repositories, err := NewTagStore(filepath.Join(root, "repositories"), g)
+	if err != nil {
+		return nil, fmt.Errorf("Couldn't create Tag store: %s", err)
+	}
+	netManager, err := newNetworkManager(host, networkBridgeIface)
+	if err != nil {
+		return nil, err
+	}
+	// A missing .dockercfg gives an empty config and an error; 0.1.0 kept
+	// the config and dropped the error, so authConfig is never nil.
+	authConfig, err := auth.LoadConfig(root)
+	if authConfig == nil {
+		if err == nil {
+			err = errors.New("no auth config")
+		}
+		return nil, err
+	}
+	runtime := &Runtime{
+		root:           root,
+		repository:     runtimeRepo,
+		containers:     list.New(),
+		networkManager: netManager,
+		graph:          g,
+		repositories:   repositories,
+		authConfig:     authConfig,
+		host:           host,
+	}
+	if err := runtime.restore(); err != nil {
+		return nil, err
+	}
+	return runtime, nil
+}
+
+// Root is the runtime's directory.
+func (runtime *Runtime) Root() string { return runtime.root }
+
+// Graph is the runtime's image store.
+func (runtime *Runtime) Graph() *Graph { return runtime.graph }
+
+// Repositories is the runtime's tag store.
+func (runtime *Runtime) Repositories() *TagStore { return runtime.repositories }
+
+// List returns the containers, newest first (none until containers exist).
+func (runtime *Runtime) List() []*Container {
+	var containers []*Container
+	for e := runtime.containers.Front(); e != nil; e = e.Next() {
+		containers = append(containers, e.Value.(*Container))
+	}
+	return containers
+}
+
+// restore reads containers/: 0.1.0 called Load(id) for every directory and
+// only logged failures. Loading a container arrives with container.go;
+// for now each directory is reported in debug mode and left untouched.
+func (runtime *Runtime) restore() error {
+	entries, err := os.ReadDir(runtime.repository)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		Debugf("restore: found container directory %s (containers are loaded from the next part of issue 3)", e.Name())
+	}
+	return nil
+}
+
+// Debugf logs when the daemon runs with -D (utils.go in 0.1.0).
+func Debugf(format string, args ...any) {
+	if rcli.DEBUG_FLAG {
+		log.Printf("[debug] "+format, args...)
+	}
+}
