@@ -1,0 +1,114 @@
+package cli
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// freeLoopbackAddr returns an address nothing listens on (just closed).
+func freeLoopbackAddr(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	require.NoError(t, l.Close())
+	return addr
+}
+
+// runV01 runs one dockerlab command line with stdin and returns stdout.
+func runV01(t *testing.T, ctx context.Context, stdin []byte, args ...string) (string, string, error) {
+	root := NewRootCmd()
+	root.SetArgs(args)
+	var out, errOut lockedBuffer
+	root.SetOut(&out)
+	root.SetErr(&errOut)
+	root.SetIn(bytes.NewReader(stdin))
+	err := root.ExecuteContext(ctx)
+	return out.String(), errOut.String(), err
+}
+
+// The v0.1 client round trip: setup-bridge, the in-process fallback when
+// no daemon listens, then the same commands through a daemon.
+func TestV01ClientAndDaemon(t *testing.T) {
+	dir := t.TempDir()
+	state := filepath.Join(dir, "fake.json")
+	base := []string{"--backend", "fake", "--fake-state", state}
+	addr := freeLoopbackAddr(t)
+	rootDir := filepath.Join(dir, "root")
+	v01 := func(stdin []byte, args ...string) (string, error) {
+		all := append(append(append([]string{}, base...), "v0.1", "--addr", addr, "--root", rootDir), args...)
+		out, _, err := runV01(t, context.Background(), stdin, all...)
+		return out, err
+	}
+
+	_, err := v01(nil, "version")
+	require.ErrorContains(t, err, "dockerlab v0.1 setup-bridge")
+	out, _, err := runV01(t, context.Background(), nil, append(base, "v0.1", "setup-bridge")...)
+	require.NoError(t, err)
+	assert.Contains(t, out, "created bridge lxcbr0")
+
+	// No daemon: in-process, as the 2013 client fell back to LocalCall.
+	out, err = v01(nil, "version")
+	require.NoError(t, err)
+	assert.Equal(t, "Version:0.1.0\n", out)
+	layer, err := os.ReadFile(filepath.Join("..", "..", "build", "images", "busybox.tar"))
+	if err != nil {
+		layer = tinyTar(t)
+	}
+	out, err = v01(layer, "import", "-", "busybox")
+	require.NoError(t, err)
+	id := strings.TrimSpace(out)
+	require.Regexp(t, `^[0-9a-f]{16}$`, id)
+	out, err = v01(nil, "run", "busybox", "ls")
+	assert.Error(t, err)
+	assert.Equal(t, "Error: run: containers arrive with the next part of issue 3\n", out)
+
+	// A daemon on the same root answers the same.
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, _, err := runV01(t, ctx, nil, append(base, "v0.1", "--addr", addr, "--root", rootDir, "daemon")...)
+		done <- err
+	}()
+	all := append(append([]string{}, base...), "v0.1", "--addr", addr, "--root", rootDir, "--wait", "20s", "images", "-q")
+	out, _, err = runV01(t, context.Background(), nil, all...)
+	require.NoError(t, err)
+	assert.Equal(t, id+"\n", out)
+	out, err = v01(nil, "tag", id, "bb", "v2")
+	require.NoError(t, err)
+	assert.Empty(t, out)
+	out, err = v01(nil, "images")
+	require.NoError(t, err)
+	assert.Contains(t, out, "bb                  v2                  "+id)
+	out, err = v01(nil, "run")
+	require.NoError(t, err, "through the daemon an error is only text, as in 0.1.0")
+	assert.Equal(t, "Error: run: containers arrive with the next part of issue 3\n", out)
+
+	cancel()
+	select {
+	case err := <-done:
+		assert.NoError(t, err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("the daemon did not stop")
+	}
+}
+
+// tinyTar is a one-file tarball, for when `make images` has not run.
+func tinyTar(t *testing.T) []byte {
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	require.NoError(t, tw.WriteHeader(&tar.Header{Name: "hello", Mode: 0644, Size: 6, Typeflag: tar.TypeReg}))
+	_, err := tw.Write([]byte("hello\n"))
+	require.NoError(t, err)
+	require.NoError(t, tw.Close())
+	return buf.Bytes()
+}
