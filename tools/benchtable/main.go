@@ -54,5 +54,8 @@ func rows(cfg config) []row {
 	var all []row
 	all = append(all, contractRows()...)
 	all = append(all, startRows(cfg)...)
+	all = append(all, engineRows()...)
+	all = append(all, allocRows()...)
+	all = append(all, indexRows()...)
 	return all
 }

@@ -21,9 +21,10 @@ const (
 func contractRows() []row {
 	return []row{
 		{
-			Name: "contract scenario (10 veth, 20 rules), linux",
-			Key:  "linux",
-			Skip: needRootLinux,
+			Group: "backend: contract scenario, fake vs real kernel",
+			Name:  "contract scenario (10 veth, 20 rules), linux",
+			Key:   "linux",
+			Skip:  needRootLinux,
 			Prepare: func() (func() error, func(), error) {
 				h, cleanup, err := throwawayLinuxHost()
 				if err != nil {
@@ -33,6 +34,7 @@ func contractRows() []row {
 			},
 		},
 		{
+			Group:     "backend: contract scenario, fake vs real kernel",
 			Name:      "contract scenario (10 veth, 20 rules), fake",
 			Reference: "contract scenario (10 veth, 20 rules), linux",
 			Prepare: func() (func() error, func(), error) {

@@ -30,8 +30,9 @@ func startRows(cfg config) []row {
 	}
 	return []row{
 		{
-			Name: startRef,
-			Key:  "unshare",
+			Group: "container start",
+			Name:  startRef,
+			Key:   "unshare",
 			Skip: func() string {
 				if why := skip(); why != "" {
 					return why
@@ -53,6 +54,7 @@ func startRows(cfg config) []row {
 			},
 		},
 		{
+			Group:     "container start",
 			Name:      "start /bin/true: linux backend (all namespaces, pivot_root)",
 			Reference: startRef,
 			Target:    "≤ 2x",

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,8 +16,15 @@ import (
 // row is one measurement. Prepare runs once before the timed runs and
 // returns the function to time and a cleanup; Skip, when it returns a
 // reason, skips the row (e.g. "needs root").
+//
+// A run may repeat a tiny operation Ops times (a map lookup is too fast
+// to time once); the table then shows the time and the memory per
+// operation.
 type row struct {
+	Group     string // a heading printed above the first row of each group
 	Name      string
+	Ops       int    // operations per run; 0 means 1
+	Mem       bool   // also show the bytes allocated per operation
 	Key       string // short name other rows use in the ratio column ("" = Name)
 	Reference string // the Name of the row this one is compared with; "" for a reference
 	Target    string // what the ratio should be, e.g. "≤ 2x"; "" when there is none
@@ -35,7 +43,8 @@ func (r row) Short() string {
 // result is a measured (or skipped, or failed) row.
 type result struct {
 	row
-	Median  time.Duration
+	Median  time.Duration // per operation
+	Alloc   uint64        // bytes allocated per operation (median), when Mem
 	Skipped string
 	Err     error
 }
@@ -71,21 +80,40 @@ func measure(r row, runs int) result {
 		res.Err = fmt.Errorf("warm-up: %w", err)
 		return res
 	}
+	ops := r.Ops
+	if ops < 1 {
+		ops = 1
+	}
 	times := make([]time.Duration, 0, runs)
+	allocs := make([]uint64, 0, runs)
 	for i := 0; i < runs; i++ {
+		before := allocated()
 		start := time.Now()
 		if err := run(); err != nil {
 			res.Err = fmt.Errorf("run %d: %w", i+1, err)
 			return res
 		}
 		times = append(times, time.Since(start))
+		allocs = append(allocs, allocated()-before)
 	}
-	res.Median = median(times)
+	res.Median = median(times) / time.Duration(ops)
+	res.Alloc = median(allocs) / uint64(ops)
 	return res
 }
 
-func median(ds []time.Duration) time.Duration {
-	s := append([]time.Duration(nil), ds...)
+// allocated is the total of bytes the Go heap ever handed out. The
+// difference across a run is what the run allocated (garbage included),
+// as testing.B's B/op counts it. ReadMemStats stops the world briefly, so
+// it sits outside the timed part as far as possible.
+func allocated() uint64 {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.TotalAlloc
+}
+
+// median works for durations and byte counts alike.
+func median[T ~int64 | ~uint64](ds []T) T {
+	s := append([]T(nil), ds...)
 	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
 	if len(s)%2 == 1 {
 		return s[len(s)/2]
@@ -93,19 +121,24 @@ func median(ds []time.Duration) time.Duration {
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
-// printTable writes name | median | ratio | target, then the skip reasons
-// and errors under the table.
+// printTable writes name | median | alloc | ratio | target, with a heading
+// line for each group, then the skip reasons and errors under the table.
 func printTable(w io.Writer, results []result) {
 	byName := map[string]result{}
 	for _, r := range results {
 		byName[r.Name] = r
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "benchmark\tmedian\tvs reference\ttarget\t")
-	fmt.Fprintln(tw, "---------\t------\t------------\t------\t")
+	fmt.Fprintln(tw, "benchmark\tmedian (per op)\talloc/op\tvs reference\ttarget\t")
+	fmt.Fprintln(tw, "---------\t---------------\t--------\t------------\t------\t")
 	var notes []string
+	group := ""
 	for _, r := range results {
-		med, ratio := "-", "-"
+		if r.Group != group {
+			group = r.Group
+			fmt.Fprintf(tw, "\t\t\t\t\t\n[%s]\t\t\t\t\t\n", group)
+		}
+		med, mem, ratio := "-", "-", "-"
 		switch {
 		case r.Skipped != "":
 			med = "skipped"
@@ -116,8 +149,11 @@ func printTable(w io.Writer, results []result) {
 		default:
 			med = round(r.Median).String()
 			ratio = ratioText(r, byName)
+			if r.Mem {
+				mem = bytesText(r.Alloc)
+			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", r.Name, med, ratio, r.Target)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", r.Name, med, mem, ratio, r.Target)
 	}
 	tw.Flush()
 	if len(notes) > 0 {
@@ -160,4 +196,15 @@ func round(d time.Duration) time.Duration {
 		return d.Round(10 * time.Nanosecond)
 	}
 	return d
+}
+
+// bytesText prints a byte count in B, KiB or MiB with three digits or so.
+func bytesText(b uint64) string {
+	switch {
+	case b >= 1<<20:
+		return strconv.FormatFloat(float64(b)/(1<<20), 'f', 2, 64) + " MiB"
+	case b >= 1<<10:
+		return strconv.FormatFloat(float64(b)/(1<<10), 'f', 1, 64) + " KiB"
+	}
+	return strconv.FormatUint(b, 10) + " B"
 }

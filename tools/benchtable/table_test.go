@@ -73,3 +73,45 @@ func TestFakeContractRowRuns(t *testing.T) {
 		assert.Positive(t, res.Median)
 	}
 }
+
+func TestMeasurePerOpAndAlloc(t *testing.T) {
+	var sink [][]byte
+	r := measure(row{Name: "ops", Ops: 100, Mem: true, Prepare: func() (func() error, func(), error) {
+		return func() error {
+			for i := 0; i < 100; i++ {
+				sink = append(sink, make([]byte, 1024))
+			}
+			sink = sink[:0]
+			return nil
+		}, nil, nil
+	}}, 3)
+	require.NoError(t, r.Err)
+	assert.GreaterOrEqual(t, r.Alloc, uint64(1024), "each op allocates 1 KiB")
+	assert.Less(t, r.Alloc, uint64(64*1024), "per op, not per run")
+}
+
+func TestPrintTableGroupsAndMemory(t *testing.T) {
+	results := []result{
+		{row: row{Group: "allocators", Name: "a", Mem: true}, Median: time.Microsecond, Alloc: 3 << 20},
+		{row: row{Group: "allocators", Name: "b", Reference: "a"}, Median: time.Microsecond},
+		{row: row{Group: "indexes", Name: "c"}, Median: time.Microsecond},
+	}
+	var b strings.Builder
+	printTable(&b, results)
+	out := b.String()
+	assert.Equal(t, 1, strings.Count(out, "[allocators]"), "one heading per group")
+	assert.Contains(t, out, "[indexes]")
+	assert.Contains(t, out, "3.00 MiB")
+	assert.Equal(t, "512 B", bytesText(512))
+	assert.Equal(t, "1.5 KiB", bytesText(1536))
+}
+
+func TestFastRowsRun(t *testing.T) {
+	// The engine and allocator rows need nothing but Go: they must work
+	// everywhere (the graphdb and truncindex rows are slower; make bench).
+	for _, r := range append(engineRows(), allocRows()...) {
+		res := measure(r, 1)
+		require.NoError(t, res.Err, r.Name)
+		assert.Positive(t, res.Median, r.Name)
+	}
+}
