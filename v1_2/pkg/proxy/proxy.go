@@ -33,7 +33,7 @@ type Proxy interface {
 }
 
 // Enter runs fn so that the sockets fn makes belong to the right network
-// namespace. The linux daemon passes one that runs fn on an OS thread
+// namespace. docker-proxy (portmapper) passes one that runs fn on an OS thread
 // switched into the backend's root namespace.
 type Enter func(fn func() error) error
 
