@@ -1,3 +1,5 @@
+// Tests for v01.go: the `dockerlab v0.1` client with its in-process
+// fallback and against a daemon (reference upstream-v0_1.md §4).
 package cli
 
 import (
@@ -9,10 +11,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/dockerlab/dockerlab/backend/fake"
+	docker "github.com/dockerlab/dockerlab/v0_1"
+	"github.com/dockerlab/dockerlab/v0_1/rcli"
 )
 
 // freeLoopbackAddr returns an address nothing listens on (just closed).
@@ -72,13 +77,18 @@ func TestV01ClientAndDaemon(t *testing.T) {
 	assert.Error(t, err)
 	assert.Equal(t, "Error: run: containers arrive with the next part of issue 3\n", out)
 
-	// A daemon on the same root answers the same.
-	ctx, cancel := context.WithCancel(context.Background())
+	// A daemon on the same root answers the same. It runs here on
+	// rcli directly: two command trees at once would share hostflags'
+	// globals (the binary's daemon is exercised by walkthroughs/v01-images).
+	h, err := fake.Open(state)
+	require.NoError(t, err)
+	defer h.Close()
+	srv, err := docker.NewServer(h, rootDir)
+	require.NoError(t, err)
+	listener, err := rcli.Listen("tcp", addr)
+	require.NoError(t, err)
 	done := make(chan error, 1)
-	go func() {
-		_, _, err := runV01(t, ctx, nil, append(base, "v0.1", "--addr", addr, "--root", rootDir, "daemon")...)
-		done <- err
-	}()
+	go func() { done <- rcli.ServeListener(listener, srv) }()
 	all := append(append([]string{}, base...), "v0.1", "--addr", addr, "--root", rootDir, "--wait", "20s", "images", "-q")
 	out, _, err = runV01(t, context.Background(), nil, all...)
 	require.NoError(t, err)
@@ -89,17 +99,16 @@ func TestV01ClientAndDaemon(t *testing.T) {
 	out, err = v01(nil, "images")
 	require.NoError(t, err)
 	assert.Contains(t, out, "bb                  v2                  "+id)
+	// stdin crosses the connection, ended by the client's half-close.
+	out, err = v01(tinyTar(t), "import", "-", "tiny")
+	require.NoError(t, err)
+	assert.Regexp(t, `^[0-9a-f]{16}\n$`, out)
 	out, err = v01(nil, "run")
 	require.NoError(t, err, "through the daemon an error is only text, as in 0.1.0")
 	assert.Equal(t, "Error: run: containers arrive with the next part of issue 3\n", out)
 
-	cancel()
-	select {
-	case err := <-done:
-		assert.NoError(t, err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("the daemon did not stop")
-	}
+	listener.Close()
+	assert.Error(t, <-done, "ServeListener ends when its listener closes")
 }
 
 // tinyTar is a one-file tarball, for when `make images` has not run.
