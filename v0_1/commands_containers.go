@@ -1,6 +1,6 @@
 // The container commands of Docker v0.1.0's commands.go (commit 57e2126):
-// run, ps, start, stop, restart, kill, wait, rm, attach, logs, port,
-// inspect, diff, commit, export. Reference:
+// run, ps, start, stop, restart, kill, wait, rm, attach, logs, port, diff,
+// commit, export (inspect, which also shows images, is in commands.go). Reference:
 // shared/reference/upstream-v0_1.md §5. Containers (container.go,
 // sysinit.go, lxc_template.go) arrive with the next part of issue 3; until
 // then each of these says so instead of pretending to work.
@@ -57,10 +57,6 @@ func (srv *Server) CmdLogs(stdin io.ReadCloser, stdout io.Writer, args ...string
 
 func (srv *Server) CmdPort(stdin io.ReadCloser, stdout io.Writer, args ...string) error {
 	return errContainersLater("port")
-}
-
-func (srv *Server) CmdInspect(stdin io.ReadCloser, stdout io.Writer, args ...string) error {
-	return errContainersLater("inspect")
 }
 
 func (srv *Server) CmdDiff(stdin io.ReadCloser, stdout io.Writer, args ...string) error {

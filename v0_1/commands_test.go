@@ -87,6 +87,11 @@ func TestImportImagesTagHistoryRmi(t *testing.T) {
 	}, lines(out))
 	assert.Equal(t, "Error: No such image: nope\n", call(t, srv, "", "history", "nope"))
 
+	out = call(t, srv, "", "inspect", "base:v1")
+	assert.True(t, strings.HasPrefix(out, "{\n    \"id\": \""+id+"\",\n"), out)
+	assert.Contains(t, out, "\"comment\": \"Imported from -\"")
+	assert.Equal(t, "", call(t, srv, "", "inspect", "nosuch"))
+
 	out = call(t, srv, "", "import", "http://example.com/busybox.tar")
 	assert.Contains(t, out, "Error: import http://example.com/busybox.tar: no such file, and no network")
 
@@ -103,7 +108,7 @@ func TestRegistryAndContainerCommandsSayWhy(t *testing.T) {
 		assert.Contains(t, call(t, srv, "", cmd, "busybox"), "Error: "+cmd+": no registry is configured")
 	}
 	assert.Contains(t, call(t, srv, "", "login"), "Error: login: no registry is configured")
-	for _, cmd := range []string{"run", "ps", "start", "stop", "restart", "kill", "wait", "rm", "attach", "logs", "port", "inspect", "diff", "commit", "export"} {
+	for _, cmd := range []string{"run", "ps", "start", "stop", "restart", "kill", "wait", "rm", "attach", "logs", "port", "diff", "commit", "export"} {
 		assert.Equal(t, "Error: "+cmd+": containers arrive with the next part of issue 3\n", call(t, srv, "", cmd, "x"))
 	}
 }

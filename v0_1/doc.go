@@ -10,9 +10,11 @@
 // lets a reader put this code and the 2013 code side by side; the directory
 // is v0_1 so the two rebuilt releases sit next to each other.
 //
-// Files mirror upstream's: network.go, tags.go, state.go here (and, later,
-// runtime.go, container.go, graph.go, commands.go); rcli/ and auth/ are
-// upstream's sub-packages. Nothing here touches the kernel except through
+// Files mirror upstream's: runtime.go, network.go, graph.go, image.go,
+// changes.go, archive.go, tags.go, state.go, commands.go, and container.go
+// (only Config so far; containers arrive with the next part of issue 3);
+// rcli/ and auth/ are upstream's sub-packages. setup_bridge.go is ours: it
+// makes the lxcbr0 bridge that Ubuntu's lxc-net made in 2013. Nothing here touches the kernel except through
 // github.com/dockerlab/dockerlab/backend, so every mechanism runs on the
 // real kernel and on the fake one.
 package docker

@@ -45,7 +45,8 @@ func newV01Cmd() *cobra.Command {
 line on TCP 127.0.0.1:4242), or run in this process when no daemon answers,
 as the 2013 client did. 'dockerlab v0.1 help' prints 0.1.0's own list.
 
-Working now: help, version, info, import, images, tag, history, rmi.
+Working now: help, version, info, import, images, tag, history, rmi, and
+inspect for images.
 pull/push/login answer that no registry is configured; the container
 commands (run, ps, …) arrive with the next part of issue 3.
 
