@@ -69,25 +69,35 @@ func Untar(archive io.Reader, dir string) error {
 	}
 	defer root.Close()
 	tr := tar.NewReader(plain)
+	dirModes := map[string]fs.FileMode{}
 	for n := 0; ; n++ {
 		hdr, err := tr.Next()
 		if err == io.EOF {
 			if n == 0 {
 				return errors.New("the archive is empty or not a tar archive")
 			}
-			return nil
+			break
 		}
 		if err != nil {
 			return fmt.Errorf("reading the archive: %v", err)
 		}
-		if err := untarEntry(root, tr, hdr); err != nil {
+		if err := untarEntry(root, tr, hdr, dirModes); err != nil {
 			return fmt.Errorf("unpacking %s: %v", hdr.Name, err)
 		}
 	}
+	// Directories get their own modes last: a read-only directory (0555)
+	// must stay writable while its contents are unpacked, even without root.
+	for name, mode := range dirModes {
+		if err := root.Chmod(name, mode); err != nil {
+			return fmt.Errorf("unpacking %s: %v", name, err)
+		}
+	}
+	return nil
 }
 
 // untarEntry writes one member below root.
-func untarEntry(root *os.Root, tr *tar.Reader, hdr *tar.Header) error {
+// A directory's mode is recorded in dirModes and applied by Untar at the end.
+func untarEntry(root *os.Root, tr *tar.Reader, hdr *tar.Header, dirModes map[string]fs.FileMode) error {
 	name := path.Clean("/" + hdr.Name)[1:]
 	if name == "" {
 		return nil // "./" itself
@@ -100,10 +110,11 @@ func untarEntry(root *os.Root, tr *tar.Reader, hdr *tar.Header) error {
 	mode := fs.FileMode(hdr.Mode).Perm()
 	switch hdr.Typeflag {
 	case tar.TypeDir:
-		if err := root.MkdirAll(name, mode); err != nil {
+		if err := root.MkdirAll(name, 0755); err != nil {
 			return err
 		}
-		return root.Chmod(name, mode)
+		dirModes[name] = mode
+		return root.Chmod(name, mode|0700)
 	case tar.TypeReg:
 		root.Remove(name)
 		f, err := root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, mode)

@@ -230,6 +230,14 @@ func copyLayer(layer, target string) error {
 		return err
 	}
 	defer dst.Close()
+	// Directories get their modes at the end, so that a read-only one can
+	// still be filled without root.
+	dirModes := map[string]fs.FileMode{}
+	defer func() {
+		for name, mode := range dirModes {
+			dst.Chmod(name, mode)
+		}
+	}()
 	return filepath.WalkDir(layer, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -250,10 +258,11 @@ func copyLayer(layer, target string) error {
 			if st, err := dst.Lstat(rel); err == nil && !st.IsDir() {
 				dst.Remove(rel)
 			}
-			if err := dst.MkdirAll(rel, info.Mode().Perm()); err != nil {
+			if err := dst.MkdirAll(rel, 0755); err != nil {
 				return err
 			}
-			return dst.Chmod(rel, info.Mode().Perm())
+			dirModes[rel] = info.Mode().Perm()
+			return dst.Chmod(rel, info.Mode().Perm()|0700)
 		case info.Mode()&fs.ModeSymlink != 0:
 			link, err := os.Readlink(p)
 			if err != nil {
