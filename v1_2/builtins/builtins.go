@@ -6,9 +6,9 @@
 // dockerVersion). Reference upstream-v1_2.md §2.2 step 3 and §2.4. Book
 // ch.3 §3.3.5 加载builtins; note 004 (Engine, Job: a handler per name).
 //
-// Not yet: upstream also installed registry.NewService() ("auth",
-// "search"); those jobs arrive with the registry (the pull issue), so
-// they are not registered and running them says "command not found".
+// The registry's "auth" and "search" are registered as upstream did, but
+// dockerlab has no registry yet, so they answer that none is configured
+// (v1_2/registry).
 package builtins
 
 import (
@@ -19,6 +19,7 @@ import (
 	"github.com/dockerlab/dockerlab/v1_2/dockerversion"
 	"github.com/dockerlab/dockerlab/v1_2/engine"
 	"github.com/dockerlab/dockerlab/v1_2/events"
+	"github.com/dockerlab/dockerlab/v1_2/registry"
 )
 
 // Names lists the jobs Register adds, in upstream's order.
@@ -27,12 +28,7 @@ var Names = []string{
 	"serveapi", "acceptconnections",
 	"events", "log", "subscribers_count",
 	"version",
-}
-
-// NotYet lists upstream builtins dockerlab does not register yet, and why.
-var NotYet = map[string]string{
-	"auth":   "the registry arrives with the pull issue",
-	"search": "the registry arrives with the pull issue",
+	"auth", "search",
 }
 
 // Register adds the builtin jobs to eng.
@@ -46,7 +42,12 @@ func Register(eng *engine.Engine) error {
 	if err := events.New().Install(eng); err != nil {
 		return err
 	}
-	return eng.Register("version", dockerVersion)
+	if err := eng.Register("version", dockerVersion); err != nil {
+		return err
+	}
+	// Upstream ignored the error of the registry's Install; so do we.
+	_ = registry.NewService().Install(eng)
+	return nil
 }
 
 // daemon: the network driver's entry point, run by NewDaemon.

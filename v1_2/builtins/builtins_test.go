@@ -19,7 +19,14 @@ func TestRegister(t *testing.T) {
 	}
 	assert.Error(t, Register(eng), "registering twice is refused")
 
-	assert.ErrorContains(t, eng.Job("auth").Run(), "command not found")
+	// The registry jobs exist, check their input, and say no registry is
+	// configured: never a pretended login or search result.
+	assert.ErrorContains(t, eng.Job("auth").Run(), "no registry is configured")
+	assert.ErrorContains(t, eng.Job("search").Run(), "Usage: search TERM")
+	assert.ErrorContains(t, eng.Job("search", "busybox").Run(), "no registry is configured")
+	bad := eng.Job("auth")
+	bad.Setenv("authConfig", "{not json")
+	assert.ErrorContains(t, bad.Run(), "not valid JSON")
 }
 
 func TestVersionJob(t *testing.T) {

@@ -79,7 +79,7 @@ func MainDaemon(ctx context.Context, h backend.Host, f *DaemonFlags, args []stri
 	if err := builtins.Register(eng); err != nil {
 		return err
 	}
-	trace("3.3.5", "builtins: %s (auth, search: not yet, %s)", strings.Join(builtins.Names, ", "), builtins.NotYet["auth"])
+	trace("3.3.5", "builtins: %s (auth and search answer that no registry is configured)", strings.Join(builtins.Names, ", "))
 
 	// 3.3.6 使用goroutine加载daemon对象: NewDaemon runs while the API
 	// server below already listens.
