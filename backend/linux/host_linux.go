@@ -45,6 +45,7 @@ var _ backend.Host = (*Host)(nil)
 func New(opts Options) (*Host, error) {
 	opts = opts.withDefaults()
 	rootPath, rootName := "", ""
+	fresh := false // a sandbox made just now
 	switch {
 	case opts.NetNSPath != "":
 		rootPath = opts.NetNSPath
@@ -59,6 +60,7 @@ func New(opts Options) (*Host, error) {
 			return nil, err
 		}
 		rootPath, rootName = SandboxPath(opts.SandboxName), opts.SandboxName
+		fresh = !isNSFile(rootPath)
 		if err := ensureNSFile(rootPath); err != nil {
 			return nil, err
 		}
@@ -72,6 +74,15 @@ func New(opts Options) (*Host, error) {
 	h.root, err = openNet(h, backend.NSRef{}, rootPath)
 	if err != nil {
 		return nil, err
+	}
+	if fresh {
+		// The sandbox stands in for "the machine" the daemon runs on, and
+		// every machine has lo up (the fake's fresh machine too): the
+		// userland proxy and anything dialling 127.0.0.1 there need it.
+		// A brand-new namespace has it down, so bring it up once, at birth.
+		if err := h.root.LinkSetUp("lo"); err != nil {
+			return nil, err
+		}
 	}
 	return h, nil
 }
