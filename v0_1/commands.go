@@ -9,9 +9,9 @@
 // "import"/"images". Reference: shared/reference/upstream-v0_1.md §4, §5,
 // §9.16.
 //
-// Not here yet:
-//   - the container commands (run, ps, start, stop, …) answer an honest
-//     error until containers arrive with the next part of issue 3;
+// The container commands are in commands_containers.go.
+//
+// Not here:
 //   - pull, push and login answer that no registry is configured: the 2013
 //     registry is gone and dockerlab does not reproduce it.
 //
@@ -332,10 +332,8 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// CmdInspect prints an image's json, indented. 0.1.0 looked for a
-// container first; containers arrive with the next part of issue 3, so
-// only images are found for now. An unknown name prints nothing, on
-// purpose, as in 0.1.0.
+// CmdInspect prints a container's config.json, or else an image's json,
+// indented. An unknown name prints nothing, on purpose, as in 0.1.0.
 func (srv *Server) CmdInspect(stdin io.ReadCloser, stdout io.Writer, args ...string) error {
 	cmd := rcli.Subcmd(stdout, "inspect", "[OPTIONS] CONTAINER", "Return low-level information on a container")
 	if err := cmd.Parse(args); err != nil {
@@ -345,11 +343,16 @@ func (srv *Server) CmdInspect(stdin io.ReadCloser, stdout io.Writer, args ...str
 		cmd.Usage()
 		return nil
 	}
-	image, err := srv.lookupImage(cmd.Arg(0))
-	if err != nil {
+	name := cmd.Arg(0)
+	var object any
+	if container := srv.runtime.Get(name); container != nil {
+		object = container
+	} else if image, err := srv.lookupImage(name); err == nil {
+		object = image
+	} else {
 		return nil
 	}
-	data, err := json.MarshalIndent(image, "", "    ")
+	data, err := json.MarshalIndent(object, "", "    ")
 	if err != nil {
 		return err
 	}

@@ -108,8 +108,8 @@ func TestRegistryAndContainerCommandsSayWhy(t *testing.T) {
 		assert.Contains(t, call(t, srv, "", cmd, "busybox"), "Error: "+cmd+": no registry is configured")
 	}
 	assert.Contains(t, call(t, srv, "", "login"), "Error: login: no registry is configured")
-	for _, cmd := range []string{"run", "ps", "start", "stop", "restart", "kill", "wait", "rm", "attach", "logs", "port", "diff", "commit", "export"} {
-		assert.Equal(t, "Error: "+cmd+": containers arrive with the next part of issue 3\n", call(t, srv, "", cmd, "x"))
+	for _, cmd := range []string{"start", "stop", "restart", "kill", "wait", "rm", "attach", "logs", "diff", "export"} {
+		assert.Contains(t, call(t, srv, "", cmd, "x"), "No such container", cmd)
 	}
 }
 

@@ -12,7 +12,8 @@
 //
 // Files mirror upstream's: runtime.go, network.go, graph.go, image.go,
 // changes.go, archive.go, tags.go, state.go, commands.go, and container.go
-// (only Config so far; containers arrive with the next part of issue 3);
+// container.go, runtime_containers.go, sysinit.go, lxc_template.go and
+// broadcaster.go (containers);
 // rcli/ and auth/ are upstream's sub-packages. setup_bridge.go is ours: it
 // makes the lxcbr0 bridge that Ubuntu's lxc-net made in 2013. Nothing here touches the kernel except through
 // github.com/dockerlab/dockerlab/backend, so every mechanism runs on the

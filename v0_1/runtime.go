@@ -1,15 +1,13 @@
 // Runtime: the daemon's state — its directories, the image graph, the
-// tags, the network manager, the registry credentials and (with the next
-// part of issue 3) the containers.
+// tags, the network manager, the registry credentials and the containers.
 //
 // This file reproduces runtime.go of Docker v0.1.0 (commit 57e2126).
 // Reader's notes 002, section "创建runtime" (NewRuntime →
 // NewRuntimeFromDirectory: containers目录, graph, repositories, 网络管理器,
 // 认证配置, restore). Reference: shared/reference/upstream-v0_1.md §2.
 //
-// What is not here yet: containers. restore() reads containers/ as 0.1.0
-// did but only logs what it finds; Create/Load/Register/Destroy/Commit
-// arrive with container.go.
+// The containers' half (Create, Load, Register, Get, Destroy, Commit) is
+// in runtime_containers.go.
 //
 // Divergences (docs/divergences.md "dockerlab's paths", "the seam"):
 //   - the default root is /var/lib/dockerlab/v0.1 as root (never
@@ -26,6 +24,8 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"sort"
+	"sync"
 
 	"github.com/dockerlab/dockerlab/backend"
 	"github.com/dockerlab/dockerlab/v0_1/auth"
@@ -43,6 +43,8 @@ type Runtime struct {
 	repositories   *TagStore
 	authConfig     *auth.AuthConfig
 	host           backend.Host
+
+	lock sync.Mutex // guards containers: commands run concurrently
 }
 
 // DefaultRoot is where NewRuntime keeps its state.
@@ -125,25 +127,38 @@ func (runtime *Runtime) Graph() *Graph { return runtime.graph }
 // Repositories is the runtime's tag store.
 func (runtime *Runtime) Repositories() *TagStore { return runtime.repositories }
 
-// List returns the containers, newest first (none until containers exist).
+// List returns the containers, newest first.
 func (runtime *Runtime) List() []*Container {
+	runtime.lock.Lock()
 	var containers []*Container
 	for e := runtime.containers.Front(); e != nil; e = e.Next() {
 		containers = append(containers, e.Value.(*Container))
 	}
+	runtime.lock.Unlock()
+	sort.SliceStable(containers, func(i, j int) bool { return containers[i].Created.After(containers[j].Created) })
 	return containers
 }
 
-// restore reads containers/: 0.1.0 called Load(id) for every directory and
-// only logged failures. Loading a container arrives with container.go;
-// for now each directory is reported in debug mode and left untouched.
+// restore loads every directory of containers/ (0.1.0 logged failures and
+// went on). A container saved as running has no process this Runtime can
+// wait for or signal: 0.1.0 left it "running" for ever (§9.13); here it
+// comes back stopped with exit code -1 (docs/divergences.md "v0.1
+// containers").
 func (runtime *Runtime) restore() error {
 	entries, err := os.ReadDir(runtime.repository)
 	if err != nil {
 		return err
 	}
 	for _, e := range entries {
-		Debugf("restore: found container directory %s (containers are loaded from the next part of issue 3)", e.Name())
+		if !e.IsDir() {
+			continue
+		}
+		container, err := runtime.Load(e.Name())
+		if err != nil {
+			log.Printf("Failed to load container %v: %v", e.Name(), err)
+			continue
+		}
+		Debugf("Loaded container %v", container.Id)
 	}
 	return nil
 }

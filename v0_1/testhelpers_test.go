@@ -29,6 +29,7 @@ func newFakeHostWithBridge(t *testing.T) backend.Host {
 type tarEntry struct {
 	name, body, link string
 	dir              bool
+	exec             bool // mode 0755 for a regular file
 }
 
 // makeTar builds a tarball in memory.
@@ -39,6 +40,8 @@ func makeTar(t *testing.T, entries ...tarEntry) []byte {
 	for _, e := range entries {
 		hdr := &tar.Header{Name: e.name, Mode: 0644, Typeflag: tar.TypeReg, Size: int64(len(e.body))}
 		switch {
+		case e.exec:
+			hdr.Mode = 0755
 		case e.dir:
 			hdr.Typeflag, hdr.Mode, hdr.Size = tar.TypeDir, 0755, 0
 		case e.link != "":
