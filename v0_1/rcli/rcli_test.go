@@ -14,6 +14,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -225,4 +226,30 @@ func TestDebugClientSocket(t *testing.T) {
 	addr := startServer(t)
 	assert.Equal(t, "Version:0.1.0\n", rawCall(t, addr, `["version"]`+"\n"))
 	assert.NotNil(t, ClientSocket())
+}
+
+// A command that never reads its stdin must still deliver its whole answer
+// while the client keeps sending (the tail of a tarball, say): the server
+// half-closes and drains instead of resetting the connection.
+func TestUnreadStdinDoesNotResetTheAnswer(t *testing.T) {
+	addr := startServer(t)
+	conn, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	defer conn.Close()
+	tcp := conn.(*net.TCPConn)
+	wrote := make(chan error, 1)
+	go func() {
+		tcp.Write([]byte("[\"version\"]\n"))
+		_, err := tcp.Write(bytes.Repeat([]byte("x"), 16<<20))
+		tcp.CloseWrite()
+		wrote <- err
+	}()
+	// Let the server answer and finish while the client is still
+	// sending, before reading: a plain close would reset the connection
+	// and the answer would be lost.
+	time.Sleep(200 * time.Millisecond)
+	out, err := io.ReadAll(conn)
+	require.NoError(t, err)
+	assert.Equal(t, "Version:0.1.0\n", string(out))
+	assert.NoError(t, <-wrote, "the client's stdin is drained, not reset")
 }

@@ -38,6 +38,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"time"
 )
 
 // DEBUG_FLAG is set by the client's -D flag. In debug mode the daemon
@@ -152,7 +153,7 @@ func ServeListener(listener net.Listener, service Service) error {
 // serveConn answers one client: run the command, append "Error: …" when it
 // failed, and close the connection so the client sees EOF.
 func serveConn(conn net.Conn, service Service) {
-	defer conn.Close()
+	defer finishConn(conn)
 	if DEBUG_FLAG {
 		setClientSocket(conn)
 	}
@@ -207,3 +208,28 @@ func callRecovering(service Service, stdin io.ReadCloser, stdout io.Writer, args
 	}()
 	return call(service, stdin, stdout, args...)
 }
+
+// finishConn ends a response. 0.1.0 simply closed the connection: the
+// close is the end-of-response marker the client waits for. But a close
+// while the client is still sending stdin the command never read (the
+// tail of an imported tarball, say) makes the kernel answer with a reset,
+// and the client may then lose the end of the answer or fail with
+// "connection reset by peer". So the server first half-closes (the client
+// still sees EOF, the same marker), then reads and drops what the client
+// is still sending — bounded in bytes and time — and only then closes.
+func finishConn(conn net.Conn) {
+	defer conn.Close()
+	hc, ok := conn.(interface{ CloseWrite() error })
+	if !ok || hc.CloseWrite() != nil {
+		return
+	}
+	conn.SetReadDeadline(time.Now().Add(drainTimeout))
+	io.Copy(io.Discard, io.LimitReader(conn, drainLimit))
+}
+
+// How much unread stdin finishConn drops, and for how long, before it
+// closes anyway.
+const (
+	drainLimit   = 64 << 20
+	drainTimeout = 2 * time.Second
+)
