@@ -344,15 +344,17 @@ func (srv *Server) CmdInspect(stdin io.ReadCloser, stdout io.Writer, args ...str
 		return nil
 	}
 	name := cmd.Arg(0)
-	var object any
+	var data []byte
+	var err error
 	if container := srv.runtime.Get(name); container != nil {
-		object = container
-	} else if image, err := srv.lookupImage(name); err == nil {
-		object = image
+		container.lock.Lock()
+		data, err = json.MarshalIndent(container, "", "    ")
+		container.lock.Unlock()
+	} else if image, lookupErr := srv.lookupImage(name); lookupErr == nil {
+		data, err = json.MarshalIndent(image, "", "    ")
 	} else {
 		return nil
 	}
-	data, err := json.MarshalIndent(object, "", "    ")
 	if err != nil {
 		return err
 	}

@@ -110,7 +110,10 @@ func (srv *Server) CmdPort(stdin io.ReadCloser, stdout io.Writer, args ...string
 	if container == nil {
 		return noSuchContainer(name)
 	}
-	if public, ok := container.NetworkSettings.PortMapping[privatePort]; ok {
+	container.lock.Lock()
+	public, ok := container.NetworkSettings.PortMapping[privatePort]
+	container.lock.Unlock()
+	if ok {
 		fmt.Fprintln(stdout, public)
 		return nil
 	}
@@ -168,7 +171,10 @@ func (srv *Server) CmdPs(stdin io.ReadCloser, stdout io.Writer, args ...string) 
 		fmt.Fprintf(w, "ID\tIMAGE\tCOMMAND\tCREATED\tSTATUS\tCOMMENT\n")
 	}
 	for _, container := range srv.runtime.List() {
-		if !container.State.Running && !*flAll {
+		container.lock.Lock()
+		running, status := container.State.Running, container.State.String()
+		container.lock.Unlock()
+		if !running && !*flAll {
 			continue
 		}
 		if *quiet {
@@ -181,7 +187,7 @@ func (srv *Server) CmdPs(stdin io.ReadCloser, stdout io.Writer, args ...string) 
 		}
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", container.Id,
 			srv.runtime.repositories.ImageName(container.Image), command,
-			HumanDuration(time.Since(container.Created))+" ago", container.State.String(), "")
+			HumanDuration(time.Since(container.Created))+" ago", status, "")
 	}
 	return w.Flush()
 }

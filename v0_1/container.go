@@ -30,6 +30,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -90,6 +91,19 @@ type Container struct {
 	stdinPipe io.WriteCloser
 
 	runtime *Runtime
+
+	// lock orders Start, the monitor's cleanup and readers of the fields
+	// above (ps, inspect): a restart must not begin before the previous
+	// run's cleanup and its config.json are done.
+	lock sync.Mutex
+}
+
+// running reads State.Running under the state's lock.
+func (container *Container) running() bool {
+	c := container.State.sync()
+	c.lock.Lock()
+	defer c.lock.Unlock()
+	return container.State.Running
 }
 
 // ports is the repeatable -p flag.
@@ -277,7 +291,9 @@ func (container *Container) environment() []string {
 // Start runs the container's command: 0.1.0's steps (mount, network,
 // config.lxc, start, setRunning, ToDisk, monitor) on the backend.
 func (container *Container) Start() error {
-	if container.State.Running {
+	container.lock.Lock()
+	defer container.lock.Unlock()
+	if container.running() {
 		return fmt.Errorf("Container %s is already running", container.Id)
 	}
 	host := container.runtime.host
@@ -338,7 +354,7 @@ func (container *Container) Start() error {
 		// sysinit's answer to a missing program: a message and 127.
 		fmt.Fprintf(container.stderr, "Unable to locate %v\n", container.Path)
 		container.State.setRunning(0)
-		container.exited(127)
+		container.exitedLocked(127)
 		return nil
 	}
 	if err != nil {
@@ -376,6 +392,12 @@ func (container *Container) monitor() {
 // exited is monitor's second half: release the network, close the
 // pipes and logs, unmount, drop the cgroup, record the exit.
 func (container *Container) exited(code int) {
+	container.lock.Lock()
+	defer container.lock.Unlock()
+	container.exitedLocked(code)
+}
+
+func (container *Container) exitedLocked(code int) {
 	container.releaseNetwork()
 	if container.vethHost != "" {
 		// The peer died with the namespace, which takes this end too;
@@ -413,7 +435,9 @@ func (container *Container) deleteCgroup() {
 
 // signal sends sig to the container's first process.
 func (container *Container) signal(sig syscall.Signal) error {
+	container.lock.Lock()
 	p := container.process
+	container.lock.Unlock()
 	if p == nil {
 		return nil
 	}
@@ -425,7 +449,7 @@ func (container *Container) signal(sig syscall.Signal) error {
 
 // Kill sends SIGKILL and waits for the exit. Nothing when not running.
 func (container *Container) Kill() error {
-	if !container.State.Running {
+	if !container.running() {
 		return nil
 	}
 	if err := container.signal(syscall.SIGKILL); err != nil {
@@ -439,7 +463,7 @@ func (container *Container) Kill() error {
 // kills. A shell that is pid 1 ignores SIGTERM, on the real kernel and
 // on the fake, so `docker stop` of `sh -c …` takes the full 10 seconds.
 func (container *Container) Stop() error {
-	if !container.State.Running {
+	if !container.running() {
 		return nil
 	}
 	if err := container.signal(syscall.SIGTERM); err != nil {

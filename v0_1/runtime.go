@@ -44,7 +44,8 @@ type Runtime struct {
 	authConfig     *auth.AuthConfig
 	host           backend.Host
 
-	lock sync.Mutex // guards containers: commands run concurrently
+	lock     sync.Mutex // guards containers: commands run concurrently
+	tagsLock sync.Mutex // serialises Create's tag lookups
 }
 
 // DefaultRoot is where NewRuntime keeps its state.

@@ -46,7 +46,11 @@ func (runtime *Runtime) Create(config *Config) (*Container, error) {
 	if config == nil || len(config.Cmd) == 0 {
 		return nil, errors.New("Command not specified")
 	}
+	// The tag store reloads its file on every lookup and has no lock of
+	// its own (neither had 0.1.0's); concurrent runs take turns here.
+	runtime.tagsLock.Lock()
 	imageID, err := runtime.repositories.LookupImageID(config.Image)
+	runtime.tagsLock.Unlock()
 	if err != nil {
 		return nil, err
 	}
