@@ -73,7 +73,7 @@ func TestValidateDnsSearch(t *testing.T) {
 		assert.Equal(t, want, got, in)
 	}
 	invalid := []string{"", " ", "  ", "17", "17.", ".17", "17-.", "17-.foo", ".foo",
-		"foo-.bar", "-foo.bar", "foo.bar-", "foo.bar-.baz", "foo.-bar", "foo.-bar.baz", "foo..bar"}
+		"foo-.bar", "-foo.bar", "foo.bar-", "foo.bar-.baz", "foo.-bar", "foo.-bar.baz", "foo..bar", ":foo", "foo.:bar"}
 	for _, in := range invalid {
 		got, err := ValidateDnsSearch(in)
 		assert.Error(t, err, in)

@@ -86,6 +86,9 @@ func ValidateDnsSearch(val string) (string, error) {
 
 // A label is letters, digits and inner hyphens; a domain is labels joined
 // by dots, with one optional dot and trailing spaces at the end.
+// Divergence: upstream's pattern wrote "(:?" where it meant "(?:", so it
+// also let a colon in before a label (":foo", "foo.:bar" passed); here
+// they are refused.
 var (
 	hasLetter  = regexp.MustCompile(`[a-zA-Z]`)
 	domainText = regexp.MustCompile(`^((?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*)\.?\s*$`)

@@ -9,7 +9,9 @@
 //     `--detach`. Here every name is registered once, without its dashes;
 //     Go's flag package takes both `-name` and `--name` for any name.
 //   - "#rm" marked `-rm` as deprecated (it still worked, with a warning).
-//     Here it simply works, with no warning.
+//     Here it simply works, with no warning. The other way round, mflag
+//     refused `-cpuset` (only "--cpuset" was declared); here it works.
+//   - mflag turned a bool into false only as `-n=false`; so does Go's.
 //   - one-letter bool flags could be grouped: `-it` is `-i -t`. groupedFlags
 //     spells such groups out before Go's parser sees them.
 package runconfig
