@@ -40,15 +40,15 @@ func newV01Cmd() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "v0.1 COMMAND [ARG...]",
-		Short: "Docker 0.1.0 (March 2013): the rcli daemon and client, images and tags",
+		Short: "Docker 0.1.0 (March 2013): the rcli daemon and client, images, tags and containers",
 		Long: `Docker 0.1.0's commands, sent to a 'dockerlab v0.1 daemon' over rcli (a JSON
 line on TCP 127.0.0.1:4242), or run in this process when no daemon answers,
 as the 2013 client did. 'dockerlab v0.1 help' prints 0.1.0's own list.
 
-Working now: help, version, info, import, images, tag, history, rmi, and
-inspect for images.
-pull/push/login answer that no registry is configured; the container
-commands (run, ps, …) arrive with the next part of issue 3.
+Working now: help, version, info, import, images, tag, history, rmi,
+inspect, and the container commands: run (-d -p -e -u -m -i), ps, logs,
+wait, port, stop, kill, start, restart, rm, attach, diff, commit, export.
+pull/push/login answer that no registry is configured.
 
 The daemon needs the bridge lxcbr0: make it with 'dockerlab v0.1 setup-bridge'.`,
 		Args: cobra.ArbitraryArgs,
