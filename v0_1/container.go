@@ -316,12 +316,14 @@ func (container *Container) Start() error {
 		return undo(err)
 	}
 	if container.Config.Memory > 0 {
-		container.cgroup = "dockerlab/v0.1/" + container.Id
 		cg := host.Cgroups()
-		if err := cg.Create(container.cgroup); err != nil && !errors.Is(err, backend.ErrExists) {
-			container.cgroup = ""
-			return undo(err)
+		// The parents first, as mkdir -p would; they stay for the next one.
+		for _, dir := range []string{"dockerlab", "dockerlab/v0.1", "dockerlab/v0.1/" + container.Id} {
+			if err := cg.Create(dir); err != nil && !errors.Is(err, backend.ErrExists) {
+				return undo(err)
+			}
 		}
+		container.cgroup = "dockerlab/v0.1/" + container.Id
 		if err := cg.Set(container.cgroup, backend.Resources{Memory: container.Config.Memory}); err != nil {
 			return undo(err)
 		}
@@ -533,7 +535,12 @@ func (container *Container) Changes() ([]Change, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Changes(layers, container.rwPath())
+	rw, done, err := container.rwLayer()
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	return Changes(layers, rw)
 }
 
 // tarDir streams Tar(dir) through a pipe.
@@ -543,9 +550,14 @@ func tarDir(dir string) io.ReadCloser {
 	return reader
 }
 
-// ExportRw is the container's own layer as a tar stream (what commit stores).
-func (container *Container) ExportRw() (io.ReadCloser, error) {
-	return tarDir(container.rwPath()), nil
+// ExportRw is the container's own layer as a tar stream (what commit
+// stores). The caller reads it to the end, then calls done.
+func (container *Container) ExportRw() (data io.ReadCloser, done func(), err error) {
+	rw, done, err := container.rwLayer()
+	if err != nil {
+		return nil, nil, err
+	}
+	return tarLayer(rw), done, nil
 }
 
 // Export is the whole filesystem as a tar stream.

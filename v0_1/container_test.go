@@ -25,7 +25,7 @@ func busyboxLike(t *testing.T) []byte {
 		{name: "etc/passwd", body: "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65533:nobody:/:/bin/false\n"},
 		{name: "tmp/", dir: true},
 	}
-	for _, applet := range []string{"sh", "echo", "env", "sleep", "hostname", "id", "ip", "cat", "true", "false"} {
+	for _, applet := range []string{"sh", "echo", "env", "sleep", "hostname", "id", "ip", "cat", "true", "false", "rm"} {
 		entries = append(entries, tarEntry{name: "bin/" + applet, link: "busybox"})
 	}
 	return makeTar(t, entries...)
@@ -207,4 +207,50 @@ func TestRunUsage(t *testing.T) {
 	assert.Contains(t, call(t, srv, "", "run", "busybox"), "Command not specified")
 	assert.Contains(t, call(t, srv, "", "run", "nosuchimage", "true"), "Error creating container")
 	assert.Contains(t, call(t, srv, "", "run", "-p", "x", "busybox", "true"), "Invalid port")
+}
+
+func TestRunMemoryCgroup(t *testing.T) {
+	srv, host, _ := newContainerServer(t)
+	id := strings.TrimSpace(call(t, srv, "", "run", "-d", "-m", "33554432", "busybox", "sleep", "1000"))
+	require.Len(t, id, 16, id)
+	c := srv.runtime.Get(id)
+	path := "dockerlab/v0.1/" + id
+	stats, err := host.Cgroups().Stats(path)
+	require.NoError(t, err)
+	assert.Equal(t, int64(33554432), stats.MemoryLimit)
+	assert.Contains(t, stats.Pids, c.State.Pid)
+	call(t, srv, "", "kill", id)
+	_, err = host.Cgroups().Stats(path)
+	assert.ErrorIs(t, err, backend.ErrNotFound, "the cgroup goes with the container")
+}
+
+func TestRunStdinAttachExport(t *testing.T) {
+	srv, _, _ := newContainerServer(t)
+	assert.Equal(t, "from stdin\n", call(t, srv, "from stdin\n", "run", "-i", "busybox", "cat"))
+
+	id := strings.TrimSpace(call(t, srv, "", "run", "-d", "-i", "busybox", "cat"))
+	require.Len(t, id, 16, id)
+	assert.Equal(t, "attached\n", call(t, srv, "attached\n", "attach", "-i", id))
+	assert.Equal(t, "0\n", call(t, srv, "", "wait", id))
+
+	export := call(t, srv, "", "export", id)
+	assert.Contains(t, export, "bin/busybox")
+	out := call(t, srv, "", "commit", id, "mine")
+	assert.Regexp(t, "^[0-9a-f]{16}\n$", out)
+	assert.Contains(t, call(t, srv, "", "images"), "mine")
+}
+
+func TestDiffAndCommitOnTheFake(t *testing.T) {
+	srv, _, _ := newContainerServer(t)
+	call(t, srv, "", "run", "busybox", "sh", "-c", "echo new > /tmp/new; echo changed > /etc/passwd; rm /bin/false")
+	id := lines(call(t, srv, "", "ps", "-a", "-q"))[0]
+	diff := call(t, srv, "", "diff", id)
+	assert.Contains(t, diff, "A /tmp/new\n")
+	assert.Contains(t, diff, "C /etc/passwd\n")
+	assert.Contains(t, diff, "D /bin/false\n")
+	assert.NotContains(t, diff, "/bin/true")
+	imageID := strings.TrimSpace(call(t, srv, "", "commit", id, "changed"))
+	require.Len(t, imageID, 16, imageID)
+	assert.Equal(t, "new\n", call(t, srv, "", "run", "changed", "cat", "/tmp/new"))
+	assert.Contains(t, call(t, srv, "", "run", "changed", "false"), "Unable to locate false")
 }

@@ -10,12 +10,13 @@
 // lets a reader put this code and the 2013 code side by side; the directory
 // is v0_1 so the two rebuilt releases sit next to each other.
 //
-// Files mirror upstream's: runtime.go, network.go, graph.go, image.go,
-// changes.go, archive.go, tags.go, state.go, commands.go, and container.go
-// container.go, runtime_containers.go, sysinit.go, lxc_template.go and
-// broadcaster.go (containers);
-// rcli/ and auth/ are upstream's sub-packages. setup_bridge.go is ours: it
-// makes the lxcbr0 bridge that Ubuntu's lxc-net made in 2013. Nothing here touches the kernel except through
-// github.com/dockerlab/dockerlab/backend, so every mechanism runs on the
-// real kernel and on the fake one.
+// Files mirror upstream's: runtime.go (with runtime_containers.go),
+// network.go, graph.go, image.go, changes.go, archive.go, tags.go,
+// state.go, commands.go (with commands_containers.go), container.go,
+// sysinit.go, lxc_template.go, and utils.go's pipes in broadcaster.go;
+// rcli/ and auth/ are upstream's sub-packages. Ours: setup_bridge.go makes
+// the lxcbr0 bridge that Ubuntu's lxc-net made in 2013, and container_rw.go
+// rebuilds a container's own layer on the fake. Nothing here touches the
+// kernel except through github.com/dockerlab/dockerlab/backend, so every
+// mechanism runs on the real kernel and on the fake one.
 package docker

@@ -164,10 +164,11 @@ func (runtime *Runtime) Commit(id, repository, tag string) (*Image, error) {
 	if container == nil {
 		return nil, fmt.Errorf("No such container: %s", id)
 	}
-	rwTar, err := container.ExportRw()
+	rwTar, done, err := container.ExportRw()
 	if err != nil {
 		return nil, err
 	}
+	defer done()
 	defer rwTar.Close()
 	img, err := runtime.graph.Create(rwTar, container, "")
 	if err != nil {
