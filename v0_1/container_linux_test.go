@@ -74,6 +74,13 @@ func TestContainersOnRealKernel(t *testing.T) {
 	id = lines(call(t, srv, "", "ps", "-a", "-q"))[0]
 	assert.Equal(t, "127\n", call(t, srv, "", "wait", id))
 
+	// -m: the process runs in dockerlab/v0.1/<id> with that memory limit.
+	cgroups := call(t, srv, "", "run", "-m", "33554432", "busybox", "cat", "/proc/self/cgroup")
+	assert.Contains(t, cgroups, "dockerlab/v0.1/")
+	id = lines(call(t, srv, "", "ps", "-a", "-q"))[0]
+	_, err = host.Cgroups().Stats("dockerlab/v0.1/" + id)
+	assert.ErrorIs(t, err, backend.ErrNotFound, "the cgroup goes when the container exits")
+
 	web := strings.TrimSpace(call(t, srv, "", "run", "-d", "-p", "80", "busybox", "httpd", "-f", "-p", "80", "-h", "/"))
 	c := srv.runtime.Get(web)
 	require.NotNil(t, c, web)
