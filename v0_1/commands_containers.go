@@ -309,10 +309,10 @@ func (srv *Server) attach(container *Container, stdin io.ReadCloser, stdout io.W
 		return stdout.Write(p)
 	})
 	if withStdin && container.Config.OpenStdin {
+		pipe, _ := container.StdinPipe()
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			pipe, _ := container.StdinPipe()
 			io.Copy(pipe, stdin)
 			pipe.Close()
 		}()
@@ -384,8 +384,9 @@ func (srv *Server) CmdRun(stdin io.ReadCloser, stdout io.Writer, args ...string)
 		}()
 	}
 	if config.OpenStdin {
+		// This run's pipe, taken now: the monitor makes a new one at exit.
+		pipe, _ := container.StdinPipe()
 		go func() {
-			pipe, _ := container.StdinPipe()
 			io.Copy(pipe, stdin)
 			pipe.Close()
 		}()

@@ -508,6 +508,8 @@ func (container *Container) WaitTimeout(timeout time.Duration) error {
 
 // StdinPipe is the writing end of the container's stdin (a sink without -i).
 func (container *Container) StdinPipe() (io.WriteCloser, error) {
+	container.lock.Lock()
+	defer container.lock.Unlock()
 	return container.stdinPipe, nil
 }
 
