@@ -342,6 +342,9 @@ func (container *Container) Start() error {
 		Stdout:     container.stdout,
 		Stderr:     container.stderr,
 		Cgroup:     container.cgroup,
+		// -t: one pty for all three streams (0.1.0 opened three ptys);
+		// the fake has no terminals and ignores it.
+		Tty: container.Config.Tty,
 		Setup: func(p backend.Process) error {
 			name, err := setupNetwork(host, p, container.network)
 			container.vethHost = name

@@ -74,6 +74,10 @@ func TestContainersOnRealKernel(t *testing.T) {
 	id = lines(call(t, srv, "", "ps", "-a", "-q"))[0]
 	assert.Equal(t, "127\n", call(t, srv, "", "wait", id))
 
+	// -t: stdout is a terminal.
+	assert.Contains(t, call(t, srv, "", "run", "-t", "busybox", "sh", "-c", "test -t 1 && echo a tty"), "a tty")
+	assert.NotContains(t, call(t, srv, "", "run", "busybox", "sh", "-c", "test -t 1 && echo a tty"), "a tty")
+
 	// -m: the process runs in dockerlab/v0.1/<id> with that memory limit.
 	cgroups := call(t, srv, "", "run", "-m", "33554432", "busybox", "cat", "/proc/self/cgroup")
 	assert.Contains(t, cgroups, "dockerlab/v0.1/")
