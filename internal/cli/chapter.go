@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dockerlab/dockerlab/backend"
+	v01demo "github.com/dockerlab/dockerlab/chapters/00-v0.1"
 	chapter03 "github.com/dockerlab/dockerlab/chapters/03-daemon"
 	chapter04 "github.com/dockerlab/dockerlab/chapters/04-newdaemon"
 	chapter06 "github.com/dockerlab/dockerlab/chapters/06-daemon-network"
@@ -26,6 +27,7 @@ type chapterDemo struct {
 }
 
 var chapterDemos = map[int]chapterDemo{
+	0: {"Prologue: Docker 0.1.0 — runtime, lxcbr0, one container's life (also `chapter v0.1`)", v01demo.Run},
 	3: {"启动Docker Daemon — mainDaemon, engine, builtins, serveapi", chapter03.Run},
 	4: {"NewDaemon实现 — NewDaemon's steps, traced", chapter04.Run},
 	6: {"Docker Daemon网络 — init_networkdriver before and after", chapter06.Run},
@@ -42,12 +44,16 @@ func newChapterCmd() *cobra.Command {
 		list = append(list, fmt.Sprintf("  %d  %s", n, chapterDemos[n].title))
 	}
 	return &cobra.Command{
-		Use:   "chapter N",
+		Use:   "chapter N|v0.1",
 		Short: "Run the demo of a chapter of 《Docker源码分析》 on the selected backend",
 		Long:  "Run the demo of a chapter (chapters/NN-*/README.md explains it). Demos so far:\n" + strings.Join(list, "\n"),
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			n, err := strconv.Atoi(args[0])
+			name := args[0]
+			if name == "v0.1" {
+				name = "0" // the prologue has a version, not a chapter number
+			}
+			n, err := strconv.Atoi(name)
 			demo, ok := chapterDemos[n]
 			if err != nil || !ok {
 				return fmt.Errorf("no demo for chapter %q yet: choose one of %v", args[0], nums)
