@@ -4,8 +4,9 @@
 //
 // This file reproduces writeBroadcaster and bufReader from utils.go of
 // Docker v0.1.0 (commit 57e2126). Reference: shared/reference/
-// upstream-v0_1.md §6 "Pipes" and §9.12. Reader's notes 002, section
-// "run" (容器的stdout/stderr通过writeBroadcaster分发给attach的客户端和日志文件).
+// upstream-v0_1.md §6 "Pipes" and §9.12. Reader's notes 002 do not cover
+// the pipes; their section "恢复容器" mentions the broadcasters Register
+// creates for each container's stdout and stderr.
 //
 // Divergence: both types take a lock. 0.1.0's had none (writeBroadcaster)
 // or checked their condition outside it (bufReader, a lost wakeup, §9.12).

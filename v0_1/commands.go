@@ -4,9 +4,10 @@
 // This file reproduces commands.go of Docker v0.1.0 (commit 57e2126): the
 // Server type, its Help text, and the image commands — version, info,
 // images, import, rmi, tag, history — with upstream's flags, usage lines
-// and output formats, and inspect for images. Reader's notes 002, sections "docker命令行" (rcli:
-// 客户端把参数编码为JSON发给127.0.0.1:4242, 服务端反射调用Cmd<Name>) and
-// "import"/"images". Reference: shared/reference/upstream-v0_1.md §4, §5,
+// and output formats, and inspect for images. Reader's notes 002, sections
+// "创建tcp服务端" and "command" (tcp call / local call: the client sends
+// the arguments as JSON to 127.0.0.1:4242, the server calls Cmd<Name> by
+// reflection); the notes do not walk the image commands. Reference: shared/reference/upstream-v0_1.md §4, §5,
 // §9.16.
 //
 // The container commands are in commands_containers.go.

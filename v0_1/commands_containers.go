@@ -2,7 +2,8 @@
 // run, ps, start, stop, restart, kill, wait, rm, attach, logs, port, diff,
 // commit, export (inspect, which also shows images, is in commands.go).
 // Flags, usage lines and output formats are 0.1.0's. Reader's notes 002,
-// sections "docker命令行" and "run". Reference: shared/reference/
+// section "command" (how a command reaches the server); the notes do not
+// walk the container commands. Reference: shared/reference/
 // upstream-v0_1.md §5, §9.1, §9.16.
 //
 // Divergences (docs/divergences.md "v0.1 containers"): `run` with no

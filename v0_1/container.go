@@ -5,8 +5,9 @@
 // Config and ParseRun (the flags of `docker run`), Container and
 // NetworkSettings (saved as config.json), Start (mount, network,
 // config.lxc, start), monitor, Stop/Kill/Restart/Wait, the pipes, and the
-// filesystem helpers (Changes, Export). Reader's notes 002, sections "run"
-// (ParseRun 生成Config, runtime.Create, container.Start) and "容器的生命周期".
+// filesystem helpers (Changes, Export). Reader's notes 002, sections
+// "/sbin/init" (what runs first inside the container) and "恢复容器" (how
+// containers come back from disk); the notes do not walk Start.
 // Reference: shared/reference/upstream-v0_1.md §6, §9.13, §9.14, §9.18.
 //
 // Divergences (docs/divergences.md "v0.1 containers"):

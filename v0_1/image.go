@@ -2,8 +2,9 @@
 // as graph/<id>/json and graph/<id>/layer/.
 //
 // This file reproduces image.go of Docker v0.1.0 (commit 57e2126). Reader's
-// notes 002, sections "graph" and "镜像 (image) 与 layer": 镜像由多层layer组成,
-// 每层只记录与父镜像的差异, 通过AUFS叠加成容器的rootfs. Book ch.8 (Union
+// notes 002, section "graph" (the graph directory, 0700); the notes do
+// not walk image.go itself: an image is a stack of layers, each holding
+// only its differences from its parent, stacked by AUFS into a rootfs. Book ch.8 (Union
 // Mount) describes the same idea for 1.2. Reference:
 // shared/reference/upstream-v0_1.md §7, §9.17, §9.20.
 //

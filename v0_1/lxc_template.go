@@ -4,8 +4,9 @@
 // This file reproduces lxc_template.go of Docker v0.1.0 (commit 57e2126)
 // in dockerlab's own template: the same keys and values (reference
 // shared/reference/upstream-v0_1.md §6 "LXC template"). Reader's notes
-// 002, section "run" (lxc配置模板: utsname, veth连到lxcbr0, rootfs,
-// cgroup设备白名单, 把docker自己bind-mount成/sbin/init).
+// 002 have no section on the template; its sections "/sbin/init" and
+// "关于lxcbr0" describe what the template sets up (docker bind-mounted as
+// /sbin/init inside the container, a veth on lxcbr0).
 //
 // dockerlab never runs lxc-start: the backend does what these lines
 // asked LXC to do (namespaces, the veth on lxcbr0, pivot_root, proc/sys/

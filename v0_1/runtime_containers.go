@@ -1,9 +1,10 @@
 // The Runtime's containers: Create, Load, Register, Get, Destroy, Commit.
 //
 // This file reproduces the container half of runtime.go of Docker v0.1.0
-// (commit 57e2126). Reader's notes 002, sections "run" (runtime.Create:
-// 查找镜像, 生成ID, 建目录, ToDisk, Register) and "创建runtime" (restore:
-// 每个目录Load). Reference: shared/reference/upstream-v0_1.md §6
+// (commit 57e2126). Reader's notes 002, sections "创建runtime" and
+// "恢复容器" (restore: Load each directory, then Register: the id is checked,
+// the lock and condition made, the container appended to the list); the
+// notes do not walk Create. Reference: shared/reference/upstream-v0_1.md §6
 // "Create", "Register", "Restore", "Destroy".
 package docker
 
