@@ -3,7 +3,8 @@
 //
 // This file reproduces archive.go of Docker v0.1.0 (commit 57e2126), which
 // ran the external `bsdtar -f - -C DIR -x` and let bsdtar detect gzip and
-// bzip2. Reader's notes 002, section "import" (镜像导入: 解压到graph/:tmp:/<id>/layer).
+// bzip2. Reader's notes 002 do not cover archives; an
+// imported layer is unpacked into graph/:tmp:/<id>/layer (see graph.go).
 // Reference: shared/reference/upstream-v0_1.md §7 "Archives".
 //
 // Divergences (docs/divergences.md "v0.1 archives in Go"):

@@ -3,7 +3,8 @@
 // "D /path").
 //
 // This file reproduces changes.go of Docker v0.1.0 (commit 57e2126).
-// Reader's notes 002, section "diff" (比较容器rw层与镜像各layer). Book ch.8
+// Reader's notes 002 do not cover `diff`: it compares the container's rw
+// layer with the image's layers. Book ch.8
 // (Union Mount: 写时复制与whiteout). Reference:
 // shared/reference/upstream-v0_1.md §7 "Changes", §9.7.
 //
