@@ -1,7 +1,7 @@
 // Exported constructors of the v0.1 allocators, for tools/benchtable
 // (docs/benchmarks.md: what pre-filling a channel with every address
-// costs). Docker 0.1.0 kept them unexported inside network.go; nothing
-// in the v0.1 daemon calls these.
+// costs) and the v0.1 chapter demo. Docker 0.1.0 kept them unexported
+// inside network.go; nothing in the v0.1 daemon calls these.
 package docker
 
 import "net"
@@ -10,4 +10,10 @@ import "net"
 // host address of network except the bridge's own.
 func NewIPAllocator(network *net.IPNet) (*IPAllocator, error) {
 	return newIPAllocator(network)
+}
+
+// NewPortAllocator is newPortAllocator over 0.1.0's range: a channel
+// pre-filled with 49153…65534 (65535 is never handed out, as upstream).
+func NewPortAllocator() (*PortAllocator, error) {
+	return newPortAllocator(portRangeStart, portRangeEnd)
 }

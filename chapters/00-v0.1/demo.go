@@ -17,6 +17,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -189,7 +190,20 @@ func (d *demo) networkManager() error {
 		defer alloc.Release(ip)
 	}
 	fmt.Fprintf(d.out, "  a second IPAllocator, pre-filled with every host address but .1: Acquire ×3 → %s (released again)\n", strings.Join(taken, " "))
-	fmt.Fprintln(d.out, "  the PortAllocator is the same kind of channel, pre-filled with 49153…65534: the first port appears in step 4")
+	ports, err := docker.NewPortAllocator()
+	if err != nil {
+		return err
+	}
+	var got []string
+	for range 3 {
+		port, err := ports.Acquire()
+		if err != nil {
+			return err
+		}
+		got = append(got, strconv.Itoa(port))
+		defer ports.Release(port)
+	}
+	fmt.Fprintf(d.out, "  a second PortAllocator, pre-filled with 49153…65534 (never 65535): Acquire ×3 → %s (released again)\n", strings.Join(got, " "))
 	nat, err := d.natTable()
 	if err != nil {
 		return err
