@@ -65,35 +65,29 @@ func (srv *Server) CmdWait(stdin io.ReadCloser, stdout io.Writer, args ...string
 
 // CmdStop stops each container and prints its id.
 func (srv *Server) CmdStop(stdin io.ReadCloser, stdout io.Writer, args ...string) error {
-	return srv.containerCmd(stdout, "stop", "[OPTIONS] NAME", "Stop a running container", args, func(c *Container) error {
-		if err := c.Stop(); err != nil {
-			return err
-		}
-		fmt.Fprintln(stdout, c.Id)
-		return nil
-	})
+	return srv.containerCmd(stdout, "stop", "[OPTIONS] NAME", "Stop a running container", args, thenPrintID(stdout, (*Container).Stop))
 }
 
 // CmdRestart stops and starts each container and prints its id.
 func (srv *Server) CmdRestart(stdin io.ReadCloser, stdout io.Writer, args ...string) error {
-	return srv.containerCmd(stdout, "restart", "[OPTIONS] NAME", "Restart a running container", args, func(c *Container) error {
-		if err := c.Restart(); err != nil {
+	return srv.containerCmd(stdout, "restart", "[OPTIONS] NAME", "Restart a running container", args, thenPrintID(stdout, (*Container).Restart))
+}
+
+// thenPrintID runs action on a container and, when it succeeds, prints
+// the container's id: what stop, restart and start each did in 0.1.0.
+func thenPrintID(stdout io.Writer, action func(*Container) error) func(*Container) error {
+	return func(c *Container) error {
+		if err := action(c); err != nil {
 			return err
 		}
 		fmt.Fprintln(stdout, c.Id)
 		return nil
-	})
+	}
 }
 
 // CmdStart starts each container and prints its id.
 func (srv *Server) CmdStart(stdin io.ReadCloser, stdout io.Writer, args ...string) error {
-	return srv.containerCmd(stdout, "start", "[OPTIONS] NAME", "Start a stopped container", args, func(c *Container) error {
-		if err := c.Start(); err != nil {
-			return err
-		}
-		fmt.Fprintln(stdout, c.Id)
-		return nil
-	})
+	return srv.containerCmd(stdout, "start", "[OPTIONS] NAME", "Start a stopped container", args, thenPrintID(stdout, (*Container).Start))
 }
 
 // CmdPort prints the public port NAT-ed to a private one.
