@@ -1,32 +1,14 @@
 package chapter04
 
 import (
-	"bytes"
-	"context"
-	"os"
 	"testing"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
-	"github.com/dockerlab/dockerlab/backend"
-	"github.com/dockerlab/dockerlab/backend/fake"
+	"github.com/dockerlab/dockerlab/chapters/chapterutil/chaptertest"
 )
 
 // The demo runs on a fresh fake machine and leaves it as it found it.
 func TestDemoOnFake(t *testing.T) {
-	t.Setenv("TMPDIR", os.TempDir())
-	h := fake.New()
-	before, err := backend.Dump(h.Root())
-	require.NoError(t, err)
-	var out bytes.Buffer
-	require.NoError(t, Run(context.Background(), h, &out))
-	for _, want := range wants {
-		assert.Contains(t, out.String(), want)
-	}
-	after, err := backend.Dump(h.Root())
-	require.NoError(t, err)
-	assert.Equal(t, before, after)
+	chaptertest.RunOnFake(t, Run, wants)
 }
 
 var wants = []string{"[trace] 4.3   MTU: 1500", "[trace] 4.12  restore: 0 containers", "dockerinit-1.2.0", "linkgraph.db", "removed the pid file"}
