@@ -47,4 +47,16 @@ var ErrNotYet = fmt.Errorf("the native execdriver arrives with the containers is
 
 func (d *pendingNative) Name() string { return NativeName }
 
-func (d *pendingNative) Run(c *execdriver.Command) (int, error) { return -1, ErrNotYet }
+func (d *pendingNative) Run(c *execdriver.Command, _ *execdriver.Pipes, _ execdriver.StartCallback) (int, error) {
+	return -1, ErrNotYet
+}
+func (d *pendingNative) Kill(*execdriver.Command, int) error       { return ErrNotYet }
+func (d *pendingNative) Pause(*execdriver.Command) error           { return ErrNotYet }
+func (d *pendingNative) Unpause(*execdriver.Command) error         { return ErrNotYet }
+func (d *pendingNative) Terminate(*execdriver.Command) error       { return ErrNotYet }
+func (d *pendingNative) GetPidsForContainer(string) ([]int, error) { return nil, ErrNotYet }
+func (d *pendingNative) Info(string) execdriver.Info               { return notRunning{} }
+
+type notRunning struct{}
+
+func (notRunning) IsRunning() bool { return false }

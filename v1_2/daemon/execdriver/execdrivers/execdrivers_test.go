@@ -14,7 +14,7 @@ func TestNewDriver(t *testing.T) {
 	d, err := NewDriver("native", t.TempDir(), "/init", nil)
 	require.NoError(t, err)
 	assert.Equal(t, "native-0.2", d.Name())
-	_, err = d.Run(&execdriver.Command{ID: "abc"})
+	_, err = d.Run(&execdriver.Command{ID: "abc"}, nil, nil)
 	assert.True(t, errors.Is(err, ErrNotYet))
 
 	_, err = NewDriver("lxc", t.TempDir(), "/init", nil)
