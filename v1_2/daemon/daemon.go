@@ -296,3 +296,11 @@ func onOff(b bool, yes, no string) string {
 	}
 	return no
 }
+
+// logf reports a problem the daemon works around (upstream's
+// log.Errorf): on the engine's stderr, as "[error] …".
+func (daemon *Daemon) logf(format string, args ...any) {
+	if daemon.eng != nil && daemon.eng.Stderr != nil {
+		fmt.Fprintf(daemon.eng.Stderr, "[error] "+format+"\n", args...)
+	}
+}
