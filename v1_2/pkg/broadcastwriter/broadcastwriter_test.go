@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"sync"
 	"testing"
 	"time"
@@ -100,4 +101,42 @@ func TestConcurrentWritesAndAdds(t *testing.T) {
 	}
 	wg.Wait()
 	assert.Equal(t, 20, bytes.Count([]byte(log.String()), []byte("\n")))
+}
+
+func TestBufferedPipeNeverBlocksTheWriter(t *testing.T) {
+	w := New()
+	p := NewBufferedPipe()
+	w.AddWriter(p, "")
+	for i := 0; i < 1000; i++ { // nobody reads yet: must not block
+		fmt.Fprintf(w, "line %d\n", i)
+	}
+	require.NoError(t, w.Clean()) // the container stopped
+	data, err := io.ReadAll(p.Reader())
+	require.NoError(t, err)
+	assert.Equal(t, 1000, bytes.Count(data, []byte("\n")))
+}
+
+func TestBufferedPipeReaderCloseEvicts(t *testing.T) {
+	w := New()
+	p := NewBufferedPipe()
+	w.AddWriter(p, "")
+	r := p.Reader()
+	w.Write([]byte("a"))
+	require.NoError(t, r.Close())
+	_, err := p.Write([]byte("b"))
+	assert.ErrorIs(t, err, io.ErrClosedPipe)
+	_, err = r.Read(make([]byte, 1))
+	assert.ErrorIs(t, err, io.ErrClosedPipe)
+}
+
+func TestBufferedPipeReadWaitsForData(t *testing.T) {
+	p := NewBufferedPipe()
+	got := make(chan string)
+	go func() {
+		b := make([]byte, 10)
+		n, _ := p.Reader().Read(b)
+		got <- string(b[:n])
+	}()
+	p.Write([]byte("hi"))
+	assert.Equal(t, "hi", <-got)
 }
