@@ -1,0 +1,120 @@
+// `load`: docker load (POST /images/load) — the images of a tar made by
+// image_export (docker save) are registered, parents first, and the
+// names in its `repositories` file are set.
+//
+// Upstream: graph/load.go at v1.2.0 (CmdLoad, recursiveLoad). Book ch.8
+// Docker镜像; each image goes through ch.10 §10.2's Register with its
+// json byte for byte, so the ids (and a registry's checksums) survive a
+// save and load.
+//
+// Divergences: the tar is unpacked straight from stdin (upstream first
+// copied it to a temp file); directories without a json (an OCI layout's
+// blobs/ from a modern `docker save`) are passed over instead of failing
+// the load, and a tar with no image and no names at all is an error
+// rather than a silent success; an image directory whose name is not the
+// id in its json is refused.
+package graph
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/dockerlab/dockerlab/v1_2/archive"
+	"github.com/dockerlab/dockerlab/v1_2/engine"
+	"github.com/dockerlab/dockerlab/v1_2/image"
+)
+
+// CmdLoad reads the tar on stdin.
+func (s *TagStore) CmdLoad(job *engine.Job) engine.Status {
+	tmp, err := s.graph.Mktemp("")
+	if err != nil {
+		return job.Error(err)
+	}
+	defer os.RemoveAll(tmp)
+	repoDir := filepath.Join(tmp, "repo")
+	if err := os.Mkdir(repoDir, 0700); err != nil {
+		return job.Error(err)
+	}
+	if err := archive.Untar(job.Stdin, repoDir); err != nil {
+		return job.Errorf("load: the input is not a tar made by docker save: %s", err)
+	}
+
+	entries, err := os.ReadDir(repoDir)
+	if err != nil {
+		return job.Error(err)
+	}
+	found := 0
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(repoDir, e.Name(), "json")); err != nil {
+			continue // not an image directory
+		}
+		found++
+		if err := s.recursiveLoad(e.Name(), repoDir, 0); err != nil {
+			return job.Error(err)
+		}
+	}
+
+	data, err := os.ReadFile(filepath.Join(repoDir, "repositories"))
+	if os.IsNotExist(err) {
+		if found == 0 {
+			return job.Errorf("load: no image found in the tar (Docker 1.2's format has <id>/json, <id>/layer.tar and a repositories file)")
+		}
+		return engine.StatusOK
+	}
+	if err != nil {
+		return job.Error(err)
+	}
+	repositories := map[string]Repository{}
+	if err := json.Unmarshal(data, &repositories); err != nil {
+		return job.Errorf("load: the repositories file is not {\"name\":{\"tag\":\"id\"}}: %s", err)
+	}
+	for _, name := range sortedRepoNames(repositories) {
+		for _, tag := range sortedTags(repositories[name]) {
+			if err := s.Set(name, tag, repositories[name][tag], true); err != nil {
+				return job.Error(err)
+			}
+		}
+	}
+	return engine.StatusOK
+}
+
+// recursiveLoad registers image id from repoDir/<id>, its parent first
+// when the graph lacks it. An image the graph already has is skipped
+// (upstream asked the image_get job, whose "No such id" then landed on
+// the daemon's stderr for every new image; the graph answers quietly).
+// depth stops a loop of parents a hand-made tar could contain.
+func (s *TagStore) recursiveLoad(id, repoDir string, depth int) error {
+	if s.graph.Exists(id) {
+		return nil
+	}
+	if depth > image.MaxImageDepth {
+		return fmt.Errorf("load: image %s has more than %d parents (or its parents loop)", id, image.MaxImageDepth)
+	}
+	imageJSON, err := os.ReadFile(filepath.Join(repoDir, id, "json"))
+	if err != nil {
+		return fmt.Errorf("load: image %s: %w", id, err)
+	}
+	img, err := image.NewImgJSON(imageJSON)
+	if err != nil {
+		return fmt.Errorf("load: image %s: its json: %w", id, err)
+	}
+	if img.ID != id {
+		return fmt.Errorf("load: directory %s holds the json of image %q", id, img.ID)
+	}
+	if img.Parent != "" && !s.graph.Exists(img.Parent) {
+		if err := s.recursiveLoad(img.Parent, repoDir, depth+1); err != nil {
+			return err
+		}
+	}
+	layer, err := os.Open(filepath.Join(repoDir, id, "layer.tar"))
+	if err != nil {
+		return fmt.Errorf("load: image %s: %w", id, err)
+	}
+	defer layer.Close()
+	return s.graph.Register(imageJSON, layer, img)
+}
