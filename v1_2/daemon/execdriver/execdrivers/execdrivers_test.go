@@ -1,24 +1,26 @@
 package execdrivers
 
 import (
-	"errors"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/dockerlab/dockerlab/v1_2/daemon/execdriver"
+	"github.com/dockerlab/dockerlab/backend/fake"
 )
 
 func TestNewDriver(t *testing.T) {
-	d, err := NewDriver("native", t.TempDir(), "/init", nil)
+	root := t.TempDir()
+	d, err := NewDriver("native", root, "/init", nil, fake.New())
 	require.NoError(t, err)
 	assert.Equal(t, "native-0.2", d.Name())
-	_, err = d.Run(&execdriver.Command{ID: "abc"}, nil, nil)
-	assert.True(t, errors.Is(err, ErrNotYet))
+	assert.DirExists(t, filepath.Join(root, "execdriver", "native"))
 
-	_, err = NewDriver("lxc", t.TempDir(), "/init", nil)
+	_, err = NewDriver("native", t.TempDir(), "/init", nil, nil)
+	assert.ErrorContains(t, err, "no backend host")
+	_, err = NewDriver("lxc", t.TempDir(), "/init", nil, fake.New())
 	assert.ErrorContains(t, err, "lxc")
-	_, err = NewDriver("qemu", t.TempDir(), "/init", nil)
+	_, err = NewDriver("qemu", t.TempDir(), "/init", nil, fake.New())
 	assert.EqualError(t, err, "unknown exec driver qemu")
 }

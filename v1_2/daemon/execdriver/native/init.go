@@ -1,0 +1,34 @@
+// The dockerinit side of the native driver: the argv the parent starts
+// it with, and where its work happens in dockerlab.
+//
+// Upstream: daemon/execdriver/native/init.go (the initializer registered
+// with reexec under the name "native") and driver.go's createCommand at
+// Docker v1.2.0. Reference upstream-v1_2.md §5.2 step 5 and §5.4. Book
+// ch.13 §13.2–13.4 (dockerinit与Daemon, 入口, reexec.Init() and 执行流程).
+//
+// Upstream, the daemon started <root>/init/dockerinit-1.2.0 with
+//
+//	native -console <pty slave> -pipe 3 -root <root>/<id> -- <entrypoint> <args>
+//
+// and cloned it into the new namespaces; reexec.Init() saw argv[0]
+// "native" and ran the initializer, which read container.json from
+// -root, waited on the sync pipe (fd 3), set up eth0, mounts, pivot_root,
+// the hostname and the user, and exec'd the entrypoint.
+//
+// dockerlab's decision (docs/divergences.md, chapters/13-dockerinit): the
+// native driver computes exactly that argv and writes container.json to
+// -root, but the process is started by the backend, whose own init
+// (backend/linux's "dockerlab-init", re-executed through internal/reexec)
+// does the namespace, mount and pivot_root work — v1_2 reaches the kernel
+// only through backend. The argv is recorded in state.json ("init_path",
+// "init_args") and printed by the chapter 13 demo instead of being the
+// init's real argv.
+package native
+
+// InitArgs is the argv upstream's parent gave dockerinit: console is the
+// pty slave's path ("" without -t), dataPath the container's directory
+// under the driver's root.
+func InitArgs(console, dataPath, entrypoint string, args []string) []string {
+	argv := []string{DriverName, "-console", console, "-pipe", "3", "-root", dataPath, "--", entrypoint}
+	return append(argv, args...)
+}
