@@ -196,7 +196,7 @@ func NewDaemonFromDirectory(config *Config, eng *engine.Engine) (*Daemon, error)
 	config.tracef("4.9", "sysinfo: MemoryLimit=%v SwapLimit=%v IPv4ForwardingDisabled=%v AppArmor=%v",
 		sysInfo.MemoryLimit, sysInfo.SwapLimit, sysInfo.IPv4ForwardingDisabled, sysInfo.AppArmor)
 
-	ed, err := execdrivers.NewDriver(config.ExecDriver, config.Root, sysInitPath, sysInfo)
+	ed, err := execdrivers.NewDriver(config.ExecDriver, config.Root, sysInitPath, sysInfo, config.Host)
 	if err != nil {
 		graphDB.Close()
 		return fail(err)
