@@ -89,7 +89,9 @@ func listenTCP(addr string, job *engine.Job) (net.Listener, error) {
 		return nil, fmt.Errorf("invalid tcp address %q: %w", addr, err)
 	}
 	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-		job.Logf("/!\\ DON'T BIND ON ANY IP ADDRESS WITHOUT setting -tlsverify IF YOU DON'T KNOW WHAT YOU'RE DOING /!\\")
+		if !job.GetenvBool("TlsVerify") {
+			job.Logf("/!\\ DON'T BIND ON ANY IP ADDRESS WITHOUT setting -tlsverify IF YOU DON'T KNOW WHAT YOU'RE DOING /!\\")
+		}
 	}
 	return net.Listen("tcp", addr)
 }

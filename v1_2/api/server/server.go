@@ -13,9 +13,9 @@
 // connection waits (upstream's listenbuffer) until acceptconnections says
 // the daemon is there to answer it.
 //
-// What is served today (the full API is a later issue): GET /_ping,
-// GET /version, GET /info, with or without a /v1.x prefix. Everything else
-// gets upstream's router answer for an unknown route, 404 "page not found".
+// The routes are in router.go (the table), handlers_*.go (one file per
+// group of routes), streams.go and handlers_attach.go (what streams), and
+// compat.go (what later clients need added: docs/divergences.md).
 package server
 
 import (
@@ -57,9 +57,11 @@ func ServeApi(job *engine.Job) engine.Status {
 }
 
 // ListenAndServe opens one listener and serves the router on it until the
-// engine shuts down.
+// engine shuts down. Its four parts are note 000's: the router, the
+// listener (unix, tcp or fd), TLS for tcp, and the http.Server.
 func ListenAndServe(proto, addr string, job *engine.Job) error {
 	eng := job.Eng
+	router := createRouter(eng, job.GetenvBool("Logging"), job.GetenvBool("EnableCors"), job.Getenv("Version"))
 	var (
 		l   net.Listener
 		err error
@@ -77,10 +79,15 @@ func ListenAndServe(proto, addr string, job *engine.Job) error {
 	if err != nil {
 		return err
 	}
+	if proto == "tcp" {
+		if l, err = wrapTLS(l, job); err != nil {
+			return err
+		}
+	}
 	if job.GetenvBool("BufferRequests") {
 		l = &waitingListener{Listener: l, ready: activation(eng)}
 	}
-	srv := &http.Server{Handler: NewRouter(eng, job.GetenvBool("Logging"), job.Getenv("Version"))}
+	srv := &http.Server{Handler: router}
 	eng.OnShutdown(func() { srv.Close() })
 	if eng.IsShutdown() {
 		// Shut down between the listen and the hook: the hook came too late.

@@ -82,8 +82,8 @@ func TestServeApiUnix(t *testing.T) {
 
 	code, body := get(t, c, "/v1.14/version")
 	assert.Equal(t, http.StatusOK, code)
-	assert.JSONEq(t, `{"Version":"1.2.0"}`, body)
-	code, body = get(t, c, "/containers/json")
+	assert.Contains(t, body, `"Version":"1.2.0"`)
+	code, body = get(t, c, "/no/such/route")
 	assert.Equal(t, http.StatusNotFound, code)
 	assert.Equal(t, "404 page not found\n", body)
 	code, _ = get(t, c, "/v1.99/version")
@@ -107,10 +107,4 @@ func TestServeApiBadAddress(t *testing.T) {
 	assert.ErrorContains(t, eng.Job("serveapi", "fd://3").Run(), "not supported")
 	assert.ErrorContains(t, eng.Job("serveapi", "udp://x").Run(), "Invalid protocol")
 	assert.ErrorContains(t, eng.Job("serveapi").Run(), "usage")
-}
-
-func TestNewerThan(t *testing.T) {
-	assert.True(t, newerThan("1.15", "1.14"))
-	assert.False(t, newerThan("1.9", "1.14"))
-	assert.False(t, newerThan("1.14", "1.14"))
 }

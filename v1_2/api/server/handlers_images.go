@@ -1,0 +1,202 @@
+// Handlers for the image routes: list, inspect, history, tag, delete,
+// import (and pull), push, save and load.
+//
+// Upstream: api/server/server.go at v1.2.0 (getImagesJSON,
+// getImagesByName, getImagesHistory, postImagesTag, deleteImages,
+// postImagesCreate, postImagesPush, getImagesGet, postImagesLoad).
+// Reference upstream-v1_2.md §6.2. Book ch.5 §5.4 and ch.8 (images).
+package server
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/dockerlab/dockerlab/v1_2/engine"
+	"github.com/dockerlab/dockerlab/v1_2/pkg/version"
+)
+
+// getImagesJSON lists images. Before 1.7 each repository:tag was a row
+// of its own ({"Repository", "Tag", "Id", …}).
+func getImagesJSON(eng *engine.Engine, version version.Version, w http.ResponseWriter, r *http.Request, vars map[string]string) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	job := eng.Job("images")
+	filters, err := compatListFilters(r.Form.Get("filters"))
+	if err != nil {
+		return err
+	}
+	job.Setenv("filters", filters)
+	job.Setenv("filter", r.Form.Get("filter"))
+	job.Setenv("all", r.Form.Get("all"))
+	out, err := runBuffered(job)
+	if err != nil {
+		return err
+	}
+	if version.GreaterThanOrEqualTo("1.7") {
+		return writeRawJSON(w, http.StatusOK, out)
+	}
+	outs := engine.NewTable("Created", 0)
+	if _, err := outs.ReadListFrom(out); err != nil {
+		return err
+	}
+	legacy := engine.NewTable("Created", 0)
+	for _, img := range outs.Data {
+		for _, repoTag := range img.GetList("RepoTags") {
+			repo, tag := parseRepositoryTag(repoTag)
+			row := &engine.Env{}
+			row.Set("Repository", repo)
+			row.SetJson("Tag", tag)
+			row.Set("Id", img.Get("Id"))
+			row.SetInt64("Created", img.GetInt64("Created"))
+			row.SetInt64("Size", img.GetInt64("Size"))
+			row.SetInt64("VirtualSize", img.GetInt64("VirtualSize"))
+			legacy.Add(row)
+		}
+	}
+	var b bytes.Buffer
+	if _, err := legacy.WriteListTo(&b); err != nil {
+		return err
+	}
+	return writeRawJSON(w, http.StatusOK, b.Bytes())
+}
+
+// parseRepositoryTag splits "repo:tag", leaving a registry's port alone
+// ("host:5000/repo" has no tag).
+func parseRepositoryTag(repos string) (string, string) {
+	n := strings.LastIndex(repos, ":")
+	if n < 0 {
+		return repos, ""
+	}
+	if tag := repos[n+1:]; !strings.Contains(tag, "/") {
+		return repos[:n], tag
+	}
+	return repos, ""
+}
+
+func getImagesByName(eng *engine.Engine, version version.Version, w http.ResponseWriter, r *http.Request, vars map[string]string) error {
+	job := eng.Job("image_inspect", vars["name"])
+	if version.LessThan("1.12") {
+		job.SetenvBool("raw", true)
+	}
+	out, err := runBuffered(job)
+	if err != nil {
+		return err
+	}
+	return writeRawJSON(w, http.StatusOK, compatImageInspect(eng, out))
+}
+
+func getImagesHistory(eng *engine.Engine, version version.Version, w http.ResponseWriter, r *http.Request, vars map[string]string) error {
+	out, err := runBuffered(eng.Job("history", vars["name"]))
+	if err != nil {
+		return err
+	}
+	return writeRawJSON(w, http.StatusOK, out)
+}
+
+// postImagesTag: 201 on success.
+func postImagesTag(eng *engine.Engine, version version.Version, w http.ResponseWriter, r *http.Request, vars map[string]string) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	job := eng.Job("tag", vars["name"], r.Form.Get("repo"), r.Form.Get("tag"))
+	job.Setenv("force", r.Form.Get("force"))
+	if err := job.Run(); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusCreated)
+	return nil
+}
+
+// deleteImages answers the list of {"Untagged": …} and {"Deleted": …}.
+func deleteImages(eng *engine.Engine, version version.Version, w http.ResponseWriter, r *http.Request, vars map[string]string) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	job := eng.Job("image_delete", vars["name"])
+	job.Setenv("force", r.Form.Get("force"))
+	job.Setenv("noprune", r.Form.Get("noprune"))
+	out, err := runBuffered(job)
+	if err != nil {
+		return err
+	}
+	return writeRawJSON(w, http.StatusOK, out)
+}
+
+// postImagesCreate is pull (fromImage) or import (fromSrc: a URL, or "-"
+// for the request body). Progress streams as JSON messages.
+func postImagesCreate(eng *engine.Engine, version version.Version, w http.ResponseWriter, r *http.Request, vars map[string]string) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	image, repo, tag := r.Form.Get("fromImage"), r.Form.Get("repo"), r.Form.Get("tag")
+	var job *engine.Job
+	if image != "" {
+		if tag == "" {
+			image, tag = parseRepositoryTag(image)
+		}
+		job = eng.Job("pull", image, tag)
+		job.SetenvBool("parallel", version.GreaterThan("1.3"))
+		job.SetenvJson("metaHeaders", map[string][]string{})
+		job.SetenvJson("authConfig", map[string]string{})
+	} else {
+		if tag == "" {
+			repo, tag = parseRepositoryTag(repo)
+		}
+		job = eng.Job("import", r.Form.Get("fromSrc"), repo, tag)
+		job.Stdin.Add(r.Body)
+	}
+	job.SetenvBool("json", version.GreaterThan("1.0"))
+	return streamJob(job, w)
+}
+
+func postImagesPush(eng *engine.Engine, version version.Version, w http.ResponseWriter, r *http.Request, vars map[string]string) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	job := eng.Job("push", vars["name"])
+	job.SetenvJson("metaHeaders", map[string][]string{})
+	job.SetenvJson("authConfig", map[string]string{})
+	job.Setenv("tag", r.Form.Get("tag"))
+	job.SetenvBool("json", true)
+	return streamJob(job, w)
+}
+
+// getImagesGet streams `docker save`'s tar of one image (or repository).
+func getImagesGet(eng *engine.Engine, version version.Version, w http.ResponseWriter, r *http.Request, vars map[string]string) error {
+	if version.GreaterThan("1.0") {
+		w.Header().Set("Content-Type", "application/x-tar")
+	}
+	return streamRaw(eng.Job("image_export", vars["name"]), w)
+}
+
+// getImagesGetNames is GET /images/get?names=a&names=b, the route later
+// clients use for save. Not upstream: each name goes to image_export as
+// an argument.
+func getImagesGetNames(eng *engine.Engine, version version.Version, w http.ResponseWriter, r *http.Request, vars map[string]string) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	names := r.Form["names"]
+	if len(names) == 0 {
+		return fmt.Errorf("Bad parameter: names is required")
+	}
+	w.Header().Set("Content-Type", "application/x-tar")
+	return streamRaw(eng.Job("image_export", names...), w)
+}
+
+// postImagesLoad reads a `docker save` tar from the body.
+func postImagesLoad(eng *engine.Engine, version version.Version, w http.ResponseWriter, r *http.Request, vars map[string]string) error {
+	job := eng.Job("load")
+	job.Stdin.Add(r.Body)
+	out, err := runBuffered(job)
+	if err != nil {
+		return err
+	}
+	if len(out) > 0 {
+		_, err = w.Write(out)
+	}
+	return err
+}
