@@ -30,6 +30,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dockerlab/dockerlab/backend"
 	"github.com/dockerlab/dockerlab/v1_2/daemon/execdriver"
 	"github.com/dockerlab/dockerlab/v1_2/links"
 	"github.com/dockerlab/dockerlab/v1_2/pkg/broadcastwriter"
@@ -289,4 +290,15 @@ func writeFileSynced(name string, data []byte, perm os.FileMode) error {
 		return err
 	}
 	return nil
+}
+
+// processOf is the running process as the backend knows it (nil when
+// none): for the last-resort SIGKILL, which must go through the backend.
+func (container *Container) processOf() backend.Process {
+	container.Lock()
+	defer container.Unlock()
+	if container.command == nil {
+		return nil
+	}
+	return container.command.Process
 }

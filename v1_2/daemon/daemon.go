@@ -13,9 +13,13 @@ package daemon
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/dockerlab/dockerlab/v1_2/daemon/execdriver"
 	"github.com/dockerlab/dockerlab/v1_2/daemon/execdriver/execdrivers"
@@ -25,13 +29,16 @@ import (
 	"github.com/dockerlab/dockerlab/v1_2/daemon/networkdriver/portallocator"
 	"github.com/dockerlab/dockerlab/v1_2/engine"
 	"github.com/dockerlab/dockerlab/v1_2/graph"
+	"github.com/dockerlab/dockerlab/v1_2/pkg/broadcastwriter"
 	"github.com/dockerlab/dockerlab/v1_2/pkg/graphdb"
 	"github.com/dockerlab/dockerlab/v1_2/pkg/sysinfo"
 	"github.com/dockerlab/dockerlab/v1_2/pkg/truncindex"
+	"github.com/dockerlab/dockerlab/v1_2/runconfig"
 )
 
-// Daemon is the running daemon: upstream's fields, in upstream's order.
-// The containers store joins with the containers issue.
+// Daemon is the running daemon: upstream's fields (containers, upstream's
+// third, sits last here so the diff against chapter 4's listing stays
+// small).
 type Daemon struct {
 	repository     string // <root>/containers
 	sysInitPath    string
@@ -45,6 +52,8 @@ type Daemon struct {
 	containerGraph *graphdb.Database
 	driver         graphdriver.Driver
 	execDriver     execdriver.Driver
+
+	containers *contStore // the containers by full id (daemon.go below)
 }
 
 // NewDaemon builds the daemon for config on eng. Upstream's NewDaemon
@@ -217,8 +226,9 @@ func NewDaemonFromDirectory(config *Config, eng *engine.Engine) (*Daemon, error)
 		containerGraph: graphDB,
 		driver:         gs.driver,
 		execDriver:     ed,
+		containers:     &contStore{s: make(map[string]*Container)},
 	}
-	config.tracef("4.10", "Daemon{repository, sysInitPath, graph, repositories, idIndex, sysInfo, volumes, eng, config, containerGraph, driver, execDriver} (containers: with the containers issue)")
+	config.tracef("4.10", "Daemon{repository, sysInitPath, containers, graph, repositories, idIndex, sysInfo, volumes, eng, config, containerGraph, driver, execDriver}")
 
 	// 4.11 检测DNS配置.
 	msg, err := daemon.checkLocaldns()
@@ -242,34 +252,35 @@ func NewDaemonFromDirectory(config *Config, eng *engine.Engine) (*Daemon, error)
 		portallocator.ReleaseAll()
 		gs.cleanup()
 		graphDB.Close()
-		config.tracef("4.13", "shutdown: containers stopped (none run yet), ports released, graph driver cleaned up, graphdb closed; docker0 and its iptables rules stay, as upstream left them")
+		config.tracef("4.13", "shutdown: running containers stopped, ports released, graph driver cleaned up, graphdb closed; docker0 and its iptables rules stay, as upstream left them")
 	})
 	config.tracef("4.13", "shutdown hooks: stop containers, portallocator.ReleaseAll, graph driver Cleanup, graphdb Close")
 	return daemon, nil
 }
 
-// restore loads the containers found under <root>/containers. Containers
-// arrive with the containers issue; until then their directories are
-// counted and left alone, and the trace says so.
-func (daemon *Daemon) restore() (string, error) {
-	entries, err := os.ReadDir(daemon.repository)
-	if err != nil {
-		return "", err
-	}
-	n := 0
-	for _, e := range entries {
-		if e.IsDir() {
-			n++
+// shutdown stops every running container (upstream's shutdown, book
+// §4.13): SIGTERM, ten seconds, SIGKILL, all at once.
+func (daemon *Daemon) shutdown() {
+	var wg sync.WaitGroup
+	for _, c := range daemon.List() {
+		if !c.State.IsRunning() {
+			continue
 		}
+		wg.Add(1)
+		go func(c *Container) {
+			defer wg.Done()
+			if err := c.KillSig(15); err != nil {
+				daemon.logf("shutdown: SIGTERM to %s: %s", c.ID, err)
+			}
+			if _, err := c.State.WaitStop(10 * time.Second); err != nil {
+				if err := c.Kill(); err != nil {
+					daemon.logf("shutdown: kill %s: %s", c.ID, err)
+				}
+			}
+		}(c)
 	}
-	if n == 0 {
-		return "0 containers", nil
-	}
-	return fmt.Sprintf("%d container directories in %s left unloaded: loading containers arrives with the containers issue", n, daemon.repository), nil
+	wg.Wait()
 }
-
-// shutdown stops running containers; none run yet.
-func (daemon *Daemon) shutdown() {}
 
 // Config is the configuration the daemon runs with (after NewDaemon's
 // changes: MTU, DNS, the root's real path).
@@ -303,4 +314,349 @@ func (daemon *Daemon) logf(format string, args ...any) {
 	if daemon.eng != nil && daemon.eng.Stderr != nil {
 		fmt.Fprintf(daemon.eng.Stderr, "[error] "+format+"\n", args...)
 	}
+}
+
+// ---- The containers store (upstream daemon.go: contStore, Get, Exists,
+// load, Register, restore, GetByName). Book §12.3 (Register) and §4.12
+// (加载已有Docker容器).
+
+// contStore holds the daemon's containers by full id.
+type contStore struct {
+	sync.Mutex
+	s map[string]*Container
+}
+
+func (c *contStore) Add(id string, cont *Container) {
+	c.Lock()
+	c.s[id] = cont
+	c.Unlock()
+}
+
+func (c *contStore) Get(id string) *Container {
+	c.Lock()
+	defer c.Unlock()
+	return c.s[id]
+}
+
+func (c *contStore) Delete(id string) {
+	c.Lock()
+	delete(c.s, id)
+	c.Unlock()
+}
+
+// List is every container, newest first (upstream sorted a History).
+func (c *contStore) List() []*Container {
+	c.Lock()
+	out := make([]*Container, 0, len(c.s))
+	for _, cont := range c.s {
+		out = append(out, cont)
+	}
+	c.Unlock()
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Created.Equal(out[j].Created) {
+			return out[i].ID < out[j].ID
+		}
+		return out[i].Created.After(out[j].Created)
+	})
+	return out
+}
+
+// List is every container, newest first.
+func (daemon *Daemon) List() []*Container { return daemon.containers.List() }
+
+// Get finds a container by full id, unique id prefix, or name ("web" or
+// "/web"); nil when there is none. An id prefix wins over a name, as
+// upstream (truncindex first).
+func (daemon *Daemon) Get(name string) *Container {
+	if name == "" {
+		return nil
+	}
+	if id, err := daemon.idIndex.Get(name); err == nil {
+		if c := daemon.containers.Get(id); c != nil {
+			return c
+		}
+	}
+	if c, _ := daemon.GetByName(name); c != nil {
+		return c
+	}
+	return nil
+}
+
+// Exists says whether Get finds something.
+func (daemon *Daemon) Exists(id string) bool { return daemon.Get(id) != nil }
+
+// GetFullContainerName puts the leading "/" on a name.
+func GetFullContainerName(name string) (string, error) {
+	if name == "" {
+		return "", fmt.Errorf("Container name cannot be empty")
+	}
+	if name[0] != '/' {
+		name = "/" + name
+	}
+	return name, nil
+}
+
+// GetByName finds a container through graphdb's names.
+func (daemon *Daemon) GetByName(name string) (*Container, error) {
+	fullName, err := GetFullContainerName(name)
+	if err != nil {
+		return nil, err
+	}
+	entity := daemon.containerGraph.Get(fullName)
+	if entity == nil {
+		return nil, fmt.Errorf("Could not find entity for %s", name)
+	}
+	c := daemon.containers.Get(entity.ID())
+	if c == nil {
+		return nil, fmt.Errorf("Could not find container for entity id %s", entity.ID())
+	}
+	return c, nil
+}
+
+// ContainerGraph is graphdb: names and links.
+func (daemon *Daemon) ContainerGraph() *graphdb.Database { return daemon.containerGraph }
+
+// Volumes is the graph of data volumes (vfs, <root>/vfs/dir/<id>).
+func (daemon *Daemon) Volumes() *graph.Graph { return daemon.volumes }
+
+// SystemConfig is what the kernel supports (memory limits, forwarding).
+func (daemon *Daemon) SystemConfig() *sysinfo.SysInfo { return daemon.sysInfo }
+
+// GraphDriver is the storage driver containers' layers live in.
+func (daemon *Daemon) GraphDriver() graphdriver.Driver { return daemon.driver }
+
+func (daemon *Daemon) containerRoot(id string) string {
+	return filepath.Join(daemon.repository, id)
+}
+
+// load reads one container from <root>/containers/<id>.
+func (daemon *Daemon) load(id string) (*Container, error) {
+	container := &Container{root: daemon.containerRoot(id), State: NewState()}
+	if err := container.FromDisk(); err != nil {
+		return nil, err
+	}
+	if container.ID != id {
+		return container, fmt.Errorf("Container %s is stored at %s", container.ID, id)
+	}
+	return container, nil
+}
+
+// Register makes a new container known to the daemon (book §12.3, the
+// last step of create).
+func (daemon *Daemon) Register(container *Container) error {
+	return daemon.register(container)
+}
+
+// register: the id index, the name, the output broadcasters, stdin. A
+// container that config.json says is running cannot be running for this
+// daemon (it was started by a daemon that is gone): see restoreRunning.
+func (daemon *Daemon) register(container *Container) error {
+	if container.daemon != nil || daemon.containers.Get(container.ID) != nil {
+		return fmt.Errorf("Container is already loaded")
+	}
+	if container.ID == "" {
+		return fmt.Errorf("Invalid empty id")
+	}
+	if container.hostConfig == nil {
+		container.hostConfig = &runconfig.HostConfig{}
+	}
+	if container.NetworkSettings == nil {
+		container.NetworkSettings = &NetworkSettings{}
+	}
+	if err := daemon.ensureName(container); err != nil {
+		return err
+	}
+	container.daemon = daemon
+	container.stdout = broadcastwriter.New()
+	container.stderr = broadcastwriter.New()
+	if container.Config.OpenStdin {
+		container.stdin, container.stdinPipe = io.Pipe()
+	} else {
+		container.stdinPipe = discardCloser{} // nobody reads it: drop what is written
+	}
+	daemon.containers.Add(container.ID, container)
+	if err := daemon.idIndex.Add(container.ID); err != nil {
+		daemon.containers.Delete(container.ID)
+		return err
+	}
+	if container.State.IsRunning() {
+		daemon.restoreRunning(container)
+	}
+	return nil
+}
+
+// discardCloser is stdin for a container without -i.
+type discardCloser struct{}
+
+func (discardCloser) Write(p []byte) (int, error) { return len(p), nil }
+func (discardCloser) Close() error                { return nil }
+
+// ensureName gives a container loaded without a name a generated one.
+func (daemon *Daemon) ensureName(container *Container) error {
+	if container.Name != "" {
+		return nil
+	}
+	name, err := daemon.generateNewName(container.ID)
+	if err != nil {
+		return err
+	}
+	container.Name = name
+	if err := container.ToDisk(); err != nil {
+		daemon.logf("Error saving container name %s", err)
+	}
+	return nil
+}
+
+// restoreRunning settles a container that was running when the previous
+// daemon went away (restart, crash, kill -9).
+//
+// Upstream killed whatever was left (the driver's Terminate) and marked
+// the container stopped, exit code -127 when the driver no longer knew
+// it. dockerlab does the same, and says why in State.Error: reattaching
+// would need the old process's stdio pipes and a wait on a process that
+// is not our child, which neither backend can give back faithfully
+// (docs/divergences.md "v1.2 restore"). Nothing of the old run stays
+// reserved: its IP and ports were held only in the old daemon's memory,
+// and its veth went with its network namespace.
+func (daemon *Daemon) restoreRunning(container *Container) {
+	pid := container.State.GetPid()
+	cmd := &execdriver.Command{ID: container.ID, ContainerPid: pid}
+	if err := daemon.execDriver.Terminate(cmd); err != nil {
+		daemon.logf("restore %s: terminate the old run (pid %d): %s", container.ID, pid, err)
+	}
+	daemon.driver.Put(container.ID) // the old daemon's Get is not ours to pair, but a mount may be left
+	container.basefs = ""
+	container.State.SetStoppedWithError(-127,
+		fmt.Sprintf("the daemon restarted while the container ran (pid %d); dockerlab does not reattach: the old process was terminated", pid))
+	if err := container.ToDisk(); err != nil {
+		daemon.logf("restore %s: saving the stopped state: %s", container.ID, err)
+	}
+}
+
+// restore is book §4.12 加载已有Docker容器: every directory under
+// <root>/containers is loaded; those graphdb names are registered first
+// (deepest names first, as upstream walked them), the rest get a
+// generated name. Containers of another graph driver are skipped. Then
+// restart policies run. The message is for --trace.
+func (daemon *Daemon) restore() (string, error) {
+	entries, err := os.ReadDir(daemon.repository)
+	if err != nil {
+		return "", err
+	}
+	current := daemon.driver.String()
+	loaded := make(map[string]*Container)
+	var failed, skipped []string
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		c, err := daemon.load(e.Name())
+		if err != nil {
+			daemon.logf("Failed to load container %v: %v", e.Name(), err)
+			failed = append(failed, e.Name())
+			continue
+		}
+		if c.Driver != current {
+			skipped = append(skipped, c.ID)
+			continue
+		}
+		loaded[c.ID] = c
+	}
+
+	var registered []*Container
+	var wasRunning int
+	add := func(c *Container) {
+		running := c.State.IsRunning()
+		if err := daemon.register(c); err != nil {
+			daemon.logf("Failed to register container %s: %s", c.ID, err)
+			return
+		}
+		if running {
+			wasRunning++
+		}
+		registered = append(registered, c)
+	}
+	if entities := daemon.containerGraph.List("/", -1); entities != nil {
+		for _, p := range entities.Paths() {
+			if c, ok := loaded[entities[p].ID()]; ok {
+				add(c)
+				delete(loaded, c.ID)
+			}
+		}
+	}
+	rest := make([]string, 0, len(loaded))
+	for id := range loaded {
+		rest = append(rest, id)
+	}
+	sort.Strings(rest)
+	for _, id := range rest {
+		c := loaded[id]
+		c.Name = "" // not in graphdb: ensureName gives it one
+		add(c)
+	}
+
+	restarted := 0
+	if daemon.config.AutoRestart {
+		for _, c := range registered {
+			policy := c.hostConfig.RestartPolicy
+			if policy.Name == "always" || (policy.Name == "on-failure" && c.State.GetExitCode() != 0) {
+				if err := c.Start(); err != nil {
+					daemon.logf("Failed to start container %s: %s", c.ID, err)
+					continue
+				}
+				restarted++
+			}
+		}
+	}
+	msg := fmt.Sprintf("%d containers loaded", len(registered))
+	if wasRunning > 0 {
+		msg += fmt.Sprintf(", %d were running under the previous daemon: marked exited (-127), not reattached", wasRunning)
+	}
+	if restarted > 0 {
+		msg += fmt.Sprintf(", %d started again by their restart policy", restarted)
+	}
+	if len(skipped) > 0 {
+		msg += fmt.Sprintf(", %d of another graph driver left alone", len(skipped))
+	}
+	if len(failed) > 0 {
+		msg += fmt.Sprintf(", %d unreadable (%s)", len(failed), strings.Join(failed, ", "))
+	}
+	return msg, nil
+}
+
+// LogToDisk adds the json log file dst as a reader of src, each line
+// tagged with stream.
+func (daemon *Daemon) LogToDisk(src *broadcastwriter.BroadcastWriter, dst, stream string) error {
+	f, err := os.OpenFile(dst, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	src.AddWriter(f, stream)
+	return nil
+}
+
+// Run, Pause, Unpause, Kill: the daemon hands the container's command to
+// the execdriver (upstream daemon.go).
+func (daemon *Daemon) Run(c *Container, pipes *execdriver.Pipes, startCallback execdriver.StartCallback) (int, error) {
+	return daemon.execDriver.Run(c.command, pipes, startCallback)
+}
+
+func (daemon *Daemon) Pause(c *Container) error {
+	if err := daemon.execDriver.Pause(c.command); err != nil {
+		return err
+	}
+	c.State.SetPaused()
+	return nil
+}
+
+func (daemon *Daemon) Unpause(c *Container) error {
+	if err := daemon.execDriver.Unpause(c.command); err != nil {
+		return err
+	}
+	c.State.SetUnpaused()
+	return nil
+}
+
+func (daemon *Daemon) Kill(c *Container, sig int) error {
+	return daemon.execDriver.Kill(c.command, sig)
 }

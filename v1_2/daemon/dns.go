@@ -57,3 +57,51 @@ func CheckLocalDns(resolvConf []byte) bool {
 	}
 	return true
 }
+
+// GetNameservers are the addresses of resolv.conf's nameserver lines
+// (upstream pkg/networkfs/resolvconf).
+func GetNameservers(resolvConf []byte) []string {
+	return resolvConfValues(resolvConf, "nameserver")
+}
+
+// GetSearchDomains are the domains of its last search line.
+func GetSearchDomains(resolvConf []byte) []string {
+	var domains []string
+	for _, line := range strings.Split(string(resolvConf), "\n") {
+		if i := strings.IndexAny(line, "#;"); i >= 0 {
+			line = line[:i]
+		}
+		f := strings.Fields(line)
+		if len(f) > 1 && f[0] == "search" {
+			domains = f[1:]
+		}
+	}
+	return domains
+}
+
+func resolvConfValues(resolvConf []byte, key string) []string {
+	var out []string
+	for _, line := range strings.Split(string(resolvConf), "\n") {
+		if i := strings.IndexAny(line, "#;"); i >= 0 {
+			line = line[:i]
+		}
+		f := strings.Fields(line)
+		if len(f) > 1 && f[0] == key {
+			out = append(out, f[1])
+		}
+	}
+	return out
+}
+
+// BuildResolvConf is a container's resolv.conf from --dns and
+// --dns-search; a search of "." alone means no search line.
+func BuildResolvConf(dns, dnsSearch []string) []byte {
+	var b strings.Builder
+	for _, ns := range dns {
+		b.WriteString("nameserver " + ns + "\n")
+	}
+	if len(dnsSearch) > 0 && !(len(dnsSearch) == 1 && dnsSearch[0] == ".") {
+		b.WriteString("search " + strings.Join(dnsSearch, " ") + "\n")
+	}
+	return []byte(b.String())
+}

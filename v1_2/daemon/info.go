@@ -1,12 +1,12 @@
-// The jobs the daemon itself installs: for now "info" (docker info).
+// The jobs the daemon itself installs (upstream's Install table) and the
+// "info" job (docker info).
 //
 // Upstream: daemon/daemon.go Install (L100-139) and daemon/info.go
 // (CmdInfo) at v1.2.0. Reference upstream-v1_2.md §2.4. Book ch.3 §3.3.6
 // (d.Install(eng) after NewDaemon).
 //
-// Upstream's Install registered 22 container and image jobs; they arrive
-// with the containers and images issues. "info" is here so that
-// `docker info` against this daemon shows what the daemon is made of.
+// Upstream's Install registered 22 container and image jobs; the table
+// below lists those built so far, each with its file.
 package daemon
 
 import (
@@ -18,12 +18,49 @@ import (
 	"github.com/dockerlab/dockerlab/v1_2/engine"
 )
 
-// Installed lists the jobs Install registers.
-var Installed = []string{"info"}
+// daemonJobs is upstream's job table (daemon.go Install, L100-139), one
+// line per job in upstream's order; a job joins when its file exists.
+func (daemon *Daemon) daemonJobs() []struct {
+	name    string
+	handler engine.Handler
+} {
+	return []struct {
+		name    string
+		handler engine.Handler
+	}{
+		{"create", daemon.ContainerCreate},   // create.go
+		{"delete", daemon.ContainerDestroy},  // delete.go
+		{"info", daemon.CmdInfo},             // info.go
+		{"kill", daemon.ContainerKill},       // kill.go
+		{"pause", daemon.ContainerPause},     // pause.go
+		{"restart", daemon.ContainerRestart}, // restart.go
+		{"start", daemon.ContainerStart},     // start.go
+		{"stop", daemon.ContainerStop},       // stop.go
+		{"unpause", daemon.ContainerUnpause}, // pause.go
+		{"wait", daemon.ContainerWait},       // wait.go
+		{"image_delete", daemon.ImageDelete}, // image_delete.go
+	}
+}
 
-// Install registers the daemon's jobs on eng.
+// Installed lists the jobs Install registers (the TagStore's own jobs,
+// graph.Jobs, follow them).
+var Installed = func() []string {
+	var names []string
+	for _, j := range (&Daemon{}).daemonJobs() {
+		names = append(names, j.name)
+	}
+	return names
+}()
+
+// Install registers the daemon's jobs on eng, then, as upstream, the
+// TagStore's image jobs (v1_2/graph/service.go).
 func (daemon *Daemon) Install(eng *engine.Engine) error {
-	return eng.Register("info", daemon.CmdInfo)
+	for _, j := range daemon.daemonJobs() {
+		if err := eng.Register(j.name, j.handler); err != nil {
+			return err
+		}
+	}
+	return daemon.Repositories().Install(eng)
 }
 
 // CmdInfo is the "info" job.
@@ -33,7 +70,7 @@ func (daemon *Daemon) CmdInfo(job *engine.Job) engine.Status {
 	if m, err := daemon.graph.Map(); err == nil {
 		images = len(m)
 	}
-	v.SetInt("Containers", 0) // containers arrive with the containers issue
+	v.SetInt("Containers", len(daemon.List()))
 	v.SetInt("Images", images)
 	v.Set("Driver", daemon.driver.String())
 	v.SetJson("DriverStatus", daemon.driver.Status())

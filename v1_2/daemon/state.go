@@ -210,6 +210,19 @@ func (s *State) SetStopped(exitCode int) {
 	s.wake()
 }
 
+// SetRestarting records an exit that the restart policy answers with a
+// new run: the container still counts as running (stop, rm and start
+// treat it so) but has no process.
+func (s *State) SetRestarting(exitCode int) {
+	s.Lock()
+	defer s.Unlock()
+	s.Running, s.Restarting = true, true
+	s.Pid = 0
+	s.ExitCode = exitCode
+	s.FinishedAt = time.Now().UTC()
+	s.wake()
+}
+
 // SetStoppedWithError is SetStopped for a run the daemon did not see
 // end: why says what happened (dockerlab's, for restore).
 func (s *State) SetStoppedWithError(exitCode int, why string) {

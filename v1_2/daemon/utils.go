@@ -1,15 +1,21 @@
-// Small helpers NewDaemon uses: the pid file, the temporary directory, a
-// directory's real path.
+// Small helpers of the daemon: the pid file, the temporary directory, a
+// directory's real path; for containers: random ids, generated names,
+// environment merging, symlinks followed inside a root.
 //
 // Upstream: utils/utils.go at v1.2.0 (CreatePidFile, RemovePidFile,
-// TempDir, ReadSymlinkedDirectory). Reference upstream-v1_2.md §2.3 steps
-// 3, 5 and 7. Book ch.4 §4.3 (PID文件) and §4.5 (工作路径).
+// TempDir, ReadSymlinkedDirectory, GenerateRandomID, TruncateID,
+// ReplaceOrAppendEnvValues), pkg/namesgenerator and pkg/symlink.
+// Reference upstream-v1_2.md §2.3 steps 3, 5 and 7. Book ch.4 §4.3
+// (PID文件) and §4.5 (工作路径); ch.12 §12.3 (newContainer: id and name).
 package daemon
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
+	mathrand "math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -154,4 +160,94 @@ func followSymlinkInScope(path, root string) (string, error) {
 		todo = append(strings.Split(filepath.Clean(dest), "/"), todo...)
 	}
 	return filepath.Join(root, filepath.Join(done...)), nil
+}
+
+// GenerateRandomID is a container id: 32 random bytes in hex (64
+// characters). An id whose 12-character short form is all digits is
+// drawn again: it would look like a number where a hostname is expected.
+func GenerateRandomID() string {
+	for {
+		b := make([]byte, 32)
+		if _, err := rand.Read(b); err != nil {
+			// crypto/rand does not fail on Linux; if it ever does, a
+			// time-seeded id is still unique enough for one daemon.
+			binaryFallback(b)
+		}
+		id := hex.EncodeToString(b)
+		if _, err := strconv.ParseInt(TruncateID(id), 10, 64); err == nil {
+			continue
+		}
+		return id
+	}
+}
+
+func binaryFallback(b []byte) {
+	for i := range b {
+		b[i] = byte(mathrand.IntN(256))
+	}
+}
+
+// TruncateID is the 12-character short id `docker ps` shows.
+func TruncateID(id string) string {
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
+}
+
+// ReplaceOrAppendEnvValues overlays overrides ("K=V") on defaults: a key
+// already there is replaced in place, a new key goes at the end.
+func ReplaceOrAppendEnvValues(defaults, overrides []string) []string {
+	at := make(map[string]int, len(defaults))
+	for i, kv := range defaults {
+		k, _, _ := strings.Cut(kv, "=")
+		at[k] = i
+	}
+	for _, kv := range overrides {
+		k, _, _ := strings.Cut(kv, "=")
+		if i, ok := at[k]; ok {
+			defaults[i] = kv
+			continue
+		}
+		at[k] = len(defaults)
+		defaults = append(defaults, kv)
+	}
+	return defaults
+}
+
+// Generated container names, as Docker 1.2 made them: an adjective, an
+// underscore, a scientist's or hacker's surname ("sharp_turing"). A retry
+// adds one digit, so six attempts rarely all collide.
+var (
+	nameLeft = []string{"angry", "backstabbing", "berserk", "boring", "clever", "cocky",
+		"compassionate", "condescending", "cranky", "desperate", "determined", "distracted",
+		"dreamy", "drunk", "ecstatic", "elegant", "evil", "focused", "furious", "goofy",
+		"grave", "happy", "high", "hopeful", "hungry", "insane", "jolly", "jovial",
+		"kickass", "lonely", "loving", "mad", "naughty", "nostalgic", "pensive", "prickly",
+		"romantic", "sad", "sharp", "sick", "silly", "sleepy", "stoic", "stupefied",
+		"suspicious", "tender", "thirsty", "trusting"}
+	nameRight = []string{"albattani", "almeida", "archimedes", "ardinghelli", "babbage",
+		"bardeen", "bartik", "bell", "blackwell", "bohr", "brattain", "brown", "carson",
+		"colden", "curie", "darwin", "davinci", "einstein", "elion", "engelbart", "euclid",
+		"fermat", "fermi", "feynman", "franklin", "galileo", "goldstine", "goodall",
+		"hawking", "heisenberg", "hodgkin", "hoover", "hopper", "hypatia", "jones",
+		"kirch", "kowalevski", "lalande", "leakey", "lovelace", "lumiere", "mayer",
+		"mccarthy", "mcclintock", "mclean", "meitner", "mestorf", "morse", "newton",
+		"nobel", "pare", "pasteur", "perlman", "pike", "poincare", "ptolemy", "ritchie",
+		"rosalind", "sammet", "shockley", "sinoussi", "stallman", "tesla", "thompson",
+		"torvalds", "turing", "wilson", "wozniak", "wright", "yalow", "yonath"}
+)
+
+// GetRandomName is one generated name; retry > 0 appends a digit.
+func GetRandomName(retry int) string {
+	for {
+		name := nameLeft[mathrand.IntN(len(nameLeft))] + "_" + nameRight[mathrand.IntN(len(nameRight))]
+		if name == "boring_wozniak" { // upstream's one exception: Wozniak is not boring
+			continue
+		}
+		if retry > 0 {
+			name += strconv.Itoa(mathrand.IntN(10))
+		}
+		return name
+	}
 }
