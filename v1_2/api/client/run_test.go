@@ -1,0 +1,190 @@
+package client
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// runDaemon answers create, start, wait and inspect for container "c1".
+func runDaemon(t *testing.T, exitCode int) *fakeDaemon {
+	d := newFakeDaemon(t)
+	d.json("POST /containers/create", 201, map[string]any{"Id": "c1", "Warnings": []string{"Your kernel does not support swap limit capabilities."}})
+	d.text("POST /containers/c1/start", 204, "")
+	d.json("POST /containers/c1/wait", 200, map[string]any{"StatusCode": exitCode})
+	d.json("GET /containers/c1/json", 200, map[string]any{"State": map[string]any{"Running": false, "ExitCode": exitCode}})
+	d.text("DELETE /containers/c1", 204, "")
+	return d
+}
+
+// order returns "METHOD path" of each request.
+func order(d *fakeDaemon) []string {
+	var out []string
+	for _, r := range d.requests() {
+		out = append(out, r.Method+" "+r.Path)
+	}
+	return out
+}
+
+func TestRunAttachedUpgradesThenStartsThenWaits(t *testing.T) {
+	d := runDaemon(t, 0)
+	d.on("POST /containers/c1/attach", attachHandler(t, true, false, "hi\n", "oops\n", nil))
+	cli, out, errOut := d.client("")
+	require.NoError(t, cli.Cmd("run", "-p", "8080:80", "--name", "web", "busybox", "echo", "hi"))
+	assert.Equal(t, "hi\n", out.String())
+	assert.Equal(t, "WARNING: Your kernel does not support swap limit capabilities.\noops\n", errOut.String())
+	assert.Equal(t, []string{
+		"POST /v1.14/containers/create",
+		"POST /v1.14/containers/c1/attach",
+		"POST /v1.14/containers/c1/start",
+		"POST /v1.14/containers/c1/wait",
+	}, order(d))
+
+	create, _ := d.find("POST", "/v1.14/containers/create")
+	assert.Equal(t, "name=web", create.Query)
+	assert.Equal(t, "application/json", create.ContentType)
+	var config map[string]any
+	require.NoError(t, json.Unmarshal([]byte(create.Body), &config))
+	assert.Equal(t, "busybox", config["Image"])
+	assert.Equal(t, []any{"echo", "hi"}, config["Cmd"])
+	assert.Equal(t, true, config["AttachStdout"])
+	assert.NotContains(t, config, "HostConfig", "1.2 sent the HostConfig with start")
+
+	attach, _ := d.find("POST", "/v1.14/containers/c1/attach")
+	assert.Equal(t, "stderr=1&stdout=1&stream=1", attach.Query)
+	assert.Equal(t, "tcp", attach.Upgrade)
+
+	start, _ := d.find("POST", "/v1.14/containers/c1/start")
+	var hostConfig map[string]any
+	require.NoError(t, json.Unmarshal([]byte(start.Body), &hostConfig))
+	assert.Equal(t, map[string]any{"80/tcp": []any{map[string]any{"HostIp": "", "HostPort": "8080"}}}, hostConfig["PortBindings"])
+}
+
+func TestRunOnA12DaemonThatAnswers200(t *testing.T) {
+	d := runDaemon(t, 0)
+	d.on("POST /containers/c1/attach", attachHandler(t, false, true, "raw tty output\r\n", "", nil))
+	cli, out, _ := d.client("")
+	require.NoError(t, cli.Cmd("run", "-t", "busybox", "sh"))
+	assert.Equal(t, "raw tty output\r\n", out.String())
+	// A tty run reads the exit code from inspect, not from wait.
+	assert.Equal(t, "GET /v1.14/containers/c1/json", order(d)[3])
+}
+
+func TestRunExitStatusAndRm(t *testing.T) {
+	d := runDaemon(t, 3)
+	d.on("POST /containers/c1/attach", attachHandler(t, true, false, "", "", nil))
+	cli, _, _ := d.client("")
+	err := cli.Cmd("run", "--rm", "busybox", "sh", "-c", "exit 3")
+	var st *StatusError
+	require.ErrorAs(t, err, &st)
+	assert.Equal(t, 3, st.ExitStatus())
+	del, ok := d.find("DELETE", "/v1.14/containers/c1")
+	require.True(t, ok, "--rm removes the container")
+	assert.Equal(t, "v=1", del.Query)
+}
+
+func TestRunDetachedPrintsID(t *testing.T) {
+	d := runDaemon(t, 0)
+	cli, out, _ := d.client("")
+	cid := filepath.Join(t.TempDir(), "cid")
+	require.NoError(t, cli.Cmd("run", "-d", "--cidfile", cid, "busybox", "httpd", "-f"))
+	assert.Equal(t, "c1\n", out.String())
+	assert.Equal(t, []string{"POST /v1.14/containers/create", "POST /v1.14/containers/c1/start"}, order(d))
+	data, err := os.ReadFile(cid)
+	require.NoError(t, err)
+	assert.Equal(t, "c1", string(data))
+	// A second run with the same file is refused before any request.
+	assert.ErrorContains(t, cli.Cmd("run", "-d", "--cidfile", cid, "busybox"), "Container ID file found")
+}
+
+func TestRunInteractiveSendsStdin(t *testing.T) {
+	d := runDaemon(t, 0)
+	stdin := make(chan string, 1)
+	d.on("POST /containers/c1/attach", attachHandler(t, true, false, "HELLO\n", "", stdin))
+	cli, out, _ := d.client("hello\n")
+	require.NoError(t, cli.Cmd("run", "-i", "busybox", "tr", "a-z", "A-Z"))
+	assert.Equal(t, "hello\n", <-stdin)
+	assert.Equal(t, "HELLO\n", out.String())
+	attach, _ := d.find("POST", "/v1.14/containers/c1/attach")
+	assert.Equal(t, "stderr=1&stdin=1&stdout=1&stream=1", attach.Query)
+}
+
+func TestRunUnknownImage(t *testing.T) {
+	d := newFakeDaemon(t)
+	d.text("POST /containers/create", 404, "No such image: nothere (tag: latest)")
+	cli, _, errOut := d.client("")
+	err := cli.Cmd("run", "nothere")
+	assert.EqualError(t, err, "Error response from daemon: No such image: nothere (tag: latest)")
+	assert.Equal(t, "Unable to find image 'nothere' locally\n", errOut.String())
+	assert.Len(t, d.requests(), 1, "no pull, no start")
+}
+
+func TestRunBadFlags(t *testing.T) {
+	d := newFakeDaemon(t)
+	cli, _, errOut := d.client("")
+	assert.EqualError(t, cli.Cmd("run", "-d", "--rm", "busybox"), "Conflicting options: --rm and -d")
+	var st *StatusError
+	require.ErrorAs(t, cli.Cmd("run"), &st) // no image
+	assert.Equal(t, 2, st.StatusCode)
+	require.ErrorAs(t, cli.Cmd("run", "--nope", "busybox"), &st)
+	assert.Equal(t, 2, st.StatusCode)
+	assert.Contains(t, errOut.String(), "flag provided but not defined: -nope")
+	assert.Empty(t, d.requests())
+}
+
+func TestCreateSendsHostConfigAlong(t *testing.T) {
+	d := runDaemon(t, 0)
+	cli, out, _ := d.client("")
+	require.NoError(t, cli.Cmd("create", "-p", "80", "busybox", "true"))
+	assert.Equal(t, "c1\n", out.String())
+	create, _ := d.find("POST", "/v1.14/containers/create")
+	var body map[string]any
+	require.NoError(t, json.Unmarshal([]byte(create.Body), &body))
+	assert.Equal(t, "busybox", body["Image"])
+	require.Contains(t, body, "HostConfig")
+	assert.Contains(t, body["HostConfig"].(map[string]any)["PortBindings"], "80/tcp")
+}
+
+func TestStartAttachAndAttach(t *testing.T) {
+	d := runDaemon(t, 0)
+	d.json("GET /containers/c1/json", 200, map[string]any{"Config": map[string]any{"Tty": false, "OpenStdin": false},
+		"State": map[string]any{"Running": true, "ExitCode": 0}})
+	d.on("POST /containers/c1/attach", attachHandler(t, true, false, "again\n", "", nil))
+	cli, out, _ := d.client("")
+	// With -a alone 1.2 also printed the name (its check is !a || !i).
+	require.NoError(t, cli.Cmd("start", "-ai", "c1"))
+	assert.Equal(t, "again\n", out.String(), "start -ai prints the output, not the name")
+	assert.Equal(t, []string{"GET /v1.14/containers/c1/json", "POST /v1.14/containers/c1/attach", "POST /v1.14/containers/c1/start"}, order(d))
+
+	out.Reset()
+	require.NoError(t, cli.Cmd("start", "c1"))
+	assert.Equal(t, "c1\n", out.String())
+
+	out.Reset()
+	require.NoError(t, cli.Cmd("attach", "c1"))
+	assert.Equal(t, "again\n", out.String())
+
+	// attach to a stopped container is refused before connecting.
+	d.json("GET /containers/c1/json", 200, map[string]any{"State": map[string]any{"Running": false}})
+	assert.EqualError(t, cli.Cmd("attach", "c1"), "You cannot attach to a stopped container, start it first")
+}
+
+func TestAttachErrorAnswerIsAnError(t *testing.T) {
+	d := runDaemon(t, 0)
+	d.text("POST /containers/c1/attach", 404, "No such container: c1")
+	cli, _, _ := d.client("")
+	err := cli.Cmd("run", "busybox")
+	assert.EqualError(t, err, "Error response from daemon: No such container: c1")
+	for _, r := range order(d) {
+		assert.NotEqual(t, "POST /v1.14/containers/c1/start", r, "no start after a failed attach")
+	}
+}
+
+func TestNoDaemonForHijack(t *testing.T) {
+	cli := NewDockerCli(nil, nil, nil, "unix", filepath.Join(t.TempDir(), "gone.sock"), nil)
+	assert.Equal(t, ErrConnectionRefused, cli.hijack("POST", "/containers/x/attach", false, nil, nil, nil, nil))
+}
