@@ -122,8 +122,8 @@ func TestNetworkBridgeModePublishesAndReleases(t *testing.T) {
 	assert.Equal(t, "10.71.0.1", ns.Gateway)
 	assert.Equal(t, "docker0", ns.Bridge)
 	assert.Equal(t, nat.PortMap{
-		"80/tcp": {{HostIp: "0.0.0.0", HostPort: "49153"}},
-		"53/udp": {{HostIp: "127.0.0.1", HostPort: "8053"}},
+		"80/tcp":  {{HostIp: "0.0.0.0", HostPort: "49153"}},
+		"53/udp":  {{HostIp: "127.0.0.1", HostPort: "8053"}},
 		"443/tcp": nil,
 	}, ns.Ports)
 	assert.Equal(t, "", c.hostConfig.PortBindings["80/tcp"][0].HostPort, "HostConfig keeps asking for any port")
