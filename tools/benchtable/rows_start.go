@@ -5,6 +5,12 @@
 // reference is util-linux doing the least a container runtime must:
 // `unshare --fork --pid --mount --uts --ipc --net chroot ROOTFS /bin/true`.
 // Target: the backend within 2x of it.
+//
+// Two more rows (issue #5 item 8): `runc run` on the same rootfs
+// (rows_runc.go), and Docker 1.2's whole path through the jobs — create
+// (rootfs layers, config on disk), start (the book's ch.12 §12.4 steps:
+// network, mounts, the native execdriver) and wait — in a daemon inside
+// this process (jobs_daemon.go). Target: the jobs at or below runc.
 package main
 
 import (
@@ -53,11 +59,14 @@ func startRows(cfg config) []row {
 				}, nil, nil
 			},
 		},
+		runcRow(cfg, skip),
 		{
 			Group:     "container start",
 			Name:      "start /bin/true: linux backend (all namespaces, pivot_root)",
 			Reference: startRef,
-			Target:    "≤ 2x",
+			Also:      []string{runcRef},
+			Target:    "≤ 2x unshare",
+			Max:       2,
 			Skip:      skip,
 			Prepare: func() (func() error, func(), error) {
 				h, cleanup, err := throwawayLinuxHost()
@@ -70,6 +79,27 @@ func startRows(cfg config) []row {
 					return nil, nil, err
 				}
 				return func() error { return startTrue(h, rootfs) }, cleanup, nil
+			},
+		},
+		{
+			Group:     "container start",
+			Name:      "create+start+wait /bin/true: v1.2 jobs (native driver, bridge network)",
+			Reference: runcRef,
+			Also:      []string{startRef},
+			Target:    "≤ 1x runc",
+			Max:       1,
+			Skip: func() string {
+				if why := skip(); why != "" {
+					return why
+				}
+				return jobsSkip(cfg, "import", "create", "start", "wait")
+			},
+			Prepare: func() (func() error, func(), error) {
+				d, err := sharedJobsDaemon(cfg)
+				if err != nil {
+					return nil, nil, err
+				}
+				return d.runTrue, nil, nil
 			},
 		},
 	}

@@ -30,6 +30,21 @@ type row struct {
 	Target    string // what the ratio should be, e.g. "≤ 2x"; "" when there is none
 	Skip      func() string
 	Prepare   func() (run func() error, cleanup func(), err error)
+
+	// Also names more reference rows; the ratio column shows one ratio
+	// for each ("0.9x of runc; 1.8x of unshare").
+	Also []string
+	// Max, when set, is the target as a number: the ratio to Reference
+	// (or, for a Size row, the byte count) must be at most Max. The
+	// target column then says whether this run met it.
+	Max float64
+	// Rate adds "(N/s)" after the median: for request rows, where the
+	// figure people quote is a throughput.
+	Rate bool
+	// Size, when set, makes this a size row: after Prepare (whose run
+	// function may be nil) Size is read once per run and the table shows
+	// the median in bytes instead of a time (the daemon's resident memory).
+	Size func() (uint64, error)
 }
 
 // Short is how a reference row is named in another row's ratio column.
@@ -44,6 +59,7 @@ func (r row) Short() string {
 type result struct {
 	row
 	Median  time.Duration // per operation
+	Bytes   uint64        // a Size row's median
 	Alloc   uint64        // bytes allocated per operation (median), when Mem
 	Skipped string
 	Err     error
@@ -76,6 +92,9 @@ func measure(r row, runs int) result {
 	if cleanup != nil {
 		defer cleanup()
 	}
+	if r.Size != nil {
+		return measureSize(res, runs)
+	}
 	if err := run(); err != nil {
 		res.Err = fmt.Errorf("warm-up: %w", err)
 		return res
@@ -98,6 +117,21 @@ func measure(r row, runs int) result {
 	}
 	res.Median = median(times) / time.Duration(ops)
 	res.Alloc = median(allocs) / uint64(ops)
+	return res
+}
+
+// measureSize reads a Size row `runs` times and keeps the median.
+func measureSize(res result, runs int) result {
+	sizes := make([]uint64, 0, runs)
+	for i := 0; i < runs; i++ {
+		n, err := res.Size()
+		if err != nil {
+			res.Err = fmt.Errorf("reading %d: %w", i+1, err)
+			return res
+		}
+		sizes = append(sizes, n)
+	}
+	res.Bytes = median(sizes)
 	return res
 }
 
@@ -146,14 +180,20 @@ func printTable(w io.Writer, results []result) {
 		case r.Err != nil:
 			med = "FAILED"
 			notes = append(notes, fmt.Sprintf("%s: FAILED: %v", r.Name, r.Err))
+		case r.Size != nil:
+			med = bytesText(r.Bytes)
+			ratio = ratioText(r, byName)
 		default:
 			med = round(r.Median).String()
+			if r.Rate && r.Median > 0 {
+				med += fmt.Sprintf(" (%.0f/s)", float64(time.Second)/float64(r.Median))
+			}
 			ratio = ratioText(r, byName)
 			if r.Mem {
 				mem = bytesText(r.Alloc)
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", r.Name, med, mem, ratio, r.Target)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", r.Name, med, mem, ratio, targetText(r, byName))
 	}
 	tw.Flush()
 	if len(notes) > 0 {
@@ -162,17 +202,66 @@ func printTable(w io.Writer, results []result) {
 	}
 }
 
-// ratioText is "1.00x (reference)" for a reference row, "0.05x <ref>" for
-// a row whose reference was measured, and "-" otherwise.
+// ratioText is "1.00x (reference)" for a reference row, "0.05x of <ref>"
+// for a row whose reference was measured (one ratio per reference, when
+// the row names more with Also), and "- (no reference)" otherwise.
 func ratioText(r result, byName map[string]result) string {
+	if r.Reference == "" && r.Size != nil {
+		return "-" // a size on its own (a reference is a row others name)
+	}
 	if r.Reference == "" {
 		return "1.00x (reference)"
 	}
-	ref, ok := byName[r.Reference]
-	if !ok || ref.Skipped != "" || ref.Err != nil || ref.Median == 0 {
+	var parts []string
+	for _, name := range append([]string{r.Reference}, r.Also...) {
+		ref, ok := byName[name]
+		if x, measured := ratio(r, ref); ok && measured {
+			parts = append(parts, ratioString(x)+" of "+ref.Short())
+		}
+	}
+	if len(parts) == 0 {
 		return "- (no reference)"
 	}
-	return ratioString(float64(r.Median)/float64(ref.Median)) + " of " + ref.Short()
+	return strings.Join(parts, "; ")
+}
+
+// ratio is r's figure over ref's, and false when either has none.
+func ratio(r, ref result) (float64, bool) {
+	if r.Skipped != "" || r.Err != nil || ref.Skipped != "" || ref.Err != nil {
+		return 0, false
+	}
+	if r.Size != nil {
+		if ref.Bytes == 0 {
+			return 0, false
+		}
+		return float64(r.Bytes) / float64(ref.Bytes), true
+	}
+	if ref.Median == 0 {
+		return 0, false
+	}
+	return float64(r.Median) / float64(ref.Median), true
+}
+
+// targetText is the row's Target, followed, when the row has a Max and a
+// figure to hold against it, by whether this run met it.
+func targetText(r result, byName map[string]result) string {
+	if r.Max == 0 || r.Target == "" || r.Skipped != "" || r.Err != nil {
+		return r.Target
+	}
+	var value float64
+	if r.Size != nil && r.Reference == "" {
+		value = float64(r.Bytes)
+	} else {
+		x, ok := ratio(r, byName[r.Reference])
+		if !ok {
+			return r.Target
+		}
+		value = x
+	}
+	if value <= r.Max {
+		return r.Target + ": met"
+	}
+	return r.Target + ": MISSED"
 }
 
 // ratioString prints a ratio with three significant digits, so a fake
