@@ -115,3 +115,79 @@ func TestFastRowsRun(t *testing.T) {
 		assert.Positive(t, res.Median, r.Name)
 	}
 }
+
+func TestPrintTableSeveralReferencesAndTargets(t *testing.T) {
+	ms := time.Millisecond
+	results := []result{
+		{row: row{Name: "runc", Key: "runc"}, Median: 100 * ms},
+		{row: row{Name: "unshare", Key: "unshare"}, Median: 10 * ms},
+		{row: row{Name: "jobs", Reference: "runc", Also: []string{"unshare"}, Target: "≤ 1x runc", Max: 1}, Median: 80 * ms},
+		{row: row{Name: "slow", Reference: "runc", Target: "≤ 1x runc", Max: 1}, Median: 150 * ms},
+		{row: row{Name: "ping", Reference: "unshare", Rate: true}, Median: 2 * ms},
+	}
+	var b strings.Builder
+	printTable(&b, results)
+	out := b.String()
+	assert.Contains(t, out, "0.800x of runc; 8.00x of unshare")
+	assert.Contains(t, out, "≤ 1x runc: met")
+	assert.Contains(t, out, "≤ 1x runc: MISSED")
+	assert.Contains(t, out, "2ms (500/s)")
+}
+
+func TestSizeRows(t *testing.T) {
+	reads := 0
+	r := measure(row{
+		Name:    "rss",
+		Target:  "< 100 MiB",
+		Max:     100 << 20,
+		Prepare: func() (func() error, func(), error) { return nil, nil, nil },
+		Size:    func() (uint64, error) { reads++; return 50 << 20, nil },
+	}, 3)
+	require.NoError(t, r.Err)
+	assert.Equal(t, 3, reads, "a size row is read once per run, no warm-up")
+	assert.Equal(t, uint64(50<<20), r.Bytes)
+
+	var b strings.Builder
+	printTable(&b, []result{r})
+	out := b.String()
+	assert.Contains(t, out, "50.00 MiB")
+	assert.Contains(t, out, "< 100 MiB: met")
+	assert.NotContains(t, out, "(reference)")
+
+	r = measure(row{
+		Name:    "broken size",
+		Prepare: func() (func() error, func(), error) { return nil, nil, nil },
+		Size:    func() (uint64, error) { return 0, errors.New("no VmRSS") },
+	}, 3)
+	assert.ErrorContains(t, r.Err, "no VmRSS")
+}
+
+func TestSelectRows(t *testing.T) {
+	all := []row{{Group: "container start", Name: "runc"}, {Group: "api", Name: "ping"}}
+	got, err := selectRows(all, "")
+	require.NoError(t, err)
+	assert.Len(t, got, 2)
+	got, err = selectRows(all, "^api$")
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.Equal(t, "ping", got[0].Name)
+	_, err = selectRows(all, "(")
+	assert.Error(t, err)
+}
+
+func TestOnExitRunsLastFirstOnce(t *testing.T) {
+	var order []int
+	onExit(func() { order = append(order, 1) })
+	onExit(func() { order = append(order, 2) })
+	runAtExit()
+	runAtExit()
+	assert.Equal(t, []int{2, 1}, order)
+}
+
+func TestRemoveCgroupRefusesOtherNames(t *testing.T) {
+	// Only the benchmark's own names are ever removed; these return at
+	// once without looking at /sys/fs/cgroup.
+	removeCgroup("dockerlab")
+	removeCgroup("dockerlab-bench-x/../../system.slice")
+	removeCgroup("")
+}
