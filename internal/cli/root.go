@@ -72,7 +72,10 @@ func Execute() int {
 }
 
 // Run runs dockerlab with args, printing to stdout and stderr. Errors are
-// printed once, as "dockerlab: <msg>", and give status 1.
+// printed once, as "dockerlab: <msg>", and give status 1 — unless the
+// error carries a status of its own (ExitStatus), as Docker 1.2's client
+// did with utils.StatusError so that `docker run` exits with the
+// container's code; such an error with an empty message prints nothing.
 func Run(args []string, stdout, stderr io.Writer) int {
 	root := NewRootCmd()
 	root.SetArgs(args)
@@ -81,6 +84,13 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	err := root.Execute()
 	if err == nil {
 		return 0
+	}
+	var withStatus interface{ ExitStatus() int }
+	if errors.As(err, &withStatus) {
+		if msg := err.Error(); msg != "" {
+			fmt.Fprintf(stderr, "dockerlab: %s\n", msg)
+		}
+		return withStatus.ExitStatus()
 	}
 	var quiet quietError
 	if !errors.As(err, &quiet) {
