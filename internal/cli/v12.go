@@ -1,27 +1,93 @@
-// The `dockerlab v1.2` command group: Docker 1.2.0's daemon (book ch.3-6)
-// and a small client request for checking it by hand. The daemon itself
-// lives in v1_2/docker (upstream's docker/ main package as a library).
+// The `dockerlab v1.2` command group: Docker 1.2.0's one binary, client
+// and daemon (book ch.2-6; reference upstream-v1_2.md §2.1):
+//
+//	dockerlab v1.2 daemon [flags]                 (docker -d)
+//	dockerlab v1.2 [-H …] [--tls…] COMMAND ARGS…  (docker COMMAND …)
+//	dockerlab v1.2 request PATH                   (a bare GET, for checking)
+//
+// As upstream's main did, the flags before COMMAND are the client's own
+// (-H, DOCKER_HOST, --tls, --tlsverify, --tlscacert/--tlscert/--tlskey,
+// -D, -v); COMMAND and everything after it go to DockerCli.Cmd, which
+// finds CmdCOMMAND by reflection (v1_2/api/client). v1_2/docker holds
+// both halves of main: MainDaemon and MainClient.
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"io"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/dockerlab/dockerlab/internal/hostflags"
+	"github.com/dockerlab/dockerlab/v1_2/api/client"
 	"github.com/dockerlab/dockerlab/v1_2/docker"
 )
 
 func newV12Cmd() *cobra.Command {
+	var f docker.ClientFlags
 	cmd := &cobra.Command{
-		Use:   "v1.2",
-		Short: "Docker 1.2.0 (August 2014): the daemon of 《Docker源码分析》",
+		Use:   "v1.2 [OPTIONS] COMMAND [arg...]",
+		Short: "Docker 1.2.0 (August 2014): the daemon and the client of 《Docker源码分析》",
+		Long: `Docker 1.2.0: 'dockerlab v1.2 daemon' is docker -d; any other COMMAND is the
+client (docker COMMAND), talking Remote API v1.14 to that daemon over -H
+(default $DOCKER_HOST, else the daemon's default socket).
+
+Client commands: attach commit create diff events export history images
+import info inspect kill load logs pause port ps restart rm rmi run save
+start stop tag top unpause version wait. 'dockerlab v1.2 help' prints the
+list as Docker 1.2 did; 'dockerlab v1.2 COMMAND --help' its flags.
+No registry: pull, push, search and login are not there, and run does not
+pull a missing image.`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runV12Client(cmd, &f, args)
+		},
 	}
+	cmd.Flags().SetInterspersed(false) // flags after COMMAND are the command's
+	f.InstallFlags(cmd.Flags())
 	cmd.AddCommand(newV12DaemonCmd(), newV12RequestCmd())
 	return cmd
 }
+
+// runV12Client is main's client mode on the command's streams.
+func runV12Client(cmd *cobra.Command, f *docker.ClientFlags, args []string) error {
+	var in io.ReadCloser
+	switch r := cmd.InOrStdin().(type) {
+	case *os.File:
+		in = r // a terminal can be made raw for run -it
+	case io.ReadCloser:
+		in = r
+	default:
+		in = io.NopCloser(r)
+	}
+	err := docker.MainClient(f, args, docker.ClientStreams{In: in, Out: cmd.OutOrStdout(), Err: cmd.ErrOrStderr()})
+	var st *client.StatusError
+	if errors.As(err, &st) {
+		return exitStatusError{code: st.StatusCode, msg: st.Status}
+	}
+	return err
+}
+
+// exitStatusError ends dockerlab with code (upstream: os.Exit with a
+// StatusError's code, after printing its Status if any).
+type exitStatusError struct {
+	code int
+	msg  string
+}
+
+func (e exitStatusError) Error() string {
+	if e.msg != "" {
+		return e.msg
+	}
+	return fmt.Sprintf("exit status %d", e.code)
+}
+
+// ExitStatus is the process exit status.
+func (e exitStatusError) ExitStatus() int { return e.code }
 
 func newV12DaemonCmd() *cobra.Command {
 	var f docker.DaemonFlags

@@ -8,6 +8,9 @@
 package docker
 
 import (
+	"os"
+	"path/filepath"
+
 	"github.com/spf13/pflag"
 
 	"github.com/dockerlab/dockerlab/v1_2/daemon"
@@ -30,4 +33,40 @@ func (f *DaemonFlags) InstallFlags(flags *pflag.FlagSet) {
 	flags.BoolVarP(&f.Debug, "debug", "D", false, "Enable debug mode")
 	flags.BoolVar(&f.Trace, "trace", false, "dockerlab: print one line per step of mainDaemon and NewDaemon (book ch.3 and ch.4 sections)")
 	f.Config.InstallFlags(flags)
+}
+
+// TLSFlags are the TLS flags the client and the daemon share (upstream
+// docker/flags.go; book ch.2 §2.2, note 004 section 五(一)). Their file
+// defaults sit in $DOCKER_CERT_PATH, or ~/.docker without it.
+type TLSFlags struct {
+	TLS       bool   // --tls: use TLS (--tlsverify implies it)
+	TLSVerify bool   // --tlsverify: verify the other side's certificate
+	CACert    string // --tlscacert: trust only certificates signed by this CA
+	Cert      string // --tlscert: this side's certificate
+	Key       string // --tlskey: this side's key
+}
+
+// Default file names inside the certificate directory.
+const (
+	defaultCaFile   = "ca.pem"
+	defaultKeyFile  = "key.pem"
+	defaultCertFile = "cert.pem"
+)
+
+// dockerCertPath is $DOCKER_CERT_PATH, or $HOME/.docker.
+func dockerCertPath() string {
+	if p := os.Getenv("DOCKER_CERT_PATH"); p != "" {
+		return p
+	}
+	return filepath.Join(os.Getenv("HOME"), ".docker")
+}
+
+// Install adds --tls, --tlsverify, --tlscacert, --tlscert and --tlskey.
+func (f *TLSFlags) Install(flags *pflag.FlagSet) {
+	certPath := dockerCertPath()
+	flags.BoolVar(&f.TLS, "tls", false, "Use TLS; implied by tls-verify flags")
+	flags.BoolVar(&f.TLSVerify, "tlsverify", false, "Use TLS and verify the remote (daemon: verify client, client: verify daemon)")
+	flags.StringVar(&f.CACert, "tlscacert", filepath.Join(certPath, defaultCaFile), "Trust only remotes providing a certificate signed by the CA given here")
+	flags.StringVar(&f.Cert, "tlscert", filepath.Join(certPath, defaultCertFile), "Path to TLS certificate file")
+	flags.StringVar(&f.Key, "tlskey", filepath.Join(certPath, defaultKeyFile), "Path to TLS key file")
 }

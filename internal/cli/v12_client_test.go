@@ -1,0 +1,200 @@
+package cli
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/pflag"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dockerlab/dockerlab/backend/backendtest"
+	"github.com/dockerlab/dockerlab/backend/fake"
+	"github.com/dockerlab/dockerlab/v1_2/daemon"
+	"github.com/dockerlab/dockerlab/v1_2/daemon/networkdriver/bridge"
+	"github.com/dockerlab/dockerlab/v1_2/docker"
+)
+
+// startV12Daemon runs MainDaemon on a fresh fake machine (directly, not
+// through a second command tree, which would share hostflags' globals
+// with the client's) and returns its -H address once it answers.
+func startV12Daemon(t *testing.T) string {
+	t.Helper()
+	t.Setenv("TMPDIR", os.TempDir())
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "resolv.conf")
+	require.NoError(t, os.WriteFile(conf, []byte("nameserver 10.0.2.3\n"), 0o644))
+	oldConf, oldBridgeConf, oldExe := daemon.ResolvConfPath, bridge.ResolvConfPath, daemon.Executable
+	daemon.ResolvConfPath, bridge.ResolvConfPath = conf, conf
+	daemon.Executable = func() (string, error) { return conf, nil }
+
+	var f docker.DaemonFlags
+	fs := pflag.NewFlagSet("daemon", pflag.ContinueOnError)
+	f.InstallFlags(fs)
+	host := "unix://" + filepath.Join(dir, "docker.sock")
+	require.NoError(t, fs.Parse([]string{"-g", filepath.Join(dir, "root"), "-p", filepath.Join(dir, "docker.pid"), "-H", host, "-G", ""}))
+	ctx, cancel := context.WithCancel(context.Background())
+	var logs lockedBuffer
+	done := make(chan error, 1)
+	go func() { done <- docker.MainDaemon(ctx, fake.New(), &f, nil, docker.Streams{Stdout: &logs, Stderr: &logs}) }()
+	t.Cleanup(func() {
+		cancel()
+		assert.NoError(t, <-done)
+		daemon.ResolvConfPath, bridge.ResolvConfPath, daemon.Executable = oldConf, oldBridgeConf, oldExe
+		bridge.SetHost(nil)
+		if t.Failed() {
+			t.Logf("daemon log:\n%s", &logs)
+		}
+	})
+	_, err := docker.Get(host, "/_ping", 20*time.Second)
+	require.NoError(t, err, "daemon log:\n%s", &logs)
+	return host
+}
+
+// v12 runs `dockerlab v1.2 -H host ARGS…` with stdin, as Run does, and
+// returns stdout, stderr and the exit status.
+func v12(t *testing.T, host string, stdin []byte, args ...string) (string, string, int) {
+	t.Helper()
+	root := NewRootCmd()
+	root.SetArgs(append([]string{"v1.2", "-H", host}, args...))
+	var out, errOut bytes.Buffer
+	root.SetIn(bytes.NewReader(stdin))
+	root.SetOut(&out)
+	root.SetErr(&errOut)
+	err := root.Execute()
+	var st interface{ ExitStatus() int }
+	switch {
+	case err == nil:
+		return out.String(), errOut.String(), 0
+	case errors.As(err, &st):
+		return out.String(), errOut.String() + err.Error(), st.ExitStatus()
+	default:
+		return out.String(), errOut.String() + err.Error(), 1
+	}
+}
+
+// rootfsTar is backendtest's fake busybox rootfs as an import tarball.
+func rootfsTar(t *testing.T) []byte {
+	dir := backendtest.Rootfs(t, fake.New())
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	require.NoError(t, filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+		if err != nil || p == dir {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		link := ""
+		if info.Mode()&os.ModeSymlink != 0 {
+			link, _ = os.Readlink(p)
+		}
+		hdr, err := tar.FileInfoHeader(info, link)
+		if err != nil {
+			return err
+		}
+		hdr.Name = rel
+		if info.IsDir() {
+			hdr.Name += "/"
+		}
+		if err := tw.WriteHeader(hdr); err != nil {
+			return err
+		}
+		if info.Mode().IsRegular() {
+			f, err := os.Open(p)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			_, err = io.Copy(tw, f)
+			return err
+		}
+		return nil
+	}))
+	require.NoError(t, tw.Close())
+	return buf.Bytes()
+}
+
+// The client against the v1.2 daemon on the fake: the image commands and
+// a container's life, through the real API server and jobs.
+func TestV12ClientAgainstDaemonOnFake(t *testing.T) {
+	host := startV12Daemon(t)
+	ok := func(stdin []byte, args ...string) string {
+		t.Helper()
+		out, errOut, code := v12(t, host, stdin, args...)
+		require.Equal(t, 0, code, "v1.2 %v:\n%s%s", args, out, errOut)
+		return out
+	}
+
+	out := ok(nil, "version")
+	assert.Contains(t, out, "Client version: 1.2.0\nClient API version: 1.14\n")
+	assert.Contains(t, out, "Server version: 1.2.0\nServer API version: 1.14\n")
+	assert.Contains(t, ok(nil, "info"), "Execution Driver: native-0.2\n")
+
+	id := strings.TrimSpace(ok(rootfsTar(t), "import", "-", "busybox"))
+	require.Regexp(t, `^[0-9a-f]{64}$`, id)
+	ok(nil, "tag", "busybox", "me/box:v1")
+	out = ok(nil, "images")
+	assert.Regexp(t, `(?m)^REPOSITORY\s+TAG\s+IMAGE ID\s+CREATED\s+VIRTUAL SIZE\s*$`, out)
+	assert.Regexp(t, `(?m)^busybox\s+latest\s+`+id[:12]+`\s+`, out)
+	assert.Regexp(t, `(?m)^me/box\s+v1\s+`+id[:12]+`\s+`, out)
+	assert.Equal(t, id[:12]+"\n", ok(nil, "history", "-q", "busybox"))
+	assert.Equal(t, "Untagged: me/box:v1\n", ok(nil, "rmi", "me/box:v1"))
+	assert.Contains(t, ok(nil, "inspect", "-f", "{{.Id}}", "busybox"), id)
+
+	// A container: run -d prints the id; stop, wait, rm.
+	cid := strings.TrimSpace(ok(nil, "run", "-d", "--name", "sleeper", "busybox", "sleep", "1000"))
+	require.Regexp(t, `^[0-9a-f]{64}$`, cid)
+	assert.Equal(t, "sleeper\n", ok(nil, "stop", "-t", "1", "sleeper"))
+	assert.Regexp(t, `^-?\d+\n$`, ok(nil, "wait", "sleeper"))
+	assert.Equal(t, "sleeper\n", ok(nil, "rm", "sleeper"))
+
+	// Errors: the daemon's message, exit status 1; usage mistakes 2.
+	out, errOut, code := v12(t, host, nil, "rm", "sleeper")
+	assert.Equal(t, 1, code)
+	assert.Empty(t, out)
+	assert.Contains(t, errOut, "Error response from daemon: No such container: sleeper")
+	assert.Contains(t, errOut, "Error: failed to remove one or more containers")
+	_, errOut, code = v12(t, host, nil, "run", "nosuchimage")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "Unable to find image 'nosuchimage' locally\n")
+	_, errOut, code = v12(t, host, nil, "tag")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "Usage: docker tag [OPTIONS] IMAGE[:TAG]")
+}
+
+func TestV12ClientFlags(t *testing.T) {
+	// One -H only, as upstream.
+	_, errOut, code := v12(t, "unix:///a.sock", nil, "-H", "unix:///b.sock", "ps")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "Please specify only one -H")
+	// -v is the version, without a daemon.
+	out, _, code := v12(t, "unix:///none.sock", nil, "-v")
+	assert.Equal(t, 0, code)
+	assert.Equal(t, "Docker version 1.2.0, build fa7b24f\n", out)
+	// No daemon there.
+	_, errOut, code = v12(t, "unix://"+filepath.Join(t.TempDir(), "none.sock"), nil, "ps")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "Cannot connect to the Docker daemon. Is 'docker -d' running on this host?")
+	// --tlsverify needs its CA.
+	_, errOut, code = v12(t, "tcp://127.0.0.1:1", nil, "--tlsverify", "--tlscacert", filepath.Join(t.TempDir(), "ca.pem"), "ps")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "Couldn't read ca cert")
+	// No command: Docker 1.2's help, on stderr.
+	_, errOut, code = v12(t, "unix:///none.sock", nil)
+	assert.Equal(t, 0, code)
+	assert.Contains(t, errOut, "Usage: docker [OPTIONS] COMMAND [arg...]")
+	// DOCKER_HOST is read when there is no -H.
+	t.Setenv("DOCKER_HOST", "tcp://127.0.0.1:1")
+	root := NewRootCmd()
+	root.SetArgs([]string{"v1.2", "ps"})
+	root.SetOut(io.Discard)
+	root.SetErr(io.Discard)
+	assert.ErrorContains(t, root.Execute(), "Cannot connect to the Docker daemon")
+}
