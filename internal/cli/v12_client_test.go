@@ -44,7 +44,9 @@ func startV12Daemon(t *testing.T) string {
 	ctx, cancel := context.WithCancel(context.Background())
 	var logs lockedBuffer
 	done := make(chan error, 1)
-	go func() { done <- docker.MainDaemon(ctx, fake.New(), &f, nil, docker.Streams{Stdout: &logs, Stderr: &logs}) }()
+	go func() {
+		done <- docker.MainDaemon(ctx, fake.New(), &f, nil, docker.Streams{Stdout: &logs, Stderr: &logs})
+	}()
 	t.Cleanup(func() {
 		cancel()
 		assert.NoError(t, <-done)
