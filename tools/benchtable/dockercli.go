@@ -26,7 +26,7 @@ func dockerCLIMissing() string {
 // dockerCLI runs `docker -H unix://SOCK args...` and returns its output.
 func dockerCLI(sock string, args ...string) ([]byte, error) {
 	cliConfigOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "dockerlab-bench-cli-")
+		dir, err := os.MkdirTemp(benchTmp, "dockerlab-bench-cli-")
 		if err == nil {
 			cliConfigDir = dir
 			onExit(func() { os.RemoveAll(dir) })

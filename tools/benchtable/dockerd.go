@@ -85,7 +85,7 @@ func startRealEngine(cfg config) (*realEngine, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "dockerlab-bench-dockerd-")
+	dir, err := os.MkdirTemp(benchTmp, "dockerlab-bench-dockerd-")
 	if err != nil {
 		return nil, err
 	}

@@ -19,7 +19,7 @@ import (
 const isLinux = true
 
 func throwawayLinuxHost() (*linux.Host, func(), error) {
-	dir, err := os.MkdirTemp("", "dockerlab-bench-")
+	dir, err := os.MkdirTemp(benchTmp, "dockerlab-bench-")
 	if err != nil {
 		return nil, nil, err
 	}

@@ -86,7 +86,7 @@ func startJobsDaemon(cfg config) (*jobsDaemon, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "dockerlab-bench-jobs-")
+	dir, err := os.MkdirTemp(benchTmp, "dockerlab-bench-jobs-")
 	if err != nil {
 		destroyHost()
 		return nil, err

@@ -58,6 +58,13 @@ func main() {
 	}
 }
 
+// benchTmp is where every row makes its temporary directories: TMPDIR as
+// it was when the benchmark started. The in-process v1.2 daemon points
+// TMPDIR into its own root (NewDaemon does, as upstream did), and a
+// directory made there would outlive nothing but would give dockerd a
+// unix socket path longer than the kernel allows.
+var benchTmp = os.TempDir()
+
 // config is what rows may need to know.
 type config struct {
 	Rootfs    string

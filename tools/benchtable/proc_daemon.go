@@ -75,7 +75,7 @@ func startProcDaemon(cfg config) (*procDaemon, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "dockerlab-bench-daemon-")
+	dir, err := os.MkdirTemp(benchTmp, "dockerlab-bench-daemon-")
 	if err != nil {
 		return nil, err
 	}

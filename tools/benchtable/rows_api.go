@@ -151,7 +151,7 @@ func apiRows(cfg config) []row {
 // bareServer serves GET /_ping with "OK" on a unix socket in a temporary
 // directory: the least an HTTP server over a unix socket can do.
 func bareServer() (string, func(), error) {
-	dir, err := os.MkdirTemp("", "dockerlab-bench-bare-")
+	dir, err := os.MkdirTemp(benchTmp, "dockerlab-bench-bare-")
 	if err != nil {
 		return "", nil, err
 	}

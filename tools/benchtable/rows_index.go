@@ -155,7 +155,7 @@ func fakeIDs(n int) []string {
 // The names go in with one transaction on a plain connection: through
 // Set it would be 10,000 commits, and the setup is not what is measured.
 func filledGraph() (*graphdb.Database, func(), error) {
-	dir, err := os.MkdirTemp("", "benchtable-graphdb-")
+	dir, err := os.MkdirTemp(benchTmp, "benchtable-graphdb-")
 	if err != nil {
 		return nil, nil, err
 	}

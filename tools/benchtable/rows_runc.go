@@ -41,7 +41,7 @@ func runcRow(cfg config, rootSkip func() string) row {
 			if err != nil {
 				return nil, nil, err
 			}
-			dir, err := os.MkdirTemp("", "dockerlab-bench-runc-")
+			dir, err := os.MkdirTemp(benchTmp, "dockerlab-bench-runc-")
 			if err != nil {
 				return nil, nil, err
 			}
