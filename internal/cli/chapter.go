@@ -18,6 +18,7 @@ import (
 	chapter03 "github.com/dockerlab/dockerlab/chapters/03-daemon"
 	chapter04 "github.com/dockerlab/dockerlab/chapters/04-newdaemon"
 	chapter06 "github.com/dockerlab/dockerlab/chapters/06-daemon-network"
+	chapter08 "github.com/dockerlab/dockerlab/chapters/08-images"
 	chapter10 "github.com/dockerlab/dockerlab/chapters/10-image-storage"
 	"github.com/dockerlab/dockerlab/internal/hostflags"
 )
@@ -32,6 +33,7 @@ var chapterDemos = map[int]chapterDemo{
 	3:  {"启动Docker Daemon — mainDaemon, engine, builtins, serveapi", chapter03.Run},
 	4:  {"NewDaemon实现 — NewDaemon's steps, traced", chapter04.Run},
 	6:  {"Docker Daemon网络 — init_networkdriver before and after", chapter06.Run},
+	8:  {"Docker镜像 — import, images, tag, history, inspect, the union, save, rmi, load through the image jobs", chapter08.Run},
 	10: {"Docker镜像存储 — Register, the driver's paths, json and layersize, on overlay and vfs", chapter10.Run},
 }
 
