@@ -28,17 +28,27 @@ func (daemon *Daemon) daemonJobs() []struct {
 		name    string
 		handler engine.Handler
 	}{
-		{"create", daemon.ContainerCreate},   // create.go
-		{"delete", daemon.ContainerDestroy},  // delete.go
-		{"info", daemon.CmdInfo},             // info.go
-		{"kill", daemon.ContainerKill},       // kill.go
-		{"pause", daemon.ContainerPause},     // pause.go
-		{"restart", daemon.ContainerRestart}, // restart.go
-		{"start", daemon.ContainerStart},     // start.go
-		{"stop", daemon.ContainerStop},       // stop.go
-		{"unpause", daemon.ContainerUnpause}, // pause.go
-		{"wait", daemon.ContainerWait},       // wait.go
-		{"image_delete", daemon.ImageDelete}, // image_delete.go
+		{"attach", daemon.ContainerAttach},             // attach.go
+		{"commit", daemon.ContainerCommit},             // commit.go
+		{"container_changes", daemon.ContainerChanges}, // changes.go
+		{"container_copy", daemon.ContainerCopy},       // copy.go
+		{"container_inspect", daemon.ContainerInspect}, // inspect.go
+		{"containers", daemon.Containers},              // list.go
+		{"create", daemon.ContainerCreate},             // create.go
+		{"delete", daemon.ContainerDestroy},            // delete.go
+		{"export", daemon.ContainerExport},             // export.go
+		{"info", daemon.CmdInfo},                       // info.go
+		{"kill", daemon.ContainerKill},                 // kill.go
+		{"logs", daemon.ContainerLogs},                 // logs.go
+		{"pause", daemon.ContainerPause},               // pause.go
+		{"resize", daemon.ContainerResize},             // resize.go
+		{"restart", daemon.ContainerRestart},           // restart.go
+		{"start", daemon.ContainerStart},               // start.go
+		{"stop", daemon.ContainerStop},                 // stop.go
+		{"top", daemon.ContainerTop},                   // top.go
+		{"unpause", daemon.ContainerUnpause},           // pause.go
+		{"wait", daemon.ContainerWait},                 // wait.go
+		{"image_delete", daemon.ImageDelete},           // image_delete.go
 	}
 }
 

@@ -1,0 +1,111 @@
+// The "container_copy" job (docker cp CONTAINER:PATH HOSTDIR): one file or
+// directory of the container's filesystem as a tar.
+//
+// Upstream: daemon/copy.go (ContainerCopy) and Container.Copy of
+// daemon/container.go at v1.2.0. Reference upstream-v1_2.md §6.2
+// (POST /containers/{name}/copy with {"Resource": "/etc/hostname"}).
+//
+// The tar's names start at the resource's own name: copying /etc gives
+// "etc/", "etc/hosts", ...; copying /etc/hostname gives "hostname". The
+// path is resolved inside the container's filesystem, symlinks included,
+// so "/etc/../../.." never leaves it.
+package daemon
+
+import (
+	"archive/tar"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/dockerlab/dockerlab/v1_2/engine"
+)
+
+// ContainerCopy is the "container_copy" job: container_copy CONTAINER RESOURCE.
+func (daemon *Daemon) ContainerCopy(job *engine.Job) engine.Status {
+	if len(job.Args) != 2 {
+		return job.Errorf("Usage: %s CONTAINER RESOURCE\n", job.Name)
+	}
+	name, resource := job.Args[0], job.Args[1]
+	container := daemon.Get(name)
+	if container == nil {
+		return job.Errorf("No such container: %s", name)
+	}
+	data, err := container.Copy(resource)
+	if err != nil {
+		return job.Error(err)
+	}
+	defer data.Close()
+	if _, err := io.Copy(job.Stdout, data); err != nil {
+		return job.Error(err)
+	}
+	return engine.StatusOK
+}
+
+// Copy mounts the container and streams resource as a tar; closing the
+// stream unmounts.
+func (container *Container) Copy(resource string) (io.ReadCloser, error) {
+	if err := container.Mount(); err != nil {
+		return nil, err
+	}
+	path, err := container.getResourcePath(resource)
+	if err != nil {
+		container.Unmount()
+		return nil, err
+	}
+	if _, err := os.Lstat(path); err != nil {
+		container.Unmount()
+		return nil, err
+	}
+	pr, pw := io.Pipe()
+	go func() {
+		pw.CloseWithError(tarTree(pw, filepath.Dir(path), filepath.Base(path)))
+	}()
+	return onClose(pr, func() { container.Unmount() }), nil
+}
+
+// tarTree writes base/name and, for a directory, everything below it,
+// with names relative to base.
+func tarTree(w io.Writer, base, name string) error {
+	tw := tar.NewWriter(w)
+	err := filepath.Walk(filepath.Join(base, name), func(p string, fi os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(base, p)
+		if err != nil {
+			return err
+		}
+		link := ""
+		if fi.Mode()&os.ModeSymlink != 0 {
+			if link, err = os.Readlink(p); err != nil {
+				return err
+			}
+		}
+		hdr, err := tar.FileInfoHeader(fi, link)
+		if err != nil {
+			return err
+		}
+		hdr.Name = rel
+		if fi.IsDir() {
+			hdr.Name += "/"
+		}
+		if err := tw.WriteHeader(hdr); err != nil {
+			return err
+		}
+		if fi.Mode().IsRegular() {
+			f, err := os.Open(p)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			if _, err := io.Copy(tw, f); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return tw.Close()
+}

@@ -1,0 +1,67 @@
+// The "export" job (docker export): the container's whole filesystem as
+// one tar, image layers and own changes flattened together.
+//
+// Upstream: daemon/export.go (ContainerExport) and Container.Export,
+// Container.ExportRw of daemon/container.go at v1.2.0. Reference
+// upstream-v1_2.md §6.2 (GET /containers/{name}/export). Book ch.8 (the
+// union of layers a container sees is what export writes out).
+//
+// Export and ExportRw both mount the container's layer first and unmount
+// it when the caller closes the tar: the tar is streamed while it is read,
+// so the files must stay reachable until the end.
+package daemon
+
+import (
+	"io"
+
+	"github.com/dockerlab/dockerlab/v1_2/archive"
+	"github.com/dockerlab/dockerlab/v1_2/engine"
+)
+
+// ContainerExport is the "export" job: export CONTAINER, the tar on Stdout.
+func (daemon *Daemon) ContainerExport(job *engine.Job) engine.Status {
+	if len(job.Args) != 1 {
+		return job.Errorf("Usage: %s container_id", job.Name)
+	}
+	name := job.Args[0]
+	container := daemon.Get(name)
+	if container == nil {
+		return job.Errorf("No such container: %s", name)
+	}
+	data, err := container.Export()
+	if err != nil {
+		return job.Errorf("%s: %s", name, err)
+	}
+	defer data.Close()
+	if _, err := io.Copy(job.Stdout, data); err != nil {
+		return job.Errorf("%s: %s", name, err)
+	}
+	container.LogEvent("export")
+	return engine.StatusOK
+}
+
+// Export is the container's whole filesystem as a tar.
+func (container *Container) Export() (archive.Archive, error) {
+	if err := container.Mount(); err != nil {
+		return nil, err
+	}
+	tar, err := archive.Tar(container.basefs, archive.Uncompressed)
+	if err != nil {
+		container.Unmount()
+		return nil, err
+	}
+	return onClose(tar, func() { container.Unmount() }), nil
+}
+
+// ExportRw is only the container's own changes, as a layer tar (commit).
+func (container *Container) ExportRw() (archive.Archive, error) {
+	if err := container.Mount(); err != nil {
+		return nil, err
+	}
+	diff, err := container.daemon.Diff(container)
+	if err != nil {
+		container.Unmount()
+		return nil, err
+	}
+	return onClose(diff, func() { container.Unmount() }), nil
+}
