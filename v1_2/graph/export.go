@@ -18,6 +18,7 @@ package graph
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -29,13 +30,15 @@ import (
 // exportVersion is the VERSION file of every image directory.
 const exportVersion = "1.0"
 
-// CmdImageExport saves NAME: a repository name (every tag of it), a
-// "name:tag", or an image id or id prefix (no repositories file then).
+// CmdImageExport saves each NAME: a repository name (every tag of it), a
+// "name:tag", or an image id or id prefix (which adds no name to the
+// repositories file). Upstream 1.2 took exactly one NAME; several (as
+// GET /images/get?names=a&names=b sends them, Docker 1.4's form) go into
+// one tar, sharing the layers they have in common.
 func (s *TagStore) CmdImageExport(job *engine.Job) engine.Status {
-	if len(job.Args) != 1 {
+	if len(job.Args) < 1 {
 		return job.Errorf("Usage: %s IMAGE\n", job.Name)
 	}
-	name := job.Args[0]
 	tempdir, err := s.graph.Mktemp("")
 	if err != nil {
 		return job.Error(err)
@@ -43,29 +46,9 @@ func (s *TagStore) CmdImageExport(job *engine.Job) engine.Status {
 	defer os.RemoveAll(tempdir)
 
 	rootRepoMap := map[string]Repository{}
-	rootRepo, err := s.Get(name)
-	if err != nil {
-		return job.Error(err)
-	}
-	if rootRepo != nil {
-		// A bare repository name ("busybox"): all of its tags.
-		for _, tag := range sortedTags(rootRepo) {
-			if err := s.exportImage(job.Eng, rootRepo[tag], tempdir); err != nil {
-				return job.Error(err)
-			}
-		}
-		rootRepoMap[name] = rootRepo
-	} else {
-		img, err := s.LookupImage(name)
-		if err != nil {
-			return job.Errorf("No such image: %s", name)
-		}
-		if err := s.exportImage(job.Eng, img.ID, tempdir); err != nil {
+	for _, name := range job.Args {
+		if err := s.exportName(job.Eng, name, tempdir, rootRepoMap); err != nil {
 			return job.Error(err)
-		}
-		// "name:tag" keeps its name; an id (prefix) has none to keep.
-		if repoName, repoTag := ParseRepositoryTag(name); repoTag != "" {
-			rootRepoMap[repoName] = Repository{repoTag: img.ID}
 		}
 	}
 	if len(rootRepoMap) > 0 {
@@ -87,6 +70,39 @@ func (s *TagStore) CmdImageExport(job *engine.Job) engine.Status {
 		return job.Error(err)
 	}
 	return engine.StatusOK
+}
+
+// exportName writes the images name stands for and records its names.
+func (s *TagStore) exportName(eng *engine.Engine, name, tempdir string, rootRepoMap map[string]Repository) error {
+	rootRepo, err := s.Get(name)
+	if err != nil {
+		return err
+	}
+	if rootRepo != nil {
+		// A bare repository name ("busybox"): all of its tags.
+		for _, tag := range sortedTags(rootRepo) {
+			if err := s.exportImage(eng, rootRepo[tag], tempdir); err != nil {
+				return err
+			}
+		}
+		rootRepoMap[name] = rootRepo
+		return nil
+	}
+	img, err := s.LookupImage(name)
+	if err != nil {
+		return fmt.Errorf("No such image: %s", name)
+	}
+	if err := s.exportImage(eng, img.ID, tempdir); err != nil {
+		return err
+	}
+	// "name:tag" keeps its name; an id (prefix) has none to keep.
+	if repoName, repoTag := ParseRepositoryTag(name); repoTag != "" {
+		if rootRepoMap[repoName] == nil {
+			rootRepoMap[repoName] = Repository{}
+		}
+		rootRepoMap[repoName][repoTag] = img.ID
+	}
+	return nil
 }
 
 // exportImage writes the directory of image id and of each parent below

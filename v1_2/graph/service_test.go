@@ -309,6 +309,12 @@ func TestSaveRemoveLoadKeepsIDs(t *testing.T) {
 	assert.NotContains(t, byTag, topID+"/json")
 	_, err = f.run(t, nil, "image_export", []string{"nosuch"})
 	assert.EqualError(t, err, "No such image: nosuch")
+	_, err = f.run(t, nil, "image_export", nil)
+	assert.EqualError(t, err, "Usage: image_export IMAGE")
+	// Several names (GET /images/get?names=...): one tar, names merged.
+	both := tarNames(t, []byte(f.mustRun(t, nil, "image_export", []string{"app:v0", "app:v1", baseID[:12]})))
+	assert.JSONEq(t, `{"app":{"v0":"`+midID+`","v1":"`+topID+`"}}`, string(both["repositories"]))
+	assert.Contains(t, both, topID+"/layer.tar")
 
 	// Remove everything, as rmi would.
 	require.NoError(t, f.store.DeleteAll(topID))
