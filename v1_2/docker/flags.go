@@ -23,6 +23,7 @@ type DaemonFlags struct {
 	Group  string   // -G: group of the unix socket
 	Debug  bool     // -D: DEBUG=1 in the environment
 	Trace  bool     // --trace (dockerlab): print each step
+	TLS    TLSFlags // --tls, --tlsverify, --tlscacert, --tlscert, --tlskey
 	Config daemon.Config
 }
 
@@ -32,6 +33,7 @@ func (f *DaemonFlags) InstallFlags(flags *pflag.FlagSet) {
 	flags.StringVarP(&f.Group, "group", "G", "docker", "Group to assign the unix socket specified by -H when running in daemon mode\nuse '' (the empty string) to disable setting of a group")
 	flags.BoolVarP(&f.Debug, "debug", "D", false, "Enable debug mode")
 	flags.BoolVar(&f.Trace, "trace", false, "dockerlab: print one line per step of mainDaemon and NewDaemon (book ch.3 and ch.4 sections)")
+	f.TLS.Install(flags)
 	f.Config.InstallFlags(flags)
 }
 

@@ -113,21 +113,29 @@ func AcceptConnections(job *engine.Job) engine.Status {
 	return engine.StatusOK
 }
 
-// activationMu guards the per-engine activation channels. Upstream had one
+// activations holds one activation channel per engine. Upstream had one
 // global channel per process; dockerlab tests run several daemons in one
-// process, so each engine gets its own (kept in its Hack table).
-var activationMu sync.Mutex
-
-const activationKey = "httpapi.activationLock"
+// process, so each engine gets its own. Not in the engine's Hack table:
+// NewDaemon writes that table from another goroutine at the same time.
+var (
+	activationMu sync.Mutex
+	activations  = map[*engine.Engine]chan struct{}{}
+)
 
 func activation(eng *engine.Engine) chan struct{} {
 	activationMu.Lock()
 	defer activationMu.Unlock()
-	if ch, ok := eng.Hack_GetGlobalVar(activationKey).(chan struct{}); ok {
-		return ch
+	ch, ok := activations[eng]
+	if !ok {
+		ch = make(chan struct{})
+		activations[eng] = ch
+		// Forget the engine once it shuts down, so the map does not grow.
+		eng.OnShutdown(func() {
+			activationMu.Lock()
+			delete(activations, eng)
+			activationMu.Unlock()
+		})
 	}
-	ch := make(chan struct{})
-	eng.Hack_SetGlobalVar(activationKey, ch)
 	return ch
 }
 
