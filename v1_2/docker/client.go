@@ -3,9 +3,9 @@
 //
 // Upstream: docker/docker.go main() (from "if len(flHosts) == 0" on, in
 // client mode) and docker/flags.go at v1.2.0. Reference upstream-v1_2.md
-// §2.1. Book ch.2 §2.2 (flag参数解析), §2.3 (处理flag信息并收集Docker
-// Client的配置信息, 创建Docker Client); note 004 sections 五(一)-(三),
-// which walk exactly these lines.
+// §2.1. Book ch.2 §2.2 (创建Docker Client: flag参数解析, 处理flag信息并
+// 收集Docker Client的配置信息, 如何创建Docker Client); note 004 sections
+// 五(一)-(三), which walk exactly these lines.
 //
 // dockerlab has one binary with subcommands, so `docker -d` is
 // `dockerlab v1.2 daemon` (MainDaemon) and `docker COMMAND` is
@@ -34,6 +34,7 @@ type ClientFlags struct {
 	Daemon  bool     // -d: daemon mode, which is `dockerlab v1.2 daemon` here
 	Debug   bool     // -D: DEBUG=1, which info reads
 	Hosts   []string // -H: where the daemon listens; one only in client mode
+	Trace   bool     // --trace (dockerlab): print each step on stderr
 	TLS     TLSFlags
 }
 
@@ -43,6 +44,7 @@ func (f *ClientFlags) InstallFlags(flags *pflag.FlagSet) {
 	flags.BoolVarP(&f.Daemon, "daemon", "d", false, "Enable daemon mode (here: use `dockerlab v1.2 daemon`)")
 	flags.BoolVarP(&f.Debug, "debug", "D", false, "Enable debug mode")
 	flags.StringArrayVarP(&f.Hosts, "host", "H", nil, "The socket to connect to: tcp://host:port or unix:///path/to/socket (default $DOCKER_HOST, else unix://"+DefaultUnixSocket()+")")
+	flags.BoolVar(&f.Trace, "trace", false, "dockerlab: print one line per step of main, NewDockerCli and the command (book ch.2 sections) on stderr")
 	f.TLS.Install(flags)
 }
 
@@ -57,6 +59,14 @@ type ClientStreams struct {
 // arguments. An error of type *client.StatusError carries the exit
 // status (run's container exit code, 2 for a usage mistake).
 func MainClient(f *ClientFlags, args []string, s ClientStreams) error {
+	trace := func(section, format string, args ...any) {}
+	if f.Trace {
+		trace = func(section, format string, args ...any) {
+			fmt.Fprintf(s.Err, "[trace] %-5s %s\n", section, fmt.Sprintf(format, args...))
+		}
+	}
+	trace("2.2", "flags: -H %q -D=%v --tls=%v --tlsverify=%v; COMMAND and its args: %q", f.Hosts, f.Debug, f.TLS.TLS, f.TLS.TLSVerify, args)
+
 	// 五(二): -v and -D first.
 	if f.Version {
 		fmt.Fprintf(s.Out, "Docker version %s, build %s\n", dockerversion.VERSION, dockerversion.GITCOMMIT)
@@ -71,11 +81,12 @@ func MainClient(f *ClientFlags, args []string, s ClientStreams) error {
 
 	// No -H: $DOCKER_HOST, else the default socket. (The daemon ignores
 	// DOCKER_HOST; that is MainDaemon's business.)
-	hosts := f.Hosts
+	hosts, from := f.Hosts, "-H"
 	if len(hosts) == 0 {
 		defaultHost := os.Getenv("DOCKER_HOST")
+		from = "$DOCKER_HOST"
 		if defaultHost == "" {
-			defaultHost = "unix://" + DefaultUnixSocket()
+			defaultHost, from = "unix://"+DefaultUnixSocket(), "the default socket"
 		}
 		hosts = []string{defaultHost}
 	}
@@ -87,6 +98,7 @@ func MainClient(f *ClientFlags, args []string, s ClientStreams) error {
 		return err
 	}
 	protoAddrParts := strings.SplitN(host, "://", 2)
+	trace("2.2", "host %s (%s) → proto %q, addr %q", host, from, protoAddrParts[0], protoAddrParts[1])
 
 	tlsConfig, err := clientTLSConfig(&f.TLS)
 	if err != nil {
@@ -94,8 +106,13 @@ func MainClient(f *ClientFlags, args []string, s ClientStreams) error {
 	}
 
 	// 五(三): 創建 Docker Client, then run the command.
+	trace("2.2", "tls: %s", describeTLS(tlsConfig))
 	client.DefaultUnixSocket = DefaultUnixSocket()
 	cli := client.NewDockerCli(s.In, s.Out, s.Err, protoAddrParts[0], protoAddrParts[1], tlsConfig)
+	trace("2.2", "NewDockerCli(stdin, stdout, stderr, %q, %q, tlsConfig) → %s", protoAddrParts[0], protoAddrParts[1], cli)
+	if f.Trace {
+		cli.SetTrace(s.Err)
+	}
 	return cli.Cmd(args...)
 }
 
@@ -133,4 +150,16 @@ func clientTLSConfig(f *TLSFlags) (*tls.Config, error) {
 		tlsConfig.Certificates = []tls.Certificate{cert}
 	}
 	return tlsConfig, nil
+}
+
+// describeTLS says in words what clientTLSConfig decided.
+func describeTLS(c *tls.Config) string {
+	switch {
+	case c == nil:
+		return "off (no --tls, no --tlsverify): tlsConfig is nil, scheme http"
+	case c.InsecureSkipVerify:
+		return fmt.Sprintf("on without verifying the daemon (--tls), %d client certificate(s)", len(c.Certificates))
+	default:
+		return fmt.Sprintf("on, the daemon's certificate checked against --tlscacert (--tlsverify), %d client certificate(s)", len(c.Certificates))
+	}
 }

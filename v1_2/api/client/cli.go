@@ -4,10 +4,10 @@
 //
 // Upstream: api/client/cli.go at v1.2.0 (DockerCli, NewDockerCli,
 // getMethod, Cmd, Subcmd). Reference upstream-v1_2.md §2.1 and §6.3. Book
-// ch.2 §2.3 (创建Docker Client) and §2.4 (Docker Client执行命令); note 004
+// ch.2 §2.2 (创建Docker Client) and §2.3 (Docker Client执行命令); note 004
 // section 五(三) 創建 Docker Client.
 //
-// How a command runs (book ch.2 §2.4): main calls cli.Cmd(args...);
+// How a command runs (book ch.2 §2.3): main calls cli.Cmd(args...);
 // getMethod turns "ps" into the method name "CmdPs" and finds it by
 // reflection; CmdPs parses its own flags (Subcmd) and sends the request
 // (utils.go call/stream, hijack.go for attach).
@@ -35,7 +35,8 @@ type DockerCli struct {
 	isTerminal bool    // out is a terminal: raw mode and resize make sense
 	terminalFd uintptr // out's file descriptor when it is a file
 	tlsConfig  *tls.Config
-	scheme     string // "https" with TLS, "http" without
+	scheme     string    // "https" with TLS, "http" without
+	trace      io.Writer // --trace: where the steps are printed (trace.go)
 }
 
 // NewDockerCli builds a client. As upstream, whether the client sits on a
@@ -78,8 +79,7 @@ func (cli *DockerCli) getMethod(name string) (func(...string) error, bool) {
 	if name == "" {
 		return nil, false
 	}
-	methodName := "Cmd" + strings.ToUpper(name[:1]) + strings.ToLower(name[1:])
-	method := reflect.ValueOf(cli).MethodByName(methodName)
+	method := reflect.ValueOf(cli).MethodByName(methodName(name))
 	if !method.IsValid() {
 		return nil, false
 	}
@@ -87,17 +87,24 @@ func (cli *DockerCli) getMethod(name string) (func(...string) error, bool) {
 	return fn, ok
 }
 
+// methodName is "Cmd" and the name capitalised: "rmi" → "CmdRmi".
+func methodName(name string) string {
+	return "Cmd" + strings.ToUpper(name[:1]) + strings.ToLower(name[1:])
+}
+
 // Cmd runs args[0] with the rest of args; no command prints the help.
 func (cli *DockerCli) Cmd(args ...string) error {
 	if len(args) > 0 {
 		method, exists := cli.getMethod(args[0])
 		if !exists {
+			cli.tracef("2.3", "getMethod(%q): no such method: the help", args[0])
 			fmt.Fprintln(cli.err, "Error: Command not found:", args[0])
 			if err := cli.CmdHelp(args[1:]...); err != nil {
 				return err
 			}
 			return &StatusError{StatusCode: 1}
 		}
+		cli.tracef("2.3", "getMethod(%q) → %s, called with %q", args[0], methodName(args[0]), args[1:])
 		return method(args[1:]...)
 	}
 	return cli.CmdHelp(args...)

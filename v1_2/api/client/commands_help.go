@@ -4,7 +4,7 @@
 // every CmdXxx. Here it is split by subject so each file reads in one
 // sitting: commands_help.go, commands_system.go (version, info, events),
 // commands_images.go, commands_containers.go (ps, inspect, logs, stop …),
-// commands_run.go (create, run, start, attach). Book ch.2 §2.4.
+// commands_run.go (create, run, start, attach). Book ch.2 §2.3.
 package client
 
 import "fmt"

@@ -1,7 +1,7 @@
 // Image commands: images, import, tag, rmi, history, save, load.
 //
 // Upstream: api/client/commands.go at v1.2.0 (CmdImages, CmdImport,
-// CmdTag, CmdRmi, CmdHistory, CmdSave, CmdLoad). Book ch.2 §2.4; the
+// CmdTag, CmdRmi, CmdHistory, CmdSave, CmdLoad). Book ch.2 §2.3; the
 // daemon's side is ch.8 (graph) and the image jobs.
 //
 // Left out: images --tree/--viz (deprecated in 1.2 already), and the

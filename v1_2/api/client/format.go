@@ -2,7 +2,7 @@
 //
 // Upstream: pkg/units/duration.go HumanDuration, pkg/units/size.go
 // HumanSize, utils/utils.go TruncateID and Trunc, api/common.go
-// DisplayablePorts (kept in v1_2/api), all at v1.2.0. Book ch.2 §2.4 (what `docker ps`
+// DisplayablePorts (kept in v1_2/api), all at v1.2.0. Book ch.2 §2.3 (what `docker ps`
 // prints).
 package client
 

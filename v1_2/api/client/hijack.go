@@ -2,7 +2,7 @@
 // the container's stdin one way and its stdout/stderr the other.
 //
 // Upstream: api/client/hijack.go at v1.2.0 (dial, hijack). Reference
-// upstream-v1_2.md §6.2 (POST /containers/{name}/attach). Book ch.2 §2.4.
+// upstream-v1_2.md §6.2 (POST /containers/{name}/attach). Book ch.2 §2.3.
 //
 // Docker 1.2's client sent a plain POST and then took over the socket
 // whatever came back (httputil.ClientConn.Hijack). This one also asks
@@ -61,6 +61,7 @@ func (cli *DockerCli) hijack(method, path string, setRawTerminal bool, in io.Rea
 		return dialError(err)
 	}
 	defer conn.Close()
+	cli.tracef("2.3", "→ %s %s (Upgrade: tcp; the connection will be hijacked)", method, req.URL.RequestURI())
 	if err := req.Write(conn); err != nil {
 		return err
 	}
@@ -69,6 +70,7 @@ func (cli *DockerCli) hijack(method, path string, setRawTerminal bool, in io.Rea
 	if err != nil {
 		return fmt.Errorf("attach: reading the daemon's answer: %w", err)
 	}
+	cli.tracef("2.3", "← %s: from here the connection carries the container's streams", resp.Status)
 	if resp.StatusCode >= 400 {
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 		return fmt.Errorf("Error response from daemon: %s", strings.TrimSpace(string(body)))

@@ -5,7 +5,7 @@
 // /containers/ID/kill?signal=NAME.
 //
 // Upstream: api/client/commands.go forwardAllSignals and pkg/signal
-// (CatchAll, StopCatch, SignalMap) at v1.2.0. Book ch.2 §2.4.
+// (CatchAll, StopCatch, SignalMap) at v1.2.0. Book ch.2 §2.3.
 package client
 
 import (

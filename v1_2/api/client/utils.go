@@ -6,7 +6,7 @@
 // streamHelper, resizeTty, waitForExit, getExitCode, monitorTtySize,
 // getTtySize, readBody). Reference upstream-v1_2.md §6.1: every path is
 // sent as "/v1.14"+path with User-Agent Docker-Client/1.2.0. Book ch.2
-// §2.4 (the request CmdXxx sends).
+// §2.3 (the request CmdXxx sends).
 package client
 
 import (
@@ -50,6 +50,9 @@ func (cli *DockerCli) HTTPClient() *http.Client {
 			var d net.Dialer
 			return d.DialContext(ctx, cli.proto, cli.addr)
 		},
+	}
+	if cli.trace != nil {
+		return &http.Client{Transport: tracingTransport{cli, tr}}
 	}
 	return &http.Client{Transport: tr}
 }
