@@ -32,8 +32,8 @@ func newImageDaemon(t *testing.T) (*Daemon, *engine.Engine) {
 	return d, eng
 }
 
-// runJob runs a job and returns its stdout.
-func runJob(t *testing.T, eng *engine.Engine, stdin io.Reader, name string, args []string, env ...string) (string, error) {
+// runImageJob runs a job and returns its stdout.
+func runImageJob(t *testing.T, eng *engine.Engine, stdin io.Reader, name string, args []string, env ...string) (string, error) {
 	t.Helper()
 	job := eng.Job(name, args...)
 	for i := 0; i+1 < len(env); i += 2 {
@@ -48,8 +48,8 @@ func runJob(t *testing.T, eng *engine.Engine, stdin io.Reader, name string, args
 	return out.String(), err
 }
 
-// rootfsTar is a one-file tar.
-func rootfsTar(t *testing.T, name, content string) io.Reader {
+// imageTestTar is a one-file tar.
+func imageTestTar(t *testing.T, name, content string) io.Reader {
 	t.Helper()
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
@@ -60,24 +60,24 @@ func rootfsTar(t *testing.T, name, content string) io.Reader {
 	return &buf
 }
 
-func importImage(t *testing.T, eng *engine.Engine, repo, tag string) string {
+func importTestImage(t *testing.T, eng *engine.Engine, repo, tag string) string {
 	t.Helper()
-	out, err := runJob(t, eng, rootfsTar(t, "bin/true", "#!/bin/sh\n"), "import", []string{"-", repo, tag})
+	out, err := runImageJob(t, eng, imageTestTar(t, "bin/true", "#!/bin/sh\n"), "import", []string{"-", repo, tag})
 	require.NoError(t, err)
 	return strings.TrimSpace(out)
 }
 
-// childOf registers an image on top of parent, as a commit would.
-func childOf(t *testing.T, d *Daemon, parent string) string {
+// childImageOf registers an image on top of parent, as a commit would.
+func childImageOf(t *testing.T, d *Daemon, parent string) string {
 	t.Helper()
 	child := &image.Image{ID: image.GenerateRandomID(), Parent: parent, Comment: "child"}
-	require.NoError(t, d.Graph().Register(nil, rootfsTar(t, "etc/app", "1"), child))
+	require.NoError(t, d.Graph().Register(nil, imageTestTar(t, "etc/app", "1"), child))
 	return child.ID
 }
 
-func rmi(t *testing.T, eng *engine.Engine, name string, env ...string) ([]map[string]string, error) {
+func rmiJob(t *testing.T, eng *engine.Engine, name string, env ...string) ([]map[string]string, error) {
 	t.Helper()
-	out, err := runJob(t, eng, nil, "image_delete", []string{name}, env...)
+	out, err := runImageJob(t, eng, nil, "image_delete", []string{name}, env...)
 	if err != nil {
 		return nil, err
 	}
@@ -88,44 +88,44 @@ func rmi(t *testing.T, eng *engine.Engine, name string, env ...string) ([]map[st
 
 func TestImageDeleteUntagsThenDeletes(t *testing.T) {
 	d, eng := newImageDaemon(t)
-	id := importImage(t, eng, "busybox", "")
-	_, err := runJob(t, eng, nil, "tag", []string{"busybox", "busybox", "v2"})
+	id := importTestImage(t, eng, "busybox", "")
+	_, err := runImageJob(t, eng, nil, "tag", []string{"busybox", "busybox", "v2"})
 	require.NoError(t, err)
 
-	rows, err := rmi(t, eng, "busybox:v2")
+	rows, err := rmiJob(t, eng, "busybox:v2")
 	require.NoError(t, err)
 	assert.Equal(t, []map[string]string{{"Untagged": "busybox:v2"}}, rows, "another name is left: only untag")
 	assert.True(t, d.Graph().Exists(id))
 
-	rows, err = rmi(t, eng, "busybox")
+	rows, err = rmiJob(t, eng, "busybox")
 	require.NoError(t, err)
 	assert.Equal(t, []map[string]string{{"Untagged": "busybox:latest"}, {"Deleted": id}}, rows)
 	assert.False(t, d.Graph().Exists(id))
 
-	_, err = rmi(t, eng, "busybox")
+	_, err = rmiJob(t, eng, "busybox")
 	assert.EqualError(t, err, "No such image: busybox")
-	importImage(t, eng, "busybox", "")
-	_, err = rmi(t, eng, "busybox:nosuch")
+	importTestImage(t, eng, "busybox", "")
+	_, err = rmiJob(t, eng, "busybox:nosuch")
 	assert.EqualError(t, err, "No such image: busybox:nosuch")
-	_, err = runJob(t, eng, nil, "image_delete", nil)
+	_, err = runImageJob(t, eng, nil, "image_delete", nil)
 	assert.EqualError(t, err, "Usage: image_delete IMAGE")
 }
 
 func TestImageDeleteByIDAcrossRepositories(t *testing.T) {
 	d, eng := newImageDaemon(t)
-	id := importImage(t, eng, "base", "")
-	_, err := runJob(t, eng, nil, "tag", []string{id, "user", "test"})
+	id := importTestImage(t, eng, "base", "")
+	_, err := runImageJob(t, eng, nil, "tag", []string{id, "user", "test"})
 	require.NoError(t, err)
-	_, err = rmi(t, eng, id[:12])
+	_, err = rmiJob(t, eng, id[:12])
 	assert.EqualError(t, err, "Conflict, cannot delete image "+id[:12]+" because it is tagged in multiple repositories, use -f to force")
 
 	// Upstream's -f by id drops the first repository's tags only: the
 	// loop has set repoName by then, so "at most one name left" never
 	// applies. A second -f takes the other name and the image.
-	rows, err := rmi(t, eng, id[:12], "force", "1")
+	rows, err := rmiJob(t, eng, id[:12], "force", "1")
 	require.NoError(t, err)
 	assert.Equal(t, []map[string]string{{"Untagged": "base:latest"}}, rows)
-	rows, err = rmi(t, eng, id[:12], "force", "1")
+	rows, err = rmiJob(t, eng, id[:12], "force", "1")
 	require.NoError(t, err)
 	assert.Equal(t, []map[string]string{{"Untagged": "user:test"}, {"Deleted": id}}, rows)
 	assert.False(t, d.Graph().Exists(id))
@@ -134,24 +134,24 @@ func TestImageDeleteByIDAcrossRepositories(t *testing.T) {
 
 func TestImageDeletePrunesUntaggedParents(t *testing.T) {
 	d, eng := newImageDaemon(t)
-	base := importImage(t, eng, "", "")
-	child := childOf(t, d, base)
-	_, err := runJob(t, eng, nil, "tag", []string{child, "app"})
+	base := importTestImage(t, eng, "", "")
+	child := childImageOf(t, d, base)
+	_, err := runImageJob(t, eng, nil, "tag", []string{child, "app"})
 	require.NoError(t, err)
 
 	// The base has a child: deleting it by id does nothing, and says so.
-	_, err = rmi(t, eng, base)
+	_, err = rmiJob(t, eng, base)
 	assert.EqualError(t, err, "Conflict, "+base+" wasn't deleted")
 
-	rows, err := rmi(t, eng, "app", "noprune", "1")
+	rows, err := rmiJob(t, eng, "app", "noprune", "1")
 	require.NoError(t, err)
 	assert.Equal(t, []map[string]string{{"Untagged": "app:latest"}, {"Deleted": child}}, rows)
 	assert.True(t, d.Graph().Exists(base), "noprune keeps the parent")
 
-	child = childOf(t, d, base)
-	_, err = runJob(t, eng, nil, "tag", []string{child, "app"})
+	child = childImageOf(t, d, base)
+	_, err = runImageJob(t, eng, nil, "tag", []string{child, "app"})
 	require.NoError(t, err)
-	rows, err = rmi(t, eng, "app")
+	rows, err = rmiJob(t, eng, "app")
 	require.NoError(t, err)
 	assert.Equal(t, []map[string]string{{"Untagged": "app:latest"}, {"Deleted": child}, {"Deleted": base}}, rows)
 	assert.False(t, d.Graph().Exists(base))
@@ -159,9 +159,9 @@ func TestImageDeletePrunesUntaggedParents(t *testing.T) {
 
 func TestImageDeleteRefusesImageAContainerUses(t *testing.T) {
 	d, eng := newImageDaemon(t)
-	base := importImage(t, eng, "busybox", "")
-	child := childOf(t, d, base)
-	_, err := runJob(t, eng, nil, "tag", []string{child, "app"})
+	base := importTestImage(t, eng, "busybox", "")
+	child := childImageOf(t, d, base)
+	_, err := runImageJob(t, eng, nil, "tag", []string{child, "app"})
 	require.NoError(t, err)
 	c, _, err := d.Create(&runconfig.Config{Image: "app", Cmd: []string{"/bin/true"}}, "")
 	require.NoError(t, err)
@@ -169,27 +169,27 @@ func TestImageDeleteRefusesImageAContainerUses(t *testing.T) {
 
 	// Upstream's order: the tag goes first, then the container check
 	// refuses the delete (and says the tag is gone).
-	_, err = rmi(t, eng, "app")
+	_, err = rmiJob(t, eng, "app")
 	assert.EqualError(t, err, "Conflict, cannot delete "+shortChild+" because the container "+ctr+" is using it (docker untagged the image), use -f to force")
 	assert.True(t, d.Graph().Exists(child))
 	assert.Empty(t, d.Repositories().ByID()[child])
-	_, err = rmi(t, eng, shortChild)
+	_, err = rmiJob(t, eng, shortChild)
 	assert.EqualError(t, err, "Conflict, cannot delete "+shortChild+" because the container "+ctr+" is using it, use -f to force")
 
 	// A container on child stands on base too; base is still named
 	// busybox, so rmi busybox only untags it.
-	rows, err := rmi(t, eng, "busybox")
+	rows, err := rmiJob(t, eng, "busybox")
 	require.NoError(t, err)
 	assert.Equal(t, []map[string]string{{"Untagged": "busybox:latest"}}, rows)
 
 	c.State.SetRunning(4242) // only the state is read
-	_, err = rmi(t, eng, child, "force", "1")
+	_, err = rmiJob(t, eng, child, "force", "1")
 	assert.EqualError(t, err, "Conflict, cannot force delete "+shortChild+" because the running container "+ctr+" is using it, stop it and retry")
-	_, err = rmi(t, eng, child)
+	_, err = rmiJob(t, eng, child)
 	assert.EqualError(t, err, "Conflict, cannot delete "+shortChild+" because the running container "+ctr+" is using it, stop it and use -f to force")
 	c.State.SetStopped(0)
 
-	rows, err = rmi(t, eng, child, "force", "1")
+	rows, err = rmiJob(t, eng, child, "force", "1")
 	require.NoError(t, err)
 	assert.Equal(t, []map[string]string{{"Deleted": child}, {"Deleted": base}}, rows)
 }
