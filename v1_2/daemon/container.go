@@ -202,6 +202,9 @@ func (container *Container) WriteHostConfig() error {
 // create, start, die, stop, kill, restart, pause, unpause, destroy.
 func (container *Container) LogEvent(action string) {
 	d := container.daemon
+	if d.eng.IsShutdown() {
+		return // the events service is gone with the engine
+	}
 	from := container.Image
 	if d.repositories != nil {
 		from = d.repositories.ImageName(container.Image)

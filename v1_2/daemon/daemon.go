@@ -210,7 +210,7 @@ func NewDaemonFromDirectory(config *Config, eng *engine.Engine) (*Daemon, error)
 		graphDB.Close()
 		return fail(err)
 	}
-	config.tracef("4.9", "execdriver %s (%s; running containers arrives with the containers issue)", config.ExecDriver, ed.Name())
+	config.tracef("4.9", "execdriver %s (%s)", config.ExecDriver, ed.Name())
 
 	// 4.10 创建daemon实例.
 	daemon := &Daemon{
@@ -259,7 +259,12 @@ func NewDaemonFromDirectory(config *Config, eng *engine.Engine) (*Daemon, error)
 }
 
 // shutdown stops every running container (upstream's shutdown, book
-// §4.13): SIGTERM, ten seconds, SIGKILL, all at once.
+// §4.13), all at once: SIGTERM, then SIGKILL after shutdownGrace.
+//
+// Divergence: upstream waited for ever after SIGTERM, and the engine
+// gave up on the hook after 10 seconds, leaving a container that ignores
+// SIGTERM (any pid 1 without a handler) running without its daemon.
+// Here it is killed within the hook's time, so nothing is left behind.
 func (daemon *Daemon) shutdown() {
 	var wg sync.WaitGroup
 	for _, c := range daemon.List() {
@@ -272,7 +277,7 @@ func (daemon *Daemon) shutdown() {
 			if err := c.KillSig(15); err != nil {
 				daemon.logf("shutdown: SIGTERM to %s: %s", c.ID, err)
 			}
-			if _, err := c.State.WaitStop(10 * time.Second); err != nil {
+			if _, err := c.State.WaitStop(shutdownGrace); err != nil {
 				if err := c.Kill(); err != nil {
 					daemon.logf("shutdown: kill %s: %s", c.ID, err)
 				}
@@ -280,7 +285,15 @@ func (daemon *Daemon) shutdown() {
 		}(c)
 	}
 	wg.Wait()
+	// Each monitor releases its container's network and mount and saves
+	// its state before the engine (and the bridge driver) go.
+	for _, c := range daemon.List() {
+		c.waitForPreviousRun()
+	}
 }
+
+// shutdownGrace is how long shutdown waits after SIGTERM.
+const shutdownGrace = 3 * time.Second
 
 // Config is the configuration the daemon runs with (after NewDaemon's
 // changes: MTU, DNS, the root's real path).
@@ -608,7 +621,7 @@ func (daemon *Daemon) restore() (string, error) {
 			}
 		}
 	}
-	msg := fmt.Sprintf("%d containers loaded", len(registered))
+	msg := fmt.Sprintf("%d containers", len(registered))
 	if wasRunning > 0 {
 		msg += fmt.Sprintf(", %d were running under the previous daemon: marked exited (-127), not reattached", wasRunning)
 	}

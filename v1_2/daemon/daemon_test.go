@@ -290,7 +290,7 @@ func TestRestoreCountsContainerDirs(t *testing.T) {
 	_, err := NewDaemon(config, eng)
 	require.NoError(t, err)
 	defer eng.Shutdown()
-	assert.Contains(t, strings.Join(tr.lines, "\n"), "restore: 1 container directories")
+	assert.Contains(t, strings.Join(tr.lines, "\n"), "restore: 0 containers, 1 unreadable (abc)")
 }
 
 func TestValidate(t *testing.T) {

@@ -140,6 +140,7 @@ func (daemon *Daemon) Destroy(container *Container) error {
 	if err := container.Stop(3); err != nil {
 		return err
 	}
+	container.waitForPreviousRun()
 	// Forget it first, so nobody finds a container half removed.
 	daemon.idIndex.Delete(container.ID)
 	daemon.containers.Delete(container.ID)

@@ -44,6 +44,7 @@ type containerMonitor struct {
 	failureCount  int  // failed runs in a row
 	shouldStop    bool // stop/kill asked: do not restart
 	startSignal   chan struct{}
+	done          chan struct{} // closed once the last run is cleaned up (Close)
 	stopChan      chan struct{} // closed by ExitOnNext: cut a restart wait short
 	timeIncrement int           // ms before the next restart
 	lastStartTime time.Time
@@ -56,6 +57,7 @@ func newContainerMonitor(container *Container, policy runconfig.RestartPolicy) *
 		timeIncrement: defaultTimeIncrement,
 		stopChan:      make(chan struct{}),
 		startSignal:   make(chan struct{}),
+		done:          make(chan struct{}),
 	}
 }
 
@@ -97,6 +99,7 @@ func (m *containerMonitor) Start() error {
 			defer m.container.Unlock()
 		}
 		m.Close()
+		close(m.done)
 	}()
 
 	m.container.RestartCount = -1
@@ -196,10 +199,12 @@ func (m *containerMonitor) callback(command *execdriver.Command) {
 	default:
 		close(m.startSignal)
 	}
-	// On the first run Container.Start holds the lock until it has seen
-	// startSignal: this waits that moment out, then saves.
-	if err := m.container.ToDisk(); err != nil {
-		m.container.daemon.logf("%s", err)
+	// The first run's state is saved by Container.Start, which holds the
+	// lock until it has seen startSignal; a restart saves it here.
+	if m.container.RestartCount > 0 {
+		if err := m.container.ToDisk(); err != nil {
+			m.container.daemon.logf("%s", err)
+		}
 	}
 }
 
@@ -230,5 +235,19 @@ func (m *containerMonitor) resetContainer() {
 		c.command.Process = nil
 		c.command.ContainerPid = 0
 		c.command.Terminal = nil
+	}
+}
+
+// waitForPreviousRun returns once the last run's monitor has released
+// the network and the mount and saved the state. State.WaitStop returns
+// earlier (at SetStopped, as in upstream); a new start or a Destroy must
+// not overlap the old run's cleanup, or the cleanup would release what
+// the new run just took, or write into a removed directory.
+func (container *Container) waitForPreviousRun() {
+	container.Lock()
+	m := container.monitor
+	container.Unlock()
+	if m != nil {
+		<-m.done
 	}
 }

@@ -85,6 +85,10 @@ func (daemon *Daemon) setHostConfig(container *Container, hostConfig *runconfig.
 // Start runs book §12.4's steps. Any failure undoes what the earlier
 // steps did (cleanup).
 func (container *Container) Start() (err error) {
+	if container.State.IsRunning() {
+		return nil
+	}
+	container.waitForPreviousRun()
 	container.Lock()
 	defer container.Unlock()
 	if container.State.IsRunning() {
@@ -139,6 +143,11 @@ func (container *Container) Start() (err error) {
 		return err
 	}
 	trace("12.4", "waitForStart: pid %d", container.State.GetPid())
+	// The running state is on disk before start answers: a daemon killed
+	// right after still knows this container ran (restore).
+	if err := container.toDisk(); err != nil {
+		container.daemon.logf("%s: saving the running state: %s", container.ID, err)
+	}
 	return nil
 }
 
