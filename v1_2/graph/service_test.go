@@ -380,3 +380,37 @@ var (
 	topID  = "2222222222222222222222222222222222222222222222222222222222222222"[:60] + "bbbb"
 	loneID = "3333333333333333333333333333333333333333333333333333333333333333"[:60] + "cccc"
 )
+
+// Docker 1.2's own `docker save` wrote a "./" entry first (its tar walk
+// started at the directory itself); tars from other tools may prefix
+// every name with "./". Both load.
+func TestLoadAcceptsDotSlashNames(t *testing.T) {
+	f := newJobsFixture(t)
+	register(t, f.graph, baseID, "", "etc/", "", "etc/motd", "hi")
+	f.mustRun(t, nil, "tag", []string{baseID, "dotted"})
+	saved := []byte(f.mustRun(t, nil, "image_export", []string{"dotted"}))
+	require.NoError(t, f.store.DeleteAll(baseID))
+	require.NoError(t, f.graph.Delete(baseID))
+
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	require.NoError(t, tw.WriteHeader(&tar.Header{Name: "./", Typeflag: tar.TypeDir, Mode: 0755}))
+	tr := tar.NewReader(bytes.NewReader(saved))
+	for {
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err)
+		hdr.Name = "./" + hdr.Name
+		require.NoError(t, tw.WriteHeader(hdr))
+		_, err = io.Copy(tw, tr)
+		require.NoError(t, err)
+	}
+	require.NoError(t, tw.Close())
+
+	f.mustRun(t, &buf, "load", nil)
+	img, err := f.store.LookupImage("dotted")
+	require.NoError(t, err)
+	assert.Equal(t, baseID, img.ID)
+}
