@@ -21,6 +21,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dockerlab/dockerlab/backend"
 	"github.com/dockerlab/dockerlab/backend/backendtest"
 	"github.com/dockerlab/dockerlab/backend/fake"
 	"github.com/dockerlab/dockerlab/v1_2/archive"
@@ -38,8 +39,14 @@ type viewsDaemon struct {
 
 func newViewsDaemon(t *testing.T) *viewsDaemon {
 	t.Helper()
-	dir := setup(t, "nameserver 10.0.2.3\n")
 	h := fake.New()
+	return newViewsDaemonOn(t, h, backendtest.Rootfs(t, h))
+}
+
+// newViewsDaemonOn is the daemon on h, its image made from rootfs.
+func newViewsDaemonOn(t *testing.T, h backend.Host, rootfs string) *viewsDaemon {
+	t.Helper()
+	dir := setup(t, "nameserver 10.0.2.3\n")
 	eng := newEngine(t)
 	eng.Stderr, eng.Stdout = io.Discard, io.Discard
 	d, err := NewDaemon(defaults(h, dir, nil), eng)
@@ -47,11 +54,11 @@ func newViewsDaemon(t *testing.T) *viewsDaemon {
 	t.Cleanup(eng.Shutdown)
 	require.NoError(t, d.Install(eng))
 
-	rootfs, err := archive.Tar(backendtest.Rootfs(t, h), archive.Uncompressed)
+	layer, err := archive.Tar(rootfs, archive.Uncompressed)
 	require.NoError(t, err)
-	defer rootfs.Close()
+	defer layer.Close()
 	job := eng.Job("import", "-", "busybox", "latest")
-	require.NoError(t, job.Stdin.Add(rootfs))
+	require.NoError(t, job.Stdin.Add(layer))
 	require.NoError(t, job.Run())
 	v := &viewsDaemon{t: t, d: d, eng: eng}
 	// Runs before t.TempDir's removal: nothing may still be writing there.

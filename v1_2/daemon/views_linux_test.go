@@ -1,0 +1,104 @@
+//go:build linux
+
+// The container views on the real kernel, as root, in a throwaway
+// network namespace and cgroup tree (linuxtest.NewHost) with a busybox
+// image: logs of a real process, top from the cgroup's pids, changes
+// and export of the overlay (or vfs) layer, commit of a change.
+package daemon
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dockerlab/dockerlab/backend/linux/linuxtest"
+)
+
+func TestViewsLinux(t *testing.T) {
+	h := linuxtest.NewHost(t)
+	v := newViewsDaemonOn(t, h, linuxtest.BusyboxRootfs(t))
+
+	c := v.run("real", false, "sh", "-c", "echo hello; echo oops >&2; echo data > /tmp/made; exec sleep 1000")
+	waitFor(t, "the first lines in the log", func() bool {
+		out, _, err := v.job("logs", []string{"real"}, "stdout", "1", "stderr", "1")
+		return err == nil && strings.Contains(out, "hello")
+	})
+	out, errOut, err := v.job("logs", []string{"real"}, "stdout", "1", "stderr", "1")
+	require.NoError(t, err)
+	assert.Equal(t, "hello\n", out)
+	assert.Equal(t, "oops\n", errOut)
+
+	// top: the container's init is the process the cgroup holds.
+	out, _, err = v.job("top", []string{"real"})
+	require.NoError(t, err)
+	var top struct {
+		Titles    []string
+		Processes [][]string
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &top))
+	require.Len(t, top.Processes, 1, "%v", top.Processes)
+	assert.Equal(t, strconv.Itoa(c.State.GetPid()), top.Processes[0][0])
+	assert.Equal(t, "running", top.Processes[0][1])
+
+	// docker ps shows it running.
+	out, _, err = v.job("containers", nil)
+	require.NoError(t, err)
+	ps := rows(t, out)
+	require.Len(t, ps, 1)
+	assert.Regexp(t, `^Up `, ps[0]["Status"])
+
+	waitFor(t, "the file the container writes", func() bool {
+		out, _, err := v.job("container_changes", []string{"real"})
+		return err == nil && strings.Contains(out, "/tmp/made")
+	})
+	out, _, err = v.job("export", []string{"real"})
+	require.NoError(t, err)
+	names := tarNames(t, strings.NewReader(out))
+	assert.Equal(t, "data\n", names["tmp/made"])
+	assert.Contains(t, names, "bin/busybox")
+
+	out, _, err = v.job("commit", []string{"real"}, "repo", "made", "pause", "1")
+	require.NoError(t, err)
+	img, err := v.d.repositories.LookupImage("made")
+	require.NoError(t, err)
+	assert.Equal(t, strings.TrimSpace(out), img.ID)
+	layer, err := img.TarLayer()
+	require.NoError(t, err)
+	names = tarNames(t, layer)
+	layer.Close()
+	assert.Equal(t, "data\n", names["tmp/made"])
+	assert.NotContains(t, names, "bin/busybox")
+	assert.True(t, c.State.IsRunning(), "commit paused and unpaused it")
+
+	require.NoError(t, c.Stop(1))
+	v.settle(c)
+	_, _, err = v.job("top", []string{"real"})
+	assert.ErrorContains(t, err, "is not running")
+
+	// A child forked inside the container is in the cgroup but not in the
+	// backend's table: its row says "?" where the table cannot answer.
+	forked := v.run("forked", false, "sh", "-c", "sleep 1000; true")
+	waitFor(t, "the forked child", func() bool {
+		pids, err := v.d.ExecutionDriver().GetPidsForContainer(forked.ID)
+		return err == nil && len(pids) == 2
+	})
+	out, _, err = v.job("top", []string{"forked"})
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal([]byte(out), &top))
+	require.Len(t, top.Processes, 2)
+	byPid := map[string][]string{}
+	for _, p := range top.Processes {
+		byPid[p[0]] = p
+	}
+	init := byPid[strconv.Itoa(forked.State.GetPid())]
+	require.NotNil(t, init, "%v", top.Processes)
+	assert.Equal(t, "sh -c sleep 1000; true", init[3])
+	delete(byPid, init[0])
+	for _, p := range byPid {
+		assert.Equal(t, []string{"?", "?", "?"}, p[1:])
+	}
+}
