@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/dockerlab/dockerlab/backend"
 	"github.com/dockerlab/dockerlab/v1_2/daemon/graphdriver"
@@ -33,6 +34,18 @@ type Graph struct {
 	Root    string
 	idIndex *truncindex.TruncIndex
 	driver  graphdriver.Driver
+
+	// idLocks holds one *sync.Mutex per image id being registered, so
+	// two Registers of the same id (two `docker load`s of one tar) take
+	// turns instead of racing in the driver. Upstream 1.2 had no lock.
+	idLocks sync.Map
+}
+
+// lockID takes the lock of one image id; call the result to release it.
+func (g *Graph) lockID(id string) (unlock func()) {
+	mu, _ := g.idLocks.LoadOrStore(id, &sync.Mutex{})
+	mu.(*sync.Mutex).Lock()
+	return mu.(*sync.Mutex).Unlock
 }
 
 // NewGraph opens (creating if needed) the graph at root, whose layers

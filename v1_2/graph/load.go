@@ -116,5 +116,11 @@ func (s *TagStore) recursiveLoad(id, repoDir string, depth int) error {
 		return fmt.Errorf("load: image %s: %w", id, err)
 	}
 	defer layer.Close()
-	return s.graph.Register(imageJSON, layer, img)
+	if err := s.graph.Register(imageJSON, layer, img); err != nil {
+		if s.graph.Exists(id) {
+			return nil // another load registered it meanwhile
+		}
+		return err
+	}
+	return nil
 }

@@ -35,6 +35,11 @@ func (g *Graph) Register(jsonData []byte, layerData archive.ArchiveReader, img *
 	if err := image.ValidateID(img.ID); err != nil {
 		return err
 	}
+	// One Register per id at a time: the second then finds the image
+	// registered and refuses before it touches the driver (upstream's
+	// loser of such a race removed the winner's layer).
+	unlock := g.lockID(img.ID)
+	defer unlock()
 	if g.Exists(img.ID) {
 		return fmt.Errorf("Image %s already exists", img.ID)
 	}
