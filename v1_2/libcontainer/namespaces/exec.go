@@ -21,6 +21,7 @@ package namespaces
 import (
 	"errors"
 	"fmt"
+	"log"
 	"syscall"
 	"time"
 
@@ -62,6 +63,15 @@ func Exec(host backend.Host, container *libcontainer.Config, stdio Stdio, rootfs
 	cleanup := func() {
 		if container.Cgroups != nil {
 			removeCgroup(host.Cgroups(), container.Cgroups)
+		}
+		// The kernel deletes the veth pair when the container's network
+		// namespace goes, but from a workqueue, a moment later. Deleting
+		// the host end now means that once Run returns the link is gone
+		// (upstream left it to the kernel).
+		if veth := state.NetworkState.VethHost; veth != "" {
+			if err := host.Root().LinkDel(veth); err != nil && !errors.Is(err, backend.ErrNotFound) {
+				log.Printf("libcontainer: delete %s: %v", veth, err)
+			}
 		}
 	}
 

@@ -3,6 +3,7 @@ package native
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -89,13 +90,21 @@ const id2 = "2222222222222222222222222222222222222222222222222222222222222222"
 func scenarioBridge(t *testing.T, h backend.Host, rootfs string) {
 	d, root := newTestDriver(t, h)
 	addBridge(t, h)
-	c := command(id1, rootfs, "sh", "-c", "hostname; echo pid=$$; ip addr show eth0; ip route; ps")
+	// The shell waits for a line on stdin, so that the callback sees the
+	// container while it runs.
+	script := "read go; hostname; echo pid=$$; ip addr show eth0; ip route; ps"
+	c := command(id1, rootfs, "sh", "-c", script)
 	c.Network = bridged("10.99.0.2")
 	var out syncBuffer
+	stdinR, stdinW := io.Pipe()
 	var sawState *libcontainer.State
 	var sawConfig libcontainer.Config
 	var veths []string
-	code, err := d.Run(c, execdriver.NewPipes(nil, &out, &out, false), func(c *execdriver.Command) {
+	code, err := d.Run(c, execdriver.NewPipes(stdinR, &out, &out, true), func(c *execdriver.Command) {
+		defer func() {
+			stdinW.Write([]byte("go\n"))
+			stdinW.Close() // the linux backend's Wait also waits for the stdin copy
+		}()
 		assert.Greater(t, c.ContainerPid, 0)
 		assert.NotNil(t, c.Process)
 		assert.NotNil(t, c.Terminal)
@@ -126,7 +135,7 @@ func scenarioBridge(t *testing.T, h backend.Host, rootfs string) {
 
 	require.NotNil(t, sawState)
 	assert.Equal(t, []string{"native", "-console", "", "-pipe", "3", "-root", filepath.Join(root, id1), "--",
-		"sh", "-c", "hostname; echo pid=$$; ip addr show eth0; ip route; ps"}, sawState.InitArgs)
+		"sh", "-c", script}, sawState.InitArgs)
 	assert.NotEmpty(t, sawState.InitStartTime)
 	assert.Regexp(t, `^veth[0-9a-f]{4}$`, sawState.NetworkState.VethHost)
 	assert.Equal(t, []string{sawState.NetworkState.VethHost + "@" + testBridge}, veths, "one veth end, a port of the bridge")
