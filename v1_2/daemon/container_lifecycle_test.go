@@ -85,8 +85,8 @@ func (l *lifeDaemon) create(t *testing.T, name string, env ...string) string {
 	return id
 }
 
-func TestLifecycleCreateStartWaitRm(t *testing.T) {
-	l := newLifeDaemon(t, fake.New(), "", "10.77.0.1/16")
+func lifecycleCreateStartWaitRm(t *testing.T, h backend.Host, bip string) {
+	l := newLifeDaemon(t, h, "", bip)
 	rulesBefore := rules(t, l.h)
 	linksBefore := hostLinks(t, l.h)
 
@@ -143,10 +143,39 @@ func TestLifecycleCreateStartWaitRm(t *testing.T) {
 	assert.False(t, l.d.containerGraph.Exists("/web"))
 	assert.Equal(t, rulesBefore, rules(t, l.h), "no rule left")
 	assert.Equal(t, linksBefore, hostLinks(t, l.h), "no veth left")
+	mounts, err := l.h.Mounts()
+	require.NoError(t, err)
+	for _, m := range mounts {
+		assert.NotContains(t, m.Target, id, "no mount left")
+	}
+	procs, err := l.h.Procs()
+	require.NoError(t, err)
+	for _, p := range procs {
+		if p.State != "exited" {
+			assert.NotContains(t, p.Rootfs, id, "no process left")
+		}
+	}
+	_, err = l.h.Cgroups().Procs(id)
+	assert.Error(t, err, "no cgroup left")
 
 	_, _, err = l.run("delete", []string{"web"})
 	assert.EqualError(t, err, "No such container: web")
 }
+
+// The scenarios on the fake machine (container_lifecycle_linux_test.go
+// runs them on the real kernel).
+func TestLifecycleCreateStartWaitRmFake(t *testing.T) {
+	lifecycleCreateStartWaitRm(t, fake.New(), "10.77.0.1/16")
+}
+func TestLifecycleMessagesFake(t *testing.T)    { lifecycleMessages(t, fake.New(), "10.78.0.1/16") }
+func TestLifecycleKillRestartFake(t *testing.T) { lifecycleKillRestart(t, fake.New(), "10.79.0.1/16") }
+func TestLifecycleHostConfigInCreateAndVolumesFake(t *testing.T) {
+	lifecycleHostConfigInCreateAndVolumes(t, fake.New(), "10.80.0.1/16")
+}
+func TestLifecycleManyConcurrentWithPortsFake(t *testing.T) {
+	lifecycleManyConcurrentWithPorts(t, fake.New(), "10.82.0.1/16")
+}
+func TestLifecycleRestoreFake(t *testing.T) { lifecycleRestore(t, fake.New(), "10.81.0.1/16") }
 
 func hostLinks(t *testing.T, h backend.Host) string {
 	t.Helper()
@@ -159,8 +188,8 @@ func hostLinks(t *testing.T, h backend.Host) string {
 	return strings.Join(names, " ")
 }
 
-func TestLifecycleMessages(t *testing.T) {
-	l := newLifeDaemon(t, fake.New(), "", "10.78.0.1/16")
+func lifecycleMessages(t *testing.T, h backend.Host, bip string) {
+	l := newLifeDaemon(t, h, "", bip)
 	_, _, err := l.run("create", nil, "Image=busybox", `Cmd=["true"]`, "Memory=1000")
 	assert.EqualError(t, err, "Minimum memory limit allowed is 512k")
 	_, _, err = l.run("create", nil, "Image=nosuchimage", `Cmd=["true"]`)
@@ -213,8 +242,8 @@ func TestLifecycleMessages(t *testing.T) {
 	assert.Nil(t, l.d.Get("db"))
 }
 
-func TestLifecycleKillRestartAndEvents(t *testing.T) {
-	l := newLifeDaemon(t, fake.New(), "", "10.79.0.1/16")
+func lifecycleKillRestart(t *testing.T, h backend.Host, bip string) {
+	l := newLifeDaemon(t, h, "", bip)
 	id := l.create(t, "", `Cmd=["sleep","1000"]`)
 	c := l.d.Get(id)
 	assert.Regexp(t, `^/[a-z]+_[a-z]+$`, c.Name, "a generated name")
@@ -235,8 +264,8 @@ func TestLifecycleKillRestartAndEvents(t *testing.T) {
 	assert.Equal(t, 137, code, "128+SIGKILL")
 }
 
-func TestLifecycleHostConfigInCreateAndVolumes(t *testing.T) {
-	l := newLifeDaemon(t, fake.New(), "", "10.80.0.1/16")
+func lifecycleHostConfigInCreateAndVolumes(t *testing.T, h backend.Host, bip string) {
+	l := newLifeDaemon(t, h, "", bip)
 	host := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(host, "in.txt"), []byte("from the host\n"), 0o644))
 	hc := fmt.Sprintf(`HostConfig={"Binds":["%s:/mnt/host:ro"],"Dns":["9.9.9.9"]}`, host)
@@ -267,9 +296,8 @@ func TestLifecycleHostConfigInCreateAndVolumes(t *testing.T) {
 	assert.FileExists(t, filepath.Join(host, "in.txt"), "never a bound host directory")
 }
 
-func TestLifecycleRestore(t *testing.T) {
-	h := fake.New()
-	l := newLifeDaemon(t, h, "", "10.81.0.1/16")
+func lifecycleRestore(t *testing.T, h backend.Host, bip string) {
+	l := newLifeDaemon(t, h, "", bip)
 	stopped := l.create(t, "stopped", `Cmd=["sh","-c","exit 4"]`)
 	_, _, err := l.run("start", []string{"stopped"})
 	require.NoError(t, err)
@@ -289,7 +317,7 @@ func TestLifecycleRestore(t *testing.T) {
 	require.NoError(t, os.RemoveAll(l.d.repository))
 	require.NoError(t, os.CopyFS(l.d.repository, os.DirFS(snapshot)))
 
-	l2 := newLifeDaemon(t, h, l.dir, "10.81.0.1/16")
+	l2 := newLifeDaemon(t, h, l.dir, bip)
 	assert.Len(t, l2.d.List(), 3)
 	for _, id := range []string{stopped, never, running} {
 		require.NotNil(t, l2.d.Get(id), id)
@@ -309,8 +337,8 @@ func TestLifecycleRestore(t *testing.T) {
 	require.NoError(t, err)
 }
 
-func TestLifecycleManyConcurrentWithPorts(t *testing.T) {
-	l := newLifeDaemon(t, fake.New(), "", "10.82.0.1/16")
+func lifecycleManyConcurrentWithPorts(t *testing.T, h backend.Host, bip string) {
+	l := newLifeDaemon(t, h, "", bip)
 	const n = 100
 	ids := make([]string, n)
 	var wg sync.WaitGroup
