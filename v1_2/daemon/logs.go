@@ -162,18 +162,29 @@ func (container *Container) followLog(job *engine.Job, wantOut, wantErr bool, fo
 		}
 	}
 
+	// Both copies end together: at the container's stop both pipes reach
+	// EOF; when the client goes away (a write fails) the other copy is
+	// ended too, instead of waiting for the container's next line.
+	readers := make([]io.ReadCloser, len(pipes))
+	for i, p := range pipes {
+		readers[i] = p.p.Reader()
+	}
 	errs := make(chan error, len(pipes))
-	for _, p := range pipes {
+	for i, p := range pipes {
 		go func() {
-			r := p.p.Reader()
-			err := jsonlog.WriteLog(r, p.dst, format)
-			r.Close() // the broadcast writer drops us at its next write
+			err := jsonlog.WriteLog(readers[i], p.dst, format)
+			readers[i].Close() // the broadcast writer drops us at its next write
 			errs <- err
 		}()
 	}
 	for range pipes {
 		if err := <-errs; err != nil {
-			job.Logf("%s", err)
+			if !errors.Is(err, io.ErrClosedPipe) {
+				job.Logf("%s", err)
+			}
+			for _, r := range readers {
+				r.Close()
+			}
 		}
 	}
 }

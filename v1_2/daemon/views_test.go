@@ -533,3 +533,39 @@ func TestAttachJobWithStdin(t *testing.T) {
 	_, _, err = v.job("attach", []string{"nosuch"}, "stream", "1")
 	assert.ErrorContains(t, err, "No such container: nosuch")
 }
+
+// failingWriter is a client that has gone away.
+type failingWriter struct{}
+
+func (failingWriter) Write(p []byte) (int, error) { return 0, io.ErrClosedPipe }
+
+func TestLogsFollowEndsWhenTheClientGoes(t *testing.T) {
+	v := newViewsDaemon(t)
+	c, _, err := v.d.Create(&runconfig.Config{Image: "busybox", Cmd: []string{"cat"}, OpenStdin: true}, "echoer")
+	require.NoError(t, err)
+	require.NoError(t, c.Start())
+
+	done := make(chan error)
+	go func() {
+		job := v.eng.Job("logs", "echoer")
+		job.SetenvBool("stdout", true)
+		job.SetenvBool("stderr", true)
+		job.SetenvBool("follow", true)
+		job.Stdout.Add(failingWriter{})
+		done <- job.Run()
+	}()
+	// Keep writing until a line reaches the job: its failed write ends
+	// the stdout copy, and that ends the stderr copy too.
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		_, err := io.WriteString(c.stdinPipe, "line\n")
+		require.NoError(t, err)
+		select {
+		case <-done:
+			assert.True(t, c.State.IsRunning(), "the container goes on")
+			return
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	t.Fatal("logs -f went on after its client had gone")
+}
