@@ -79,12 +79,8 @@ type exitStatusError struct {
 	msg  string
 }
 
-func (e exitStatusError) Error() string {
-	if e.msg != "" {
-		return e.msg
-	}
-	return fmt.Sprintf("exit status %d", e.code)
-}
+// Error is the message to print, "" for none (run's own exit code).
+func (e exitStatusError) Error() string { return e.msg }
 
 // ExitStatus is the process exit status.
 func (e exitStatusError) ExitStatus() int { return e.code }

@@ -157,8 +157,24 @@ func TestV12ClientAgainstDaemonOnFake(t *testing.T) {
 	assert.Regexp(t, `^-?\d+\n$`, ok(nil, "wait", "sleeper"))
 	assert.Equal(t, "sleeper\n", ok(nil, "rm", "sleeper"))
 
+	// Attached: the output, then the container's exit status as ours.
+	out, errOut, code := v12(t, host, nil, "run", "--name", "echo", "busybox", "sh", "-c", "echo hi; echo oops >&2; exit 3")
+	assert.Equal(t, 3, code)
+	assert.Equal(t, "hi\n", out)
+	assert.Equal(t, "oops\n", errOut, "stderr split from stdout, and nothing more printed")
+	assert.Equal(t, "hi\n", ok(nil, "logs", "echo"))
+	assert.Equal(t, "3 false\n", ok(nil, "inspect", "-f", "{{.State.ExitCode}} {{.State.Running}}", "echo"))
+	out = ok(nil, "ps", "-a")
+	assert.Regexp(t, `(?m)^CONTAINER ID\s+IMAGE\s+COMMAND\s+CREATED\s+STATUS\s+PORTS\s+NAMES\s*$`, out)
+	assert.Regexp(t, `(?m)^[0-9a-f]{12}\s+busybox:latest\s+"sh -c 'echo hi; ech\s+.* ago\s+Exited \(3\) .* ago\s+echo\s*$`, out)
+	assert.Equal(t, "", ok(nil, "ps", "-q"), "nothing runs")
+	// stdin crosses the hijacked connection; --rm leaves nothing behind.
+	assert.Equal(t, "hello\n", ok([]byte("hello\n"), "run", "-i", "--rm", "busybox", "cat"))
+	assert.Equal(t, 1, strings.Count(ok(nil, "ps", "-aq"), "\n"), "only the echo container is left")
+	assert.Equal(t, "echo\n", ok(nil, "rm", "echo"))
+
 	// Errors: the daemon's message, exit status 1; usage mistakes 2.
-	out, errOut, code := v12(t, host, nil, "rm", "sleeper")
+	out, errOut, code = v12(t, host, nil, "rm", "sleeper")
 	assert.Equal(t, 1, code)
 	assert.Empty(t, out)
 	assert.Contains(t, errOut, "Error response from daemon: No such container: sleeper")
