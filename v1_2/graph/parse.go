@@ -17,3 +17,23 @@ func ParseRepositoryTag(repos string) (string, string) {
 	}
 	return repos, ""
 }
+
+// hubPrefixes are the spellings of Docker Hub that clients newer than
+// 1.2 put in front of a name ("docker.io/library/busybox" for
+// "busybox"); `docker tag` from a current CLI sends names that way.
+var hubPrefixes = []string{
+	"docker.io/library/", "index.docker.io/library/", "registry-1.docker.io/library/",
+	"docker.io/", "index.docker.io/", "registry-1.docker.io/",
+}
+
+// localRepoName is the name a repository is stored under: the name with
+// no Docker Hub prefix, as Docker 1.2 clients always sent it. Not
+// upstream (docs/divergences.md, "Image jobs").
+func localRepoName(name string) string {
+	for _, p := range hubPrefixes {
+		if rest, ok := strings.CutPrefix(name, p); ok && rest != "" {
+			return rest
+		}
+	}
+	return name
+}

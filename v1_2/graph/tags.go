@@ -163,6 +163,7 @@ func (store *TagStore) Delete(repoName, tag string) (bool, error) {
 	if err := store.reload(); err != nil {
 		return false, err
 	}
+	repoName = store.storedName(repoName)
 	repo, exists := store.Repositories[repoName]
 	if !exists {
 		return false, fmt.Errorf("No such repository: %s", repoName)
@@ -193,6 +194,7 @@ func (store *TagStore) Set(repoName, tag, imageName string, force bool) error {
 	if tag == "" {
 		tag = DEFAULTTAG
 	}
+	repoName = localRepoName(repoName)
 	if err := validateRepoName(repoName); err != nil {
 		return err
 	}
@@ -220,6 +222,7 @@ func (store *TagStore) Get(repoName string) (Repository, error) {
 	if err := store.reload(); err != nil {
 		return nil, err
 	}
+	repoName = store.storedName(repoName)
 	repo, exists := store.Repositories[repoName]
 	if !exists {
 		return nil, nil
@@ -269,6 +272,16 @@ func (store *TagStore) GetRepoRefs() map[string][]string {
 		sort.Strings(names)
 	}
 	return refs
+}
+
+// storedName is the key repoName is stored under: itself if the file has
+// it (a name written before Set dropped Hub prefixes), else its local
+// form. Called with the lock held.
+func (store *TagStore) storedName(repoName string) string {
+	if _, exists := store.Repositories[repoName]; exists {
+		return repoName
+	}
+	return localRepoName(repoName)
 }
 
 // validateRepoName: at v1.2.0 only emptiness was checked here.

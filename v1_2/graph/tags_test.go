@@ -160,3 +160,43 @@ func TestParseRepositoryTag(t *testing.T) {
 		assert.Equal(t, want, [2]string{repo, tag}, in)
 	}
 }
+
+// A current docker CLI tags with the Hub's full spelling; the store keeps
+// the short name 1.2 clients used, and finds it by either.
+func TestHubPrefixedNames(t *testing.T) {
+	g, root := newTestGraph(t)
+	register(t, g, baseID, "", "f", "x")
+	store, err := NewTagStore(filepath.Join(root, "repositories-vfs"), g)
+	require.NoError(t, err)
+	require.NoError(t, store.Set("docker.io/library/busybox", "v3", baseID, false))
+	require.NoError(t, store.Set("docker.io/someone/app", "", baseID, false))
+	assert.Equal(t, []string{"busybox:v3", "someone/app:latest"}, store.ByID()[baseID])
+	img, err := store.LookupImage("busybox:v3")
+	require.NoError(t, err)
+	assert.Equal(t, baseID, img.ID)
+	img, err = store.LookupImage("docker.io/library/busybox:v3")
+	require.NoError(t, err)
+	assert.Equal(t, baseID, img.ID)
+	deleted, err := store.Delete("index.docker.io/someone/app", "latest")
+	require.NoError(t, err)
+	assert.True(t, deleted)
+	assert.Equal(t, "localhost:5000/x", localRepoName("localhost:5000/x"), "other registries keep their names")
+	assert.Equal(t, "docker.io/", localRepoName("docker.io/"))
+}
+
+// A name stored with its Hub prefix (by an older dockerlab) is still
+// found and deleted under that exact name.
+func TestHubPrefixedLegacyKey(t *testing.T) {
+	g, root := newTestGraph(t)
+	register(t, g, baseID, "", "f", "x")
+	path := filepath.Join(root, "repositories-vfs")
+	require.NoError(t, os.WriteFile(path, []byte(`{"Repositories":{"docker.io/library/old":{"v1":"`+baseID+`"}}}`), 0600))
+	store, err := NewTagStore(path, g)
+	require.NoError(t, err)
+	repo, err := store.Get("docker.io/library/old")
+	require.NoError(t, err)
+	assert.Equal(t, Repository{"v1": baseID}, repo)
+	deleted, err := store.Delete("docker.io/library/old", "v1")
+	require.NoError(t, err)
+	assert.True(t, deleted)
+}
