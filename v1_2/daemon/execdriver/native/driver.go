@@ -66,6 +66,9 @@ func NewDriver(root, initPath string, host backend.Host) (*Driver, error) {
 	return &Driver{root: root, initPath: initPath, host: host, active: map[string]*activeContainer{}}, nil
 }
 
+// Root is the driver's directory: <daemon root>/execdriver/native.
+func (d *Driver) Root() string { return d.root }
+
 // Name is "native-0.2".
 func (d *Driver) Name() string { return DriverName + "-" + Version }
 
