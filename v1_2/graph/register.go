@@ -116,8 +116,9 @@ func (g *Graph) Import(layer io.Reader, comment string) (*image.Image, error) {
 
 // TempLayerArchive writes an image's layer to a temp file under the graph
 // and returns it (it deletes itself once read or closed). Upstream also
-// drew a progress bar ("Buffering to disk") on an output stream; that
-// belongs to the push/save jobs of a later session.
+// drew a progress bar ("Buffering to disk") on an output stream for
+// push; without a registry nothing here needs one (save streams each
+// layer straight from image_tarlayer).
 func (g *Graph) TempLayerArchive(id string, compression archive.Compression) (*archive.TempArchive, error) {
 	img, err := g.Get(id)
 	if err != nil {
