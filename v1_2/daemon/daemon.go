@@ -321,6 +321,14 @@ func onOff(b bool, yes, no string) string {
 	return no
 }
 
+// infof says what the daemon did on its own (upstream's log.Infof):
+// "[info] …" on the engine's stderr.
+func (daemon *Daemon) infof(format string, args ...any) {
+	if daemon.eng != nil && daemon.eng.Stderr != nil {
+		fmt.Fprintf(daemon.eng.Stderr, "[info] "+format+"\n", args...)
+	}
+}
+
 // logf reports a problem the daemon works around (upstream's
 // log.Errorf): on the engine's stderr, as "[error] …".
 func (daemon *Daemon) logf(format string, args ...any) {

@@ -96,7 +96,7 @@ func (container *Container) Kill() error {
 	}
 	if _, err := container.State.WaitStop(10 * time.Second); err != nil {
 		if p := container.processOf(); p != nil {
-			container.daemon.logf("Container %s failed to exit within 10 seconds of kill - trying direct SIGKILL", TruncateID(container.ID))
+			container.daemon.infof("Container %s failed to exit within 10 seconds of kill - trying direct SIGKILL", TruncateID(container.ID))
 			if err := p.Signal(syscall.SIGKILL); err != nil {
 				return err
 			}

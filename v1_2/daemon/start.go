@@ -210,15 +210,15 @@ func (container *Container) setupContainerDns() error {
 func (container *Container) verifyDaemonSettings() {
 	info := container.daemon.sysInfo
 	if container.Config.Memory > 0 && !info.MemoryLimit {
-		container.daemon.logf("WARNING: Your kernel does not support memory limit capabilities. Limitation discarded.")
+		container.daemon.infof("WARNING: Your kernel does not support memory limit capabilities. Limitation discarded.")
 		container.Config.Memory = 0
 	}
 	if container.Config.Memory > 0 && !info.SwapLimit {
-		container.daemon.logf("WARNING: Your kernel does not support swap limit capabilities. Limitation discarded.")
+		container.daemon.infof("WARNING: Your kernel does not support swap limit capabilities. Limitation discarded.")
 		container.Config.MemorySwap = -1
 	}
 	if info.IPv4ForwardingDisabled {
-		container.daemon.logf("WARNING: IPv4 forwarding is disabled. Networking will not work")
+		container.daemon.infof("WARNING: IPv4 forwarding is disabled. Networking will not work")
 	}
 }
 

@@ -44,13 +44,13 @@ func (container *Container) Stop(seconds int) error {
 		return nil
 	}
 	if err := container.KillSig(15); err != nil {
-		container.daemon.logf("Failed to send SIGTERM to the process, force killing")
+		container.daemon.infof("Failed to send SIGTERM to the process, force killing")
 		if err := container.KillSig(9); err != nil {
 			return err
 		}
 	}
 	if _, err := container.State.WaitStop(time.Duration(seconds) * time.Second); err != nil {
-		container.daemon.logf("Container %v failed to exit within %d seconds of SIGTERM - using the force", container.ID, seconds)
+		container.daemon.infof("Container %v failed to exit within %d seconds of SIGTERM - using the force", container.ID, seconds)
 		if err := container.Kill(); err != nil {
 			container.State.WaitStop(-1)
 			return err
