@@ -17,7 +17,7 @@ import (
 )
 
 // applets are the busybox programs the demos call.
-var applets = []string{"sh", "echo", "cat", "hostname", "ip", "ls", "ps", "sleep", "true", "id", "mount", "head", "tail"}
+var applets = []string{"sh", "echo", "cat", "hostname", "ip", "ls", "ps", "sleep", "true", "id", "mount", "head", "tail", "touch"}
 
 // busyboxCandidates are where a static busybox is looked for.
 func busyboxCandidates() []string {

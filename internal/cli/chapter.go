@@ -22,6 +22,7 @@ import (
 	chapter10 "github.com/dockerlab/dockerlab/chapters/10-image-storage"
 	chapter12 "github.com/dockerlab/dockerlab/chapters/12-create"
 	chapter13 "github.com/dockerlab/dockerlab/chapters/13-dockerinit"
+	chapter14 "github.com/dockerlab/dockerlab/chapters/14-libcontainer"
 	"github.com/dockerlab/dockerlab/internal/hostflags"
 )
 
@@ -39,6 +40,7 @@ var chapterDemos = map[int]chapterDemo{
 	10: {"Docker镜像存储 — Register, the driver's paths, json and layersize, on overlay and vfs", chapter10.Run},
 	12: {"Docker容器创建 — the create and start jobs step by step (§12.3, §12.4), stop, wait, the json log, rm", chapter12.Run},
 	13: {"dockerinit启动 — the native driver's Run, dockerinit's argv, container.json, state.json, cgroup and veth while the init waits", chapter13.Run},
+	14: {"libcontainer介绍 — namespaces, cgroups (v1 as in the book, v2 as today), pause, the four network modes, mounts, capabilities", chapter14.Run},
 }
 
 func newChapterCmd() *cobra.Command {
