@@ -15,6 +15,7 @@ import (
 
 	"github.com/dockerlab/dockerlab/backend"
 	v01demo "github.com/dockerlab/dockerlab/chapters/00-v0.1"
+	chapter02 "github.com/dockerlab/dockerlab/chapters/02-client"
 	chapter03 "github.com/dockerlab/dockerlab/chapters/03-daemon"
 	chapter04 "github.com/dockerlab/dockerlab/chapters/04-newdaemon"
 	chapter06 "github.com/dockerlab/dockerlab/chapters/06-daemon-network"
@@ -33,6 +34,7 @@ type chapterDemo struct {
 
 var chapterDemos = map[int]chapterDemo{
 	0:  {"Prologue: Docker 0.1.0 — runtime, lxcbr0, one container's life (also `chapter v0.1`)", v01demo.Run},
+	2:  {"Docker Client创建与命令执行 — flags, NewDockerCli, getMethod, each request beside the daemon's jobs", chapter02.Run},
 	3:  {"启动Docker Daemon — mainDaemon, engine, builtins, serveapi", chapter03.Run},
 	4:  {"NewDaemon实现 — NewDaemon's steps, traced", chapter04.Run},
 	6:  {"Docker Daemon网络 — init_networkdriver before and after", chapter06.Run},

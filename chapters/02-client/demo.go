@@ -1,0 +1,180 @@
+// Package chapter02 is the demo of book ch.2 Docker Client创建与命令执行:
+// a daemon runs in a scratch directory, and Docker 1.2's client talks to
+// it with --trace, so each step of ch.2 prints a line — the flags (§2.2),
+// NewDockerCli (§2.2), getMethod and the request (§2.3) — while the
+// daemon's job log shows the other side of each request.
+//
+// Reproduces the client half of upstream docker/docker.go main and
+// api/client/{cli,commands,utils}.go at v1.2.0 through
+// v1_2/docker.MainClient and v1_2/api/client; see README.md (English) and
+// README.zh.md.
+package chapter02
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/dockerlab/dockerlab/backend"
+	"github.com/dockerlab/dockerlab/chapters/chapterutil"
+	"github.com/dockerlab/dockerlab/v1_2/docker"
+)
+
+// Run runs the demo on h, printing to out.
+func Run(ctx context.Context, h backend.Host, out io.Writer) error {
+	w := &chapterutil.SyncWriter{W: out}
+	dir, err := os.MkdirTemp("", "dockerlab-ch2-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	defer os.Setenv("TMPDIR", os.Getenv("TMPDIR")) // NewDaemon moves TMPDIR into its root
+	before, err := chapterutil.Take(h.Root())
+	if err != nil {
+		return err
+	}
+
+	// The daemon, quiet except for its job log (the server's side).
+	sock := "unix://" + filepath.Join(dir, "docker.sock")
+	var f docker.DaemonFlags
+	fs := pflag.NewFlagSet("daemon", pflag.ContinueOnError)
+	f.InstallFlags(fs)
+	if err := fs.Parse([]string{"-G", "", "-H", sock, "-g", filepath.Join(dir, "root"), "-p", filepath.Join(dir, "docker.pid")}); err != nil {
+		return err
+	}
+	daemonLog := &prefixWriter{prefix: "    daemon │ ", w: w}
+	fmt.Fprintf(w, "## ch.2 Docker 1.2's client on the %s backend, against dockerlab v1.2 daemon -H %s\n", h.Name(), sock)
+	dctx, stop := context.WithCancel(ctx)
+	defer stop()
+	done := make(chan error, 1)
+	go func() {
+		done <- docker.MainDaemon(dctx, h, &f, nil, docker.Streams{Stdout: io.Discard, Stderr: daemonLog})
+	}()
+	if _, err := docker.Get(sock, "/_ping", waitForDaemon); err != nil {
+		stop()
+		return fmt.Errorf("%w (daemon: %v)", err, <-done)
+	}
+
+	steps := []struct {
+		title string
+		env   string // DOCKER_HOST, when the step has no -H
+		stdin []byte
+		args  []string
+	}{
+		{title: "version: flags → NewDockerCli → getMethod(\"version\") → GET /v1.14/version → the version job",
+			args: []string{"--trace", "-H", sock, "version"}},
+		{title: "import -: the tarball on stdin is the request body (POST /images/create?fromSrc=-)",
+			stdin: tinyTar(), args: []string{"--trace", "-H", sock, "import", "-", "ch2"}},
+		{title: "no -H: the host comes from $DOCKER_HOST, as upstream's main read it",
+			env: sock, args: []string{"--trace", "images"}},
+		{title: "an unknown image: the daemon's 404 comes back as \"Error response from daemon: …\"",
+			args: []string{"--trace", "-H", sock, "rmi", "nosuchimage"}},
+		{title: "a mistake on the command line never reaches the daemon: the usage, exit status 2",
+			args: []string{"--trace", "-H", sock, "tag", "ch2"}},
+	}
+	for _, step := range steps {
+		fmt.Fprintf(w, "\n## dockerlab v1.2 %s\n## %s\n", strings.Join(step.args, " "), step.title)
+		client := &prefixWriter{prefix: "    client │ ", w: w}
+		if err := runClient(step.env, step.stdin, step.args, client); err != nil {
+			var st interface{ ExitStatus() int }
+			if errors.As(err, &st) {
+				fmt.Fprintf(client, "→ exit status %d\n", st.ExitStatus())
+			} else {
+				fmt.Fprintf(client, "→ %v (exit status 1)\n", err)
+			}
+		}
+		client.Flush()
+		time.Sleep(50 * time.Millisecond) // let the daemon's last job line land under its step
+		daemonLog.Flush()
+	}
+
+	fmt.Fprintln(w, "\n## stop the daemon (what SIGTERM does)")
+	stop()
+	if err := <-done; err != nil {
+		return err
+	}
+	daemonLog.Flush()
+	fmt.Fprintln(w, "## the daemon left docker0 and its rules, as upstream; the demo removes what it added:")
+	return before.Restore(h.Root(), w)
+}
+
+// runClient parses args as `dockerlab v1.2` does and runs MainClient, all
+// of its output going to out.
+func runClient(dockerHost string, stdin []byte, args []string, out io.Writer) error {
+	if dockerHost != "" {
+		old, had := os.LookupEnv("DOCKER_HOST")
+		os.Setenv("DOCKER_HOST", dockerHost)
+		defer func() {
+			if had {
+				os.Setenv("DOCKER_HOST", old)
+			} else {
+				os.Unsetenv("DOCKER_HOST")
+			}
+		}()
+	}
+	var f docker.ClientFlags
+	fs := pflag.NewFlagSet("v1.2", pflag.ContinueOnError)
+	fs.SetInterspersed(false)
+	f.InstallFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	return docker.MainClient(&f, fs.Args(), docker.ClientStreams{In: io.NopCloser(bytes.NewReader(stdin)), Out: out, Err: out})
+}
+
+// tinyTar is a one-file image layer for import.
+func tinyTar() []byte {
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	body := []byte("hello from chapter 2\n")
+	tw.WriteHeader(&tar.Header{Name: "hello", Mode: 0o644, Size: int64(len(body)), Typeflag: tar.TypeReg, ModTime: time.Unix(1408000000, 0)})
+	tw.Write(body)
+	tw.Close()
+	return buf.Bytes()
+}
+
+// prefixWriter writes each complete line behind prefix, so the client's
+// lines and the daemon's read side by side.
+type prefixWriter struct {
+	mu     sync.Mutex
+	prefix string
+	w      io.Writer
+	buf    []byte
+}
+
+func (p *prefixWriter) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.buf = append(p.buf, b...)
+	for {
+		i := bytes.IndexByte(p.buf, '\n')
+		if i < 0 {
+			return len(b), nil
+		}
+		fmt.Fprintf(p.w, "%s%s\n", p.prefix, p.buf[:i])
+		p.buf = p.buf[i+1:]
+	}
+}
+
+// Flush writes a last line that has no newline (inspect's "]", say).
+func (p *prefixWriter) Flush() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.buf) > 0 {
+		fmt.Fprintf(p.w, "%s%s\n", p.prefix, p.buf)
+		p.buf = nil
+	}
+}
+
+// waitForDaemon bounds how long the demo waits for NewDaemon.
+const waitForDaemon = 30 * time.Second
