@@ -19,6 +19,7 @@ import (
 	chapter03 "github.com/dockerlab/dockerlab/chapters/03-daemon"
 	chapter04 "github.com/dockerlab/dockerlab/chapters/04-newdaemon"
 	chapter06 "github.com/dockerlab/dockerlab/chapters/06-daemon-network"
+	chapter07 "github.com/dockerlab/dockerlab/chapters/07-network"
 	chapter08 "github.com/dockerlab/dockerlab/chapters/08-images"
 	chapter10 "github.com/dockerlab/dockerlab/chapters/10-image-storage"
 	chapter12 "github.com/dockerlab/dockerlab/chapters/12-create"
@@ -38,6 +39,7 @@ var chapterDemos = map[int]chapterDemo{
 	3:  {"启动Docker Daemon — mainDaemon, engine, builtins, serveapi", chapter03.Run},
 	4:  {"NewDaemon实现 — NewDaemon's steps, traced", chapter04.Run},
 	6:  {"Docker Daemon网络 — init_networkdriver before and after", chapter06.Run},
+	7:  {"Docker容器网络 — the four network modes seen from inside, -p's DNAT, --link under --icc=false", chapter07.Run},
 	8:  {"Docker镜像 — import, images, tag, history, inspect, the union, save, rmi, load through the image jobs", chapter08.Run},
 	10: {"Docker镜像存储 — Register, the driver's paths, json and layersize, on overlay and vfs", chapter10.Run},
 	12: {"Docker容器创建 — the create and start jobs step by step (§12.3, §12.4), stop, wait, the json log, rm", chapter12.Run},

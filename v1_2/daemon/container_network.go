@@ -538,3 +538,9 @@ func (daemon *Daemon) RegisterLinks(container *Container, hostConfig *runconfig.
 	hostConfig.Links = nil
 	return container.WriteHostConfig()
 }
+
+// WaitReleased returns once the container's last run has been cleaned
+// up: its network released (address, ports, link rules) and its log
+// closed. The wait job answers earlier, at the exit; a chapter demo that
+// prints the machine's rules right after a container ends waits here.
+func (container *Container) WaitReleased() { container.waitForPreviousRun() }
