@@ -527,9 +527,11 @@ func (daemon *Daemon) RegisterLinks(container *Container, hostConfig *runconfig.
 		if err != nil {
 			return err
 		}
-		child := daemon.Get(parts["name"])
-		if child == nil {
-			return fmt.Errorf("Could not get container for %s", parts["name"])
+		// By name only: "db" is also a hex prefix, and Get would take
+		// a container whose id starts with it.
+		child, err := daemon.GetByName(parts["name"])
+		if err != nil {
+			return err
 		}
 		if err := daemon.RegisterLink(container, child, parts["alias"]); err != nil {
 			return err

@@ -58,7 +58,12 @@ func netContainer(t *testing.T, d *Daemon, name string, cfg *runconfig.Config, h
 	b := make([]byte, 32)
 	_, err := rand.Read(b)
 	require.NoError(t, err)
-	id := hex.EncodeToString(b)
+	return netContainerID(t, d, hex.EncodeToString(b), name, cfg, hc)
+}
+
+// netContainerID is netContainer with the id chosen by the test.
+func netContainerID(t *testing.T, d *Daemon, id, name string, cfg *runconfig.Config, hc *runconfig.HostConfig) *Container {
+	t.Helper()
 	if cfg == nil {
 		cfg = &runconfig.Config{}
 	}
@@ -78,7 +83,7 @@ func netContainer(t *testing.T, d *Daemon, name string, cfg *runconfig.Config, h
 		hostConfig:      hc,
 	}
 	require.NoError(t, os.MkdirAll(c.root, 0o700))
-	_, err = d.containerGraph.Set(c.Name, id)
+	_, err := d.containerGraph.Set(c.Name, id)
 	require.NoError(t, err)
 	require.NoError(t, d.Register(c))
 	// The allocators and the port mapper live as long as the test
@@ -417,4 +422,20 @@ func TestPortMappingAPINil(t *testing.T) {
 	var ns *NetworkSettings
 	assert.Equal(t, 0, ns.PortMappingAPI().Len())
 	assert.IsType(t, &engine.Table{}, (&NetworkSettings{}).PortMappingAPI())
+}
+
+func TestRegisterLinksByNameNotIDPrefix(t *testing.T) {
+	d, _ := netDaemon(t, "10.79.0.1/24", nil)
+	db := netContainerID(t, d, "ab"+strings.Repeat("0", 62), "db", nil, nil)
+	// web's id starts with "db": Get("db") would find web by prefix and
+	// link it to itself; links name containers by name only.
+	web := netContainerID(t, d, "db"+strings.Repeat("0", 62), "web", nil,
+		&runconfig.HostConfig{NetworkMode: "bridge", Links: []string{"db:db"}})
+	require.Same(t, web, d.Get("db"), "the prefix wins in Get")
+	require.NoError(t, d.RegisterLinks(web, web.hostConfig))
+	children, err := d.Children("/web")
+	require.NoError(t, err)
+	require.Len(t, children, 1)
+	assert.Same(t, db, children["/web/db"])
+	assert.EqualError(t, d.RegisterLinks(web, &runconfig.HostConfig{Links: []string{"nobody:x"}}), "Could not find entity for nobody")
 }
