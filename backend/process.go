@@ -59,6 +59,16 @@ type ProcSpec struct {
 
 	Cgroup string // a path made with Cgroups.Create; the process joins it before it runs
 
+	// InitName and InitArgs are the argv of the init that runs in the new
+	// namespaces until it execs Args: InitName "" is "dockerlab-init",
+	// and "native" is the name Docker 1.2's native driver ran dockerinit
+	// under (`native -console … -pipe 3 -root … -- <entrypoint> <args>`,
+	// book ch.13). The process table shows this argv until the program
+	// runs (during Setup), as ps showed dockerinit's. Other names are
+	// refused: the init must be one the binary registered.
+	InitName string
+	InitArgs []string
+
 	// Setup, when set, runs after the namespaces exist and before the
 	// program starts — the moment Docker 1.2 moved the veth into the
 	// container's namespace while dockerinit waited on its sync pipe. An

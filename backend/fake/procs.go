@@ -87,6 +87,8 @@ func (k *Kernel) Start(spec backend.ProcSpec) (backend.Process, error) {
 		return nil, startErr(backend.ErrInvalid, syscall.EINVAL, spec, "a hostname needs a UTS namespace")
 	case len(spec.Hostname) > 64:
 		return nil, startErr(backend.ErrInvalid, syscall.EINVAL, spec, "hostname longer than 64 bytes")
+	case spec.InitName != "" && spec.InitName != "dockerlab-init" && spec.InitName != "native":
+		return nil, startErr(backend.ErrInvalid, syscall.EINVAL, spec, "unknown init %q (want \"dockerlab-init\" or \"native\")", spec.InitName)
 	}
 	if err := checkVolumes(spec); err != nil {
 		return nil, err
@@ -119,7 +121,7 @@ func (k *Kernel) Start(spec backend.ProcSpec) (backend.Process, error) {
 		}
 		pid := m.NextPid
 		m.NextPid++
-		rec = &procRec{Pid: pid, NSPid: pid, NetNS: netKey, Args: append([]string{}, spec.Args...),
+		rec = &procRec{Pid: pid, NSPid: pid, NetNS: netKey, Args: startArgs(spec),
 			Rootfs: spec.Rootfs, StartedAt: time.Now().UTC(), Owner: k.me, Volumes: copyMounts(spec.Mounts)}
 		if spec.Namespaces.PID {
 			rec.PidNS, rec.NSPid = pid, 1
@@ -158,6 +160,16 @@ func (k *Kernel) Start(spec backend.ProcSpec) (backend.Process, error) {
 			return nil, err
 		}
 	}
+	if spec.InitName != "" {
+		// The init has done its work: from now on the table shows the
+		// program, as after dockerinit's exec.
+		k.update("exec", func(m *machine) error {
+			if r, ok := m.Procs[p.pid]; ok {
+				r.Args = append([]string{}, spec.Args...)
+			}
+			return nil
+		})
+	}
 	up := &userland.Process{
 		Args: append([]string{}, spec.Args...), Env: env, Dir: spec.Dir, Root: root,
 		Stdin: spec.Stdin, Stdout: spec.Stdout, Stderr: spec.Stderr,
@@ -173,6 +185,16 @@ func (k *Kernel) Start(spec backend.ProcSpec) (backend.Process, error) {
 		k.exited(lp, code)
 	}()
 	return p, nil
+}
+
+// startArgs is what the process table shows while the process sets up:
+// the init's argv when the spec names one (ProcSpec.InitName), else the
+// program's.
+func startArgs(spec backend.ProcSpec) []string {
+	if spec.InitName == "" {
+		return append([]string{}, spec.Args...)
+	}
+	return append([]string{spec.InitName}, spec.InitArgs...)
 }
 
 // exited records a process's end: its status, then the kernel's cleanup.

@@ -28,6 +28,7 @@ import (
 
 func init() {
 	reexec.Register(initName, initMain)
+	reexec.Register(nativeInitName, initMain)
 }
 
 // initMain never returns: it execs the program or exits.

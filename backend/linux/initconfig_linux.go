@@ -12,6 +12,10 @@ import "github.com/dockerlab/dockerlab/backend"
 // initName is the argv[0] under which the binary re-executes itself.
 const initName = "dockerlab-init"
 
+// nativeInitName is the other name the same init answers to: the argv[0]
+// Docker 1.2's native driver gave dockerinit (ProcSpec.InitName).
+const nativeInitName = "native"
+
 // The child's extra descriptors (exec.Cmd.ExtraFiles start at 3).
 const (
 	fdConfig = 3 // read: the initConfig as JSON, then EOF

@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -38,6 +39,9 @@ type process struct {
 
 	ttyOut <-chan struct{} // with a tty: closed when the output copy ends
 	master *os.File        // with a tty: the pty master
+
+	initArgv []string    // the init's argv when ProcSpec.InitName was set
+	execed   atomic.Bool // the init has exec'd the program
 
 	done    chan struct{} // closed once reaped
 	mu      sync.Mutex
@@ -122,6 +126,8 @@ func validate(spec *backend.ProcSpec) error {
 		return bad("a rootfs needs a mount namespace (Namespaces.Mount)")
 	case spec.Hostname != "" && !spec.Namespaces.UTS:
 		return bad("a hostname needs a UTS namespace (Namespaces.UTS)")
+	case spec.InitName != "" && spec.InitName != initName && spec.InitName != nativeInitName:
+		return bad("unknown init %q (want %q or %q)", spec.InitName, initName, nativeInitName)
 	}
 	if spec.Rootfs != "" {
 		abs, err := filepath.Abs(spec.Rootfs)
@@ -187,7 +193,11 @@ func (h *Host) Start(spec backend.ProcSpec) (backend.Process, error) {
 	cfgR, cfgW, syncR, syncW, errR, errW := pipes[0], pipes[1], pipes[2], pipes[3], pipes[4], pipes[5]
 	defer closeAll(pipes[:])
 
-	cmd := reexec.Command(initName)
+	initArgv := append([]string{initName}, spec.InitArgs...)
+	if spec.InitName != "" {
+		initArgv[0] = spec.InitName
+	}
+	cmd := reexec.Command(initArgv...)
 	cmd.Env = []string{} // the init needs none; the program gets spec.Env
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = spec.Stdin, spec.Stdout, spec.Stderr
 	cmd.ExtraFiles = []*os.File{cfgR, syncR, errW}
@@ -223,6 +233,9 @@ func (h *Host) Start(spec backend.ProcSpec) (backend.Process, error) {
 	errW.Close()
 
 	p := &process{h: h, cmd: cmd, pid: cmd.Process.Pid, spec: spec, started: time.Now(), done: make(chan struct{})}
+	if spec.InitName != "" {
+		p.initArgv = initArgv
+	}
 	if spec.Namespaces.NET {
 		p.netns, p.ownNet = backend.NSPid(p.pid), true
 	} else {
@@ -281,6 +294,10 @@ func (h *Host) Start(spec backend.ProcSpec) (backend.Process, error) {
 			return nil, backend.Errorf(backend.ErrProgNotFound, syscall.ENOENT, "exec", spec.Args[0], "%s", rest)
 		}
 		return nil, backend.Errorf(backend.ErrInvalid, 0, op, "", "%s", text)
+	}
+	p.execed.Store(true)
+	if p.initArgv != nil {
+		writePidFile(h.opts.RunDir, h.info(p, "")) // the program's argv from now on
 	}
 	return p, nil
 }
@@ -353,7 +370,7 @@ func (h *Host) Procs() ([]backend.ProcInfo, error) {
 // info is a process's row in the process table.
 func (h *Host) info(p *process, state string) backend.ProcInfo {
 	info := backend.ProcInfo{
-		Pid: p.pid, Args: append([]string(nil), p.spec.Args...),
+		Pid: p.pid, Args: p.args(),
 		NetNS: p.netns, OwnNetNS: p.ownNet, Cgroup: p.spec.Cgroup, Rootfs: p.spec.Rootfs,
 		StartedAt: p.started, State: state,
 	}
@@ -363,6 +380,15 @@ func (h *Host) info(p *process, state string) backend.ProcInfo {
 		info.Hostname, _ = os.Hostname()
 	}
 	return info
+}
+
+// args is the process's argv: the init's while it sets up (when the spec
+// named one), the program's once it runs.
+func (p *process) args() []string {
+	if p.initArgv != nil && !p.execed.Load() {
+		return append([]string(nil), p.initArgv...)
+	}
+	return append([]string(nil), p.spec.Args...)
 }
 
 // state reads the process's state: exited, frozen (its cgroup), stopped

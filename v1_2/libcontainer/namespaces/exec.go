@@ -31,8 +31,10 @@ import (
 	"github.com/dockerlab/dockerlab/v1_2/libcontainer/network"
 )
 
-// Init is the dockerinit program and argv the driver computed: recorded
-// in state.json (see libcontainer.State.InitArgs).
+// Init is the dockerinit program and argv the driver computed. The
+// backend's init runs under Args (Args[0] must be an init the backend
+// knows: "native"), and both are recorded in state.json (see
+// libcontainer.State.InitArgs).
 type Init struct {
 	Path string
 	Args []string
@@ -50,6 +52,11 @@ func Exec(host backend.Host, container *libcontainer.Config, stdio Stdio, rootfs
 		return -1, err
 	}
 	state := &libcontainer.State{InitPath: init.Path, InitArgs: init.Args}
+	if len(init.Args) > 0 {
+		// The backend's init runs under upstream's dockerinit argv
+		// until it execs args (ProcSpec.InitName).
+		spec.InitName, spec.InitArgs = init.Args[0], init.Args[1:]
+	}
 
 	// cgroups参数: before the process runs anything.
 	if container.Cgroups != nil {

@@ -309,6 +309,7 @@ func runAll(t *testing.T, newHost func(t *testing.T) backend.Host) {
 	for name, s := range map[string]func(*testing.T, backend.Host, string){
 		"Bridge": scenarioBridge, "ExitCode": scenarioExitCode, "KillPauseTerminate": scenarioKillPauseTerminate,
 		"NetworkModes": scenarioNetworkModes, "User": scenarioUser, "Stdin": scenarioStdin,
+		"InitArgv": scenarioInitArgv,
 	} {
 		t.Run(name, func(t *testing.T) {
 			h := newHost(t)
