@@ -20,6 +20,7 @@
 package daemon
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path"
@@ -27,6 +28,7 @@ import (
 	"strings"
 
 	"github.com/dockerlab/dockerlab/v1_2/daemon/execdriver"
+	"github.com/dockerlab/dockerlab/v1_2/daemon/networkdriver/bridge"
 	"github.com/dockerlab/dockerlab/v1_2/engine"
 	"github.com/dockerlab/dockerlab/v1_2/links"
 	"github.com/dockerlab/dockerlab/v1_2/nat"
@@ -342,9 +344,29 @@ func (container *Container) releaseNetwork() {
 	}
 	mode := container.hostConfig.NetworkMode
 	if isBridgeMode(mode) && container.NetworkSettings != nil && container.NetworkSettings.IPAddress != "" {
-		container.daemon.eng.Job("release_interface", container.ID).Run()
+		container.runEvenAtShutdown(bridge.Release, "release_interface", []string{container.ID}, nil)
 	}
 	container.NetworkSettings = &NetworkSettings{}
+}
+
+// runEvenAtShutdown runs a bridge driver job. A daemon that stops kills
+// its containers after the engine has begun to refuse jobs (upstream's
+// engine did the same), so the release_interface and link -D of those
+// containers never ran and their FORWARD rules stayed on the machine.
+// When the engine refuses, the driver's handler is called directly.
+func (container *Container) runEvenAtShutdown(handler engine.Handler, name string, args []string, env map[string]string) {
+	eng := container.daemon.eng
+	newJob := func() *engine.Job {
+		job := eng.Job(name, args...)
+		for k, v := range env {
+			job.Setenv(k, v)
+		}
+		return job
+	}
+	if err := newJob().Run(); err == nil || !eng.IsShutdown() {
+		return
+	}
+	handler(newJob())
 }
 
 // networkForCommand is the network half of populateCommand: what the
@@ -465,8 +487,23 @@ func (container *Container) DisableLink(alias string) {
 
 // disableActiveLinks removes every link's rules (cleanup at stop).
 func (container *Container) disableActiveLinks() {
+	eng := container.daemon.eng
 	for _, link := range container.activeLinks {
-		link.Disable()
+		if !eng.IsShutdown() {
+			link.Disable()
+			continue
+		}
+		// What links.Link.Disable asks the link job, straight to the
+		// driver (see runEvenAtShutdown).
+		ports := make([]string, len(link.Ports))
+		for i, p := range link.Ports {
+			ports[i] = p.Port() + "/" + p.Proto()
+		}
+		portsJSON, _ := json.Marshal(ports)
+		container.runEvenAtShutdown(bridge.LinkContainers, "link", []string{"-D"}, map[string]string{
+			"ParentIP": link.ParentIP, "ChildIP": link.ChildIP, "IgnoreErrors": "true", "Ports": string(portsJSON),
+		})
+		link.IsEnabled = false
 	}
 	container.activeLinks = nil
 }

@@ -120,3 +120,7 @@ func TestJobsNetworkManyAtOnceLinux(t *testing.T) {
 	l := newLifeDaemon(t, linuxtest.NewHost(t), "", "10.87.42.1/16")
 	manyAtOnce(t, l, 100, "10.87.0.0/16")
 }
+
+func TestJobsNetworkShutdownReleasesLinux(t *testing.T) {
+	shutdownReleases(t, newLifeDaemon(t, linuxtest.NewHost(t), "", "10.89.42.1/16"))
+}

@@ -196,3 +196,25 @@ func TestJobsNetworkManyAtOnceFake(t *testing.T) {
 	l := newLifeDaemon(t, fake.New(), "", "10.83.42.1/16")
 	manyAtOnce(t, l, 100, "10.83.0.0/16")
 }
+
+// shutdownReleases: a daemon that stops with containers running leaves
+// none of their rules behind, though its engine refuses jobs by then.
+func shutdownReleases(t *testing.T, l *lifeDaemon) {
+	rulesBefore := rules(t, l.h)
+	l.create(t, "db", `Cmd=["sleep","1000"]`, `ExposedPorts={"80/tcp":{}}`)
+	_, _, err := l.run("start", []string{"db"}, `PortBindings={"80/tcp":[{"HostIp":"","HostPort":""}]}`)
+	require.NoError(t, err)
+	l.create(t, "web", `Cmd=["sleep","1000"]`)
+	_, _, err = l.run("start", []string{"web"}, `Links=["db:db"]`)
+	require.NoError(t, err)
+	during := rules(t, l.h)
+	require.Contains(t, during, "-j DNAT")
+	require.Contains(t, during, "--sport 80 -j ACCEPT")
+
+	l.eng.Shutdown()
+	assert.Equal(t, rulesBefore, rules(t, l.h), "no DNAT, port or link rule outlives the daemon")
+}
+
+func TestJobsNetworkShutdownReleasesFake(t *testing.T) {
+	shutdownReleases(t, newLifeDaemon(t, fake.New(), "", "10.88.42.1/16"))
+}
