@@ -27,7 +27,9 @@ import (
 	"github.com/dockerlab/dockerlab/chapters/chapterutil"
 	"github.com/dockerlab/dockerlab/v1_2/daemon/execdriver"
 	"github.com/dockerlab/dockerlab/v1_2/daemon/execdriver/native"
+	"github.com/dockerlab/dockerlab/v1_2/daemon/execdriver/native/template"
 	"github.com/dockerlab/dockerlab/v1_2/libcontainer"
+	"github.com/dockerlab/dockerlab/v1_2/libcontainer/namespaces"
 )
 
 // The demo's bridge and container.
@@ -135,16 +137,20 @@ func whileWaiting(out io.Writer, h backend.Host, driver *native.Driver, c *execd
 	indented, _ := json.MarshalIndent(pretty, "    ", "  ")
 	fmt.Fprintf(out, "    %s\n", indented)
 
-	fmt.Fprintln(out, "## 13.4 reexec.Init() and the flow: the process as the backend started it")
+	fmt.Fprintln(out, "## 13.4 reexec.Init() and the flow: argv[0] \"native\" chose the init; it set up, then exec'd the entrypoint")
 	procs, err := h.Procs()
 	if err != nil {
 		return err
 	}
 	for _, p := range procs {
 		if p.Pid == c.ContainerPid {
-			fmt.Fprintf(out, "  pid %d (pid 1 inside), own network namespace: %v, hostname %q, cgroup %q, rootfs %s\n",
+			fmt.Fprintf(out, "  now: pid %d (pid 1 inside), own network namespace: %v, hostname %q, cgroup %q, rootfs %s\n",
 				p.Pid, p.OwnNetNS, p.Hostname, p.Cgroup, filepath.Base(p.Rootfs))
 		}
+	}
+
+	if err := initPhase(out, h, c.Rootfs); err != nil {
+		return err
 	}
 
 	fmt.Fprintln(out, "## 13.5 cgroups参数: the cgroup, joined before the program ran")
@@ -160,6 +166,45 @@ func whileWaiting(out io.Writer, h backend.Host, driver *native.Driver, c *execd
 		return err
 	}
 	fmt.Fprintf(out, "  host end %s: master %s, up %v; child end %s is now eth0 inside\n", link.Name, link.Master, link.Up, state.NetworkState.VethChild)
+	return nil
+}
+
+// initPhase starts one more process the way namespaces.Exec does, to
+// look at the process table from the Setup hook — the moment upstream's
+// parent wrote to the sync pipe while dockerinit waited: the process
+// still runs under dockerinit's argv, argv[0] "native", which
+// reexec.Init() looked up.
+func initPhase(out io.Writer, h backend.Host, rootfs string) error {
+	cfg := template.New()
+	cfg.Cgroups = nil
+	args := []string{"true"}
+	spec, err := namespaces.BuildSpec(cfg, rootfs, args, namespaces.Stdio{})
+	if err != nil {
+		return err
+	}
+	argv := native.InitArgs("", "<root>/<id>", args[0], args[1:])
+	spec.InitName, spec.InitArgs = argv[0], argv[1:]
+	spec.Setup = func(p backend.Process) error {
+		procs, err := h.Procs()
+		if err != nil {
+			return err
+		}
+		for _, info := range procs {
+			if info.Pid == p.Pid() {
+				fmt.Fprintf(out, "  before the exec (a second container, looked at from the parent's Setup hook, the sync pipe moment): argv %s\n", quoteArgs(info.Args))
+			}
+		}
+		return nil
+	}
+	p, err := h.Start(spec)
+	if err != nil {
+		return err
+	}
+	st, err := p.Wait()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "  then the init exec'd %q, which exited with %d\n", args[0], st.Code)
 	return nil
 }
 

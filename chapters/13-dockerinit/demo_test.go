@@ -23,6 +23,8 @@ var wants = []string{
 	"inet 10.113.0.2/24",
 	"| default via 10.113.0.1 dev eth0",
 	"exit code 0",
+	"the sync pipe moment): argv native -console '' -pipe 3 -root <root>/<id> -- true",
+	"then the init exec'd \"true\", which exited with 0",
 	"cgroup removed: true",
 	"veth ends left in the machine's namespace: 0",
 }

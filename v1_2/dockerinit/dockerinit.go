@@ -10,7 +10,8 @@
 //
 // In dockerlab there is one binary: cmd/dockerlab's main calls
 // reexec.Init() first, and the backend registers its init there
-// (backend/linux: "dockerlab-init"). The daemon's copy of itself under
+// (backend/linux: "dockerlab-init", and "native" — the argv[0] the native
+// driver starts it under, as upstream). The daemon's copy of itself under
 // <root>/init/dockerinit-1.2.0 (v1_2/daemon/dockerinit.go) is the
 // sysInitPath the native driver names in its argv (see
 // v1_2/daemon/execdriver/native/init.go and docs/divergences.md).

@@ -33,9 +33,9 @@ type State struct {
 
 	// dockerlab's addition: the program and argv upstream's parent
 	// started dockerinit with (`native -console … -pipe 3 -root … --
-	// <entrypoint> <args>`). Upstream's were visible in /proc/<pid>/cmdline
-	// until dockerinit exec'd; here the backend's own init does that work,
-	// so the argv is recorded instead (docs/divergences.md, chapter 13).
+	// <entrypoint> <args>`). They show in the process table only until
+	// the init execs the entrypoint, so they are kept here too
+	// (docs/divergences.md, chapter 13).
 	InitPath string   `json:"init_path,omitempty"`
 	InitArgs []string `json:"init_args,omitempty"`
 }

@@ -17,12 +17,16 @@
 //
 // dockerlab's decision (docs/divergences.md, chapters/13-dockerinit): the
 // native driver computes exactly that argv and writes container.json to
-// -root, but the process is started by the backend, whose own init
-// (backend/linux's "dockerlab-init", re-executed through internal/reexec)
-// does the namespace, mount and pivot_root work — v1_2 reaches the kernel
-// only through backend. The argv is recorded in state.json ("init_path",
-// "init_args") and printed by the chapter 13 demo instead of being the
-// init's real argv.
+// -root, and the backend's init runs under it (ProcSpec.InitName "native",
+// ProcSpec.InitArgs the rest): backend/linux re-executes the dockerlab
+// binary through internal/reexec with argv[0] "native", which it
+// registered for its init, so `ps` shows the argv above until the init
+// execs the entrypoint; the fake shows it in its process table for the
+// same moment. But the work dockerinit did inside — reading
+// container.json, mounts, pivot_root, hostname, user — is the backend's
+// init's, from the ProcSpec (v1_2 reaches the kernel only through
+// backend): it does not parse -console, -pipe or -root. The argv is also
+// recorded in state.json ("init_path", "init_args").
 package native
 
 // InitArgs is the argv upstream's parent gave dockerinit: console is the
