@@ -26,8 +26,8 @@ func TestViewsLinux(t *testing.T) {
 
 	c := v.run("real", false, "sh", "-c", "echo hello; echo oops >&2; echo data > /tmp/made; exec sleep 1000")
 	waitFor(t, "the first lines in the log", func() bool {
-		out, _, err := v.job("logs", []string{"real"}, "stdout", "1", "stderr", "1")
-		return err == nil && strings.Contains(out, "hello")
+		out, errOut, err := v.job("logs", []string{"real"}, "stdout", "1", "stderr", "1")
+		return err == nil && strings.Contains(out, "hello") && strings.Contains(errOut, "oops")
 	})
 	out, errOut, err := v.job("logs", []string{"real"}, "stdout", "1", "stderr", "1")
 	require.NoError(t, err)
