@@ -31,6 +31,7 @@ type proc struct {
 	lp    *liveProc
 	pid   int
 	netNS backend.NSRef
+	tty   *tty // with ProcSpec.Tty: its terminal (tty.go)
 }
 
 func (p *proc) Pid() int             { return p.pid }
@@ -170,9 +171,15 @@ func (k *Kernel) Start(spec backend.ProcSpec) (backend.Process, error) {
 			return nil
 		})
 	}
+	stdin, stdout, stderr := spec.Stdin, spec.Stdout, spec.Stderr
+	if spec.Tty { // fd 0, 1 and 2 are the terminal's slave end (tty.go)
+		p.tty = newTTY(k, spec.Stdin, spec.Stdout)
+		p.tty.setLeader(p.pid)
+		stdin, stdout, stderr = ttySlave{p.tty}, ttySlave{p.tty}, ttySlave{p.tty}
+	}
 	up := &userland.Process{
 		Args: append([]string{}, spec.Args...), Env: env, Dir: spec.Dir, Root: root,
-		Stdin: spec.Stdin, Stdout: spec.Stdout, Stderr: spec.Stderr,
+		Stdin: stdin, Stdout: stdout, Stderr: stderr,
 		Uid: spec.Uid, Gid: spec.Gid, Ctx: lp.ctx,
 		Sys: &system{k: k, pid: rec.Pid, nspid: rec.NSPid, lp: lp},
 	}
@@ -181,6 +188,9 @@ func (k *Kernel) Start(spec backend.ProcSpec) (backend.Process, error) {
 	}
 	go func() {
 		code := userland.Run(up)
+		if p.tty != nil {
+			p.tty.close()
+		}
 		root.Close()
 		k.exited(lp, code)
 	}()

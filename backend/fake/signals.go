@@ -65,11 +65,13 @@ type liveProc struct {
 	frozen  bool          // its cgroup is frozen
 	wake    chan struct{} // closed when it runs again
 	handled map[syscall.Signal]bool
+	ignored map[syscall.Signal]bool // SIG_IGN (system.go IgnoreSignal)
 }
 
 func newLiveProc() *liveProc {
 	ctx, cancel := context.WithCancelCause(context.Background())
-	return &liveProc{ctx: ctx, cancel: cancel, done: make(chan struct{}), handled: map[syscall.Signal]bool{}}
+	return &liveProc{ctx: ctx, cancel: cancel, done: make(chan struct{}), handled: map[syscall.Signal]bool{},
+		ignored: map[syscall.Signal]bool{}}
 }
 
 // kill ends the process with sig: its context is cancelled and, whatever
@@ -150,6 +152,9 @@ func (k *Kernel) signalRec(m *machine, rec *procRec, sig syscall.Signal, fromPar
 // deliver applies a signal to a process this Kernel runs.
 func (k *Kernel) deliver(m *machine, rec *procRec, lp *liveProc, sig syscall.Signal, fromParent bool) {
 	act := defaultAction(sig)
+	if lp.ignores(sig) && sig != syscall.SIGKILL && sig != sigSTOP {
+		return // SIG_IGN: the kernel drops it
+	}
 	isInit := rec.PidNS == rec.Pid
 	if isInit && !lp.handles(sig) && act != actContinue &&
 		!(fromParent && (sig == syscall.SIGKILL || sig == sigSTOP)) {

@@ -171,3 +171,23 @@ func (s *system) Volumes() []backend.Mount {
 	})
 	return out
 }
+
+// IgnoreSignal is an optional System method (not in the userland.System
+// interface): signal(sig, SIG_IGN) and back. The interactive shell ignores
+// SIGINT so that ^C on its terminal (tty.go) ends the command it runs and
+// not the shell. SIGKILL and SIGSTOP cannot be ignored.
+func (s *system) IgnoreSignal(sig syscall.Signal, ignored bool) {
+	s.lp.mu.Lock()
+	defer s.lp.mu.Unlock()
+	if ignored {
+		s.lp.ignored[sig] = true
+	} else {
+		delete(s.lp.ignored, sig)
+	}
+}
+
+func (lp *liveProc) ignores(sig syscall.Signal) bool {
+	lp.mu.Lock()
+	defer lp.mu.Unlock()
+	return lp.ignored[sig]
+}

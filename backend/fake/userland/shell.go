@@ -103,6 +103,8 @@ func shMain(p *Process) int {
 			return 2
 		}
 		return sh.runSource(opts, bytes.NewReader(src), opts.script)
+	case interactive(p):
+		return sh.runInteractive(opts) // on a terminal: prompts (shellinteractive.go)
 	default:
 		return sh.runStdin(opts)
 	}
@@ -117,6 +119,11 @@ type shell struct {
 	traps  map[syscall.Signal]string // trap CMD TERM etc., see shelltrap.go
 	umask  string
 	execed *execDone // set when `exec CMD` replaced the shell
+	// term is the shell's stdin when it is a terminal. The interpreter
+	// would copy a non-file stdin through a pipe in a goroutine, which
+	// would read the terminal behind the shell's back; instead commands
+	// whose stdin is not redirected get the terminal itself (spawn).
+	term io.Reader
 }
 
 func newShell(p *Process) *shell {
@@ -125,6 +132,9 @@ func newShell(p *Process) *shell {
 
 // start builds the interpreter. stdin is the commands' stdin.
 func (sh *shell) start(opts shOptions, stdin io.Reader) error {
+	if t, ok := isTerminal(stdin); ok {
+		sh.term, stdin = t, nil
+	}
 	// TMPDIR must not name a host directory: the interpreter opens
 	// "$TMPDIR/sh-interp-*" paths directly on the host (its process
 	// substitution FIFOs), bypassing every handler. It reads TMPDIR once,

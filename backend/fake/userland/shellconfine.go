@@ -140,6 +140,9 @@ func (sh *shell) spawn(ctx context.Context, args []string) error {
 		Uid: sh.p.Uid, Gid: sh.p.Gid,
 		Ctx: ctx, Sys: sh.p.Sys, // the kernel gives the child its own
 	}
+	if child.Stdin == nil && sh.term != nil {
+		child.Stdin = sh.term // not redirected: the shell's terminal
+	}
 	if child.Stdin == nil {
 		child.Stdin = emptyReader{}
 	}
