@@ -242,3 +242,50 @@ func errBadFilters(err error) error {
 type badParam struct{ msg string }
 
 func (e *badParam) Error() string { return e.msg }
+
+// compatCreateEnv rewrites what later clients put in a create (or start)
+// body into what 1.2's jobs read:
+//   - HostConfig.NetworkMode "default" (the later name of the bridge) is
+//     1.2's "bridge", at the top level (start's body) and inside the
+//     HostConfig object (create's body);
+//   - Memory, MemorySwap, CpuShares and CpusetCpus moved from Config to
+//     HostConfig in API 1.19; they are copied back to the top level,
+//     where 1.2's create reads them.
+func compatCreateEnv(env *engine.Env) {
+	if env.Get("NetworkMode") == "default" {
+		env.Set("NetworkMode", "bridge")
+	}
+	raw := env.Get("HostConfig")
+	if raw == "" || raw == "null" {
+		return
+	}
+	var hc map[string]any
+	if err := json.Unmarshal([]byte(raw), &hc); err != nil || hc == nil {
+		return
+	}
+	if hc["NetworkMode"] == "default" {
+		hc["NetworkMode"] = "bridge"
+	}
+	for hostKey, configKey := range map[string]string{"Memory": "Memory", "MemorySwap": "MemorySwap", "CpuShares": "CpuShares", "CpusetCpus": "Cpuset"} {
+		n, ok := hc[hostKey]
+		if !ok || n == nil || n == float64(0) || n == "" || env.Exists(configKey) && env.Get(configKey) != "0" && env.Get(configKey) != "" {
+			continue
+		}
+		env.SetAuto(configKey, n)
+	}
+	if b, err := json.Marshal(hc); err == nil {
+		env.Set("HostConfig", string(b))
+	}
+}
+
+// familiarRepo undoes the normalisation later clients apply to a
+// repository name before sending it ("busybox" goes out as
+// "docker.io/library/busybox"); 1.2 stores the short name.
+func familiarRepo(repo string) string {
+	for _, prefix := range []string{"docker.io/library/", "docker.io/", "index.docker.io/library/", "index.docker.io/"} {
+		if strings.HasPrefix(repo, prefix) {
+			return strings.TrimPrefix(repo, prefix)
+		}
+	}
+	return repo
+}

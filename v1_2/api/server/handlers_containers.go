@@ -33,6 +33,7 @@ func postContainersCreate(eng *engine.Engine, version version.Version, w http.Re
 	if err := decodeJSONBody(r, job.Env()); err != nil {
 		return err
 	}
+	compatCreateEnv(job.Env())
 	var stdout, warnings bytes.Buffer
 	job.Stdout.Add(&stdout)
 	job.Stderr.Add(&warnings)
@@ -61,6 +62,7 @@ func postContainersStart(eng *engine.Engine, version version.Version, w http.Res
 		if err := decodeJSONBody(r, job.Env()); err != nil {
 			return err
 		}
+		compatCreateEnv(job.Env())
 	}
 	if err := job.Run(); err != nil {
 		if err.Error() == "Container already started" {

@@ -101,7 +101,7 @@ func postImagesTag(eng *engine.Engine, version version.Version, w http.ResponseW
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	job := eng.Job("tag", vars["name"], r.Form.Get("repo"), r.Form.Get("tag"))
+	job := eng.Job("tag", vars["name"], familiarRepo(r.Form.Get("repo")), r.Form.Get("tag"))
 	job.Setenv("force", r.Form.Get("force"))
 	if err := job.Run(); err != nil {
 		return err
@@ -137,7 +137,7 @@ func postImagesCreate(eng *engine.Engine, version version.Version, w http.Respon
 		if tag == "" {
 			image, tag = parseRepositoryTag(image)
 		}
-		job = eng.Job("pull", image, tag)
+		job = eng.Job("pull", familiarRepo(image), tag)
 		job.SetenvBool("parallel", version.GreaterThan("1.3"))
 		job.SetenvJson("metaHeaders", map[string][]string{})
 		job.SetenvJson("authConfig", map[string]string{})
@@ -145,7 +145,7 @@ func postImagesCreate(eng *engine.Engine, version version.Version, w http.Respon
 		if tag == "" {
 			repo, tag = parseRepositoryTag(repo)
 		}
-		job = eng.Job("import", r.Form.Get("fromSrc"), repo, tag)
+		job = eng.Job("import", r.Form.Get("fromSrc"), familiarRepo(repo), tag)
 		job.Stdin.Add(r.Body)
 	}
 	job.SetenvBool("json", version.GreaterThan("1.0"))

@@ -360,3 +360,26 @@ func TestRouteOrder(t *testing.T) {
 	assert.Less(t, seen["GET /containers/{name:.*}/attach/ws"], seen["GET /containers/{name:.*}/json"])
 	assert.Less(t, seen["GET /images/get"], seen["GET /images/{name:.*}/get"])
 }
+
+func TestCompatCreateBody(t *testing.T) {
+	f := newFakeJobs(t)
+	w := f.do("POST", "/v1.14/containers/create", `{"Image":"busybox","HostConfig":{"NetworkMode":"default","Memory":8388608,"CpusetCpus":"0"}}`, "Content-Type", "application/json")
+	require.Equal(t, 201, w.Code)
+	env := f.last("create").env
+	assert.JSONEq(t, `{"NetworkMode":"bridge","Memory":8388608,"CpusetCpus":"0"}`, env["HostConfig"])
+	assert.Equal(t, "8388608", env["Memory"])
+	assert.Equal(t, "0", env["Cpuset"])
+	w = f.do("POST", "/containers/x/start", `{"NetworkMode":"default"}`, "Content-Type", "application/json")
+	require.Equal(t, 204, w.Code)
+	assert.Equal(t, "bridge", f.last("start").env["NetworkMode"])
+}
+
+func TestFamiliarRepo(t *testing.T) {
+	f := newFakeJobs(t)
+	f.do("POST", "/images/busybox/tag?repo=docker.io/library/busybox&tag=v1", "")
+	assert.Equal(t, []string{"busybox", "busybox", "v1"}, f.last("tag").args)
+	f.do("POST", "/images/busybox/tag?repo=docker.io/me/app&tag=v1", "")
+	assert.Equal(t, "me/app", f.last("tag").args[1])
+	f.do("POST", "/images/busybox/tag?repo=localhost:5000/app&tag=v1", "")
+	assert.Equal(t, "localhost:5000/app", f.last("tag").args[1])
+}
