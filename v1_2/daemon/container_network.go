@@ -369,6 +369,50 @@ func (container *Container) runEvenAtShutdown(handler engine.Handler, name strin
 	handler(newJob())
 }
 
+// scrubNetwork clears what a run the daemon never saw end (kill -9 of
+// the daemon, a power cut) left of this container's network, before
+// anything new is allocated. The new daemon's InitDriver emptied the nat
+// DOCKER chain (the DNAT rules), but the filter FORWARD rules of the old
+// run's published ports and links stay, because nothing flushes FORWARD:
+// each rule naming the old address (-s or -d <ip>/32) is deleted. Then
+// the settings are forgotten, so inspect shows no stale address.
+// Upstream 1.2 left those rules behind.
+func (container *Container) scrubNetwork() error {
+	ns := container.NetworkSettings
+	container.NetworkSettings = &NetworkSettings{}
+	if ns == nil || ns.IPAddress == "" || container.daemon.config.DisableNetwork {
+		return nil
+	}
+	ipt := container.daemon.config.Host.Root().IPTables()
+	lines, err := ipt.List("filter", "FORWARD")
+	if err != nil {
+		return err
+	}
+	own := ns.IPAddress + "/32"
+	var firstErr error
+	for _, line := range lines {
+		fields := strings.Fields(line)
+		if len(fields) < 2 || fields[0] != "-A" || !namesAddress(fields, own) {
+			continue
+		}
+		args := append([]string{"-t", "filter", "-D"}, fields[1:]...)
+		if _, err := ipt.Raw(args...); err != nil && firstErr == nil {
+			firstErr = err
+		}
+	}
+	return firstErr
+}
+
+// namesAddress: the rule's source or destination is addr.
+func namesAddress(fields []string, addr string) bool {
+	for i := 0; i+1 < len(fields); i++ {
+		if (fields[i] == "-s" || fields[i] == "-d") && fields[i+1] == addr {
+			return true
+		}
+	}
+	return false
+}
+
 // networkForCommand is the network half of populateCommand: what the
 // execdriver must build for the process (book §7.5).
 func (container *Container) networkForCommand() (*execdriver.Network, error) {

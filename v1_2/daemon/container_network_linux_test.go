@@ -186,3 +186,9 @@ func TestNetworkLinuxICCLinksAndPublishedPort(t *testing.T) {
 	_, err = fetch(t, h, rootfs, root, "http://127.0.0.1:"+hostPort+"/")
 	assert.Error(t, err, "the proxy is gone")
 }
+
+func TestNetworkLinuxScrubAfterDaemonCrash(t *testing.T) {
+	h := linuxtest.NewHost(t)
+	d := netDaemonOn(t, h, "10.90.0.1/24", nil)
+	scrubAfterCrash(t, d, h)
+}

@@ -439,3 +439,42 @@ func TestRegisterLinksByNameNotIDPrefix(t *testing.T) {
 	assert.Same(t, db, children["/web/db"])
 	assert.EqualError(t, d.RegisterLinks(web, &runconfig.HostConfig{Links: []string{"nobody:x"}}), "Could not find entity for nobody")
 }
+
+func TestNetworkScrubAfterDaemonCrash(t *testing.T) {
+	d, h := netDaemon(t, "10.90.0.1/24", nil)
+	scrubAfterCrash(t, d, h)
+}
+
+// scrubAfterCrash runs on a daemon whose bridge is 10.90.0.1/24.
+func scrubAfterCrash(t *testing.T, d *Daemon, h backend.Host) {
+	before := rules(t, h)
+	// What a daemon killed with -9 leaves in FORWARD for a container at
+	// 10.90.0.7 publishing 80 and linked to one at 10.90.0.8 (the new
+	// daemon's InitDriver already emptied the DOCKER chain).
+	ipt := h.Root().IPTables()
+	stale := [][]string{
+		{"!", "-i", "docker0", "-o", "docker0", "-p", "tcp", "-d", "10.90.0.7", "--dport", "80", "-j", "ACCEPT"},
+		{"-i", "docker0", "-o", "docker0", "-p", "tcp", "-s", "10.90.0.8", "--dport", "5432", "-d", "10.90.0.7", "-j", "ACCEPT"},
+		{"-i", "docker0", "-o", "docker0", "-p", "tcp", "-s", "10.90.0.7", "--sport", "5432", "-d", "10.90.0.8", "-j", "ACCEPT"},
+	}
+	for _, r := range stale {
+		require.NoError(t, ipt.Insert("filter", "FORWARD", 1, r...))
+	}
+	// Someone else's rule on another address stays.
+	require.NoError(t, ipt.Insert("filter", "FORWARD", 1, "-d", "10.90.0.70", "-j", "ACCEPT"))
+
+	c := netContainer(t, d, "crashed", nil, nil)
+	c.NetworkSettings = &NetworkSettings{IPAddress: "10.90.0.7", IPPrefixLen: 24, Gateway: "10.90.0.1", Bridge: "docker0",
+		Ports: nat.PortMap{"80/tcp": {{HostIp: "0.0.0.0", HostPort: "49153"}}}}
+	require.NoError(t, c.scrubNetwork())
+	assert.Equal(t, &NetworkSettings{}, c.NetworkSettings)
+	after := rules(t, h)
+	assert.NotContains(t, after, "10.90.0.7/32")
+	assert.Contains(t, after, "-A FORWARD -d 10.90.0.70/32 -j ACCEPT")
+	require.NoError(t, ipt.Delete("filter", "FORWARD", "-d", "10.90.0.70", "-j", "ACCEPT"))
+	assert.Equal(t, before, rules(t, h))
+
+	// A container that never had an address: nothing to do.
+	idle := netContainer(t, d, "idle", nil, nil)
+	require.NoError(t, idle.scrubNetwork())
+}
