@@ -25,7 +25,13 @@ const DefaultDevice = "eth0"
 // Veth is the strategy of the bridge mode.
 type Veth struct{}
 
-func (*Veth) Create(root backend.Net, n *Network, nspid int, state *NetworkState) error {
+func (v *Veth) Create(root backend.Net, n *Network, nspid int, state *NetworkState) error {
+	return v.create(root, n, backend.NSPid(nspid), state)
+}
+
+// create is Create with the target namespace as a reference (tests move
+// the end into a named namespace).
+func (*Veth) create(root backend.Net, n *Network, target backend.NSRef, state *NetworkState) error {
 	if n.Bridge == "" {
 		return fmt.Errorf("veth: no bridge given")
 	}
@@ -43,8 +49,8 @@ func (*Veth) Create(root backend.Net, n *Network, nspid int, state *NetworkState
 		{"attach " + host + " to " + n.Bridge, func() error { return root.LinkSetMaster(host, n.Bridge) }},
 		{"set mtu of " + host, func() error { return setMtu(root, host, n.Mtu) }},
 		{"bring " + host + " up", func() error { return root.LinkSetUp(host) }},
-		{"move " + child + " into the namespace of pid " + fmt.Sprint(nspid), func() error {
-			return root.LinkSetNs(child, backend.NSPid(nspid))
+		{"move " + child + " into namespace " + target.String(), func() error {
+			return root.LinkSetNs(child, target)
 		}},
 	}
 	for _, s := range steps {
