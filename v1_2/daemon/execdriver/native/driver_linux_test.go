@@ -43,3 +43,21 @@ func TestLinuxMemoryLimit(t *testing.T) {
 		assert.Contains(t, out.String(), "tail=137\n", "tail holding 200 MiB must be OOM-killed")
 	}
 }
+
+// TestLinuxTty: with -t the container's stdio is a terminal.
+func TestLinuxTty(t *testing.T) {
+	h := linuxtest.NewHost(t)
+	rootfs := backendtest.Rootfs(t, h)
+	d, _ := newTestDriver(t, h)
+	c := command(id1, rootfs, "sh", "-c", "test -t 0 && test -t 1 && echo is-a-tty")
+	c.Tty = true
+	var out syncBuffer
+	code, err := d.Run(c, execdriver.NewPipes(nil, &out, &out, false), func(c *execdriver.Command) {
+		_, isTty := c.Terminal.(*execdriver.TtyConsole)
+		assert.True(t, isTty)
+		assert.NoError(t, c.Terminal.Resize(40, 100))
+	})
+	require.NoError(t, err)
+	assert.Equal(t, 0, code, out.String())
+	assert.Contains(t, out.String(), "is-a-tty")
+}

@@ -309,11 +309,30 @@ func runAll(t *testing.T, newHost func(t *testing.T) backend.Host) {
 	for name, s := range map[string]func(*testing.T, backend.Host, string){
 		"Bridge": scenarioBridge, "ExitCode": scenarioExitCode, "KillPauseTerminate": scenarioKillPauseTerminate,
 		"NetworkModes": scenarioNetworkModes, "User": scenarioUser, "Stdin": scenarioStdin,
-		"InitArgv": scenarioInitArgv,
+		"InitArgv": scenarioInitArgv, "Resources": scenarioResources,
 	} {
 		t.Run(name, func(t *testing.T) {
 			h := newHost(t)
 			s(t, h, backendtest.Rootfs(t, h))
 		})
 	}
+}
+
+// scenarioResources: -c and --cpuset land in the container's cgroup, and
+// the process is in it.
+func scenarioResources(t *testing.T, h backend.Host, rootfs string) {
+	d, _ := newTestDriver(t, h)
+	c := command(id1, rootfs, "sleep", "1000")
+	c.Resources = &execdriver.Resources{CpuShares: 512, Cpuset: "0"}
+	code, err := d.Run(c, nil, func(c *execdriver.Command) {
+		defer d.Kill(c, int(syscall.SIGKILL))
+		st, err := h.Cgroups().Stats(id1)
+		if assert.NoError(t, err) {
+			assert.Equal(t, int64(512), st.CPUShares)
+			assert.Equal(t, "0", st.CpusetCpus)
+			assert.Equal(t, []int{c.ContainerPid}, st.Pids)
+		}
+	})
+	require.NoError(t, err)
+	assert.Equal(t, 137, code)
 }
