@@ -14,6 +14,8 @@ import (
 	"os"
 	"syscall"
 
+	"github.com/dockerlab/dockerlab/backend"
+
 	"golang.org/x/sys/unix"
 )
 
@@ -62,4 +64,22 @@ func ttyCopy(master *os.File, stdin io.Reader, stdout io.Writer) <-chan struct{}
 		io.Copy(stdout, master)
 	}()
 	return done
+}
+
+// Resize sets the terminal's rows and columns (TIOCSWINSZ on the master;
+// the kernel sends SIGWINCH to the foreground process group) — what
+// `docker resize` and an attached client's window changes reach. A
+// process without a terminal is ErrInvalid.
+func (p *process) Resize(height, width int) error {
+	if p.master == nil {
+		return backend.Errorf(backend.ErrInvalid, syscall.ENOTTY, "resize", fmt.Sprint(p.pid), "the process has no terminal (ProcSpec.Tty was not set)")
+	}
+	if height <= 0 || width <= 0 || height > 0xffff || width > 0xffff {
+		return backend.Errorf(backend.ErrInvalid, syscall.EINVAL, "resize", fmt.Sprint(p.pid), "bad terminal size %dx%d", height, width)
+	}
+	if p.exited() {
+		return backend.Errorf(backend.ErrNotFound, syscall.ESRCH, "resize", fmt.Sprint(p.pid), "process has exited")
+	}
+	ws := &unix.Winsize{Row: uint16(height), Col: uint16(width)}
+	return kernelErr("resize", fmt.Sprint(p.pid), unix.IoctlSetWinsize(int(p.master.Fd()), unix.TIOCSWINSZ, ws))
 }

@@ -3,6 +3,7 @@
 package native
 
 import (
+	"io"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -44,20 +45,27 @@ func TestLinuxMemoryLimit(t *testing.T) {
 	}
 }
 
-// TestLinuxTty: with -t the container's stdio is a terminal.
+// TestLinuxTty: with -t the container's stdio is a terminal, and Resize
+// reaches it (stty size inside).
 func TestLinuxTty(t *testing.T) {
 	h := linuxtest.NewHost(t)
 	rootfs := backendtest.Rootfs(t, h)
 	d, _ := newTestDriver(t, h)
-	c := command(id1, rootfs, "sh", "-c", "test -t 0 && test -t 1 && echo is-a-tty")
+	c := command(id1, rootfs, "sh", "-c", "test -t 0 && test -t 1 && echo is-a-tty; read go; stty size")
 	c.Tty = true
 	var out syncBuffer
-	code, err := d.Run(c, execdriver.NewPipes(nil, &out, &out, false), func(c *execdriver.Command) {
+	stdinR, stdinW := io.Pipe()
+	code, err := d.Run(c, execdriver.NewPipes(stdinR, &out, &out, true), func(c *execdriver.Command) {
+		defer func() {
+			stdinW.Write([]byte("go\n"))
+			stdinW.Close()
+		}()
 		_, isTty := c.Terminal.(*execdriver.TtyConsole)
 		assert.True(t, isTty)
-		assert.NoError(t, c.Terminal.Resize(40, 100))
+		assert.NoError(t, c.Terminal.Resize(30, 100))
 	})
 	require.NoError(t, err)
 	assert.Equal(t, 0, code, out.String())
 	assert.Contains(t, out.String(), "is-a-tty")
+	assert.Contains(t, out.String(), "30 100")
 }
