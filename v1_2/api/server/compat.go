@@ -289,3 +289,10 @@ func familiarRepo(repo string) string {
 	}
 	return repo
 }
+
+// eventTime turns a later client's "1700000000.000000000" (seconds and
+// nanoseconds) into 1.2's whole seconds.
+func eventTime(s string) string {
+	secs, _, _ := strings.Cut(s, ".")
+	return secs
+}

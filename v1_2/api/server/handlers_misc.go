@@ -59,7 +59,7 @@ func getEvents(eng *engine.Engine, version version.Version, w http.ResponseWrite
 		return err
 	}
 	job := eng.Job("events")
-	since := r.Form.Get("since")
+	since := eventTime(r.Form.Get("since"))
 	if since == "" {
 		// Not upstream: a listener without since also gets the events of
 		// the second it connected in. Headers go out before the job has
@@ -68,7 +68,7 @@ func getEvents(eng *engine.Engine, version version.Version, w http.ResponseWrite
 		since = strconv.FormatInt(time.Now().Unix(), 10)
 	}
 	job.Setenv("since", since)
-	job.Setenv("until", r.Form.Get("until"))
+	job.Setenv("until", eventTime(r.Form.Get("until")))
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
 	out := newWriteFlusher(w)
