@@ -4,6 +4,8 @@
 // Upstream: daemon/copy.go (ContainerCopy) and Container.Copy of
 // daemon/container.go at v1.2.0. Reference upstream-v1_2.md §6.2
 // (POST /containers/{name}/copy with {"Resource": "/etc/hostname"}).
+// The book does not walk copy.go; the path it reads is the union mount
+// of ch.8 (Docker镜像), seen through the graph driver.
 //
 // The tar's names start at the resource's own name: copying /etc gives
 // "etc/", "etc/hosts", ...; copying /etc/hostname gives "hostname". The

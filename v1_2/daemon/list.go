@@ -4,7 +4,8 @@
 // at v1.2.0. Reference upstream-v1_2.md §2.4 (containers: all, limit,
 // since, before, size, filters) and §6.2 (GET /containers/json: the rows'
 // keys Id, Names, Image, Command, Created, Status, Ports, SizeRw,
-// SizeRootFs).
+// SizeRootFs). The book does not walk list.go; the fields it shows are
+// the ones ch.12 §12.3 (newContainer) fills and §12.4 (Start) changes.
 //
 // How the options combine (the daemon walks the containers newest first,
 // so "before" and "since" are positions in that walk):
