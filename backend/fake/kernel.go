@@ -31,6 +31,7 @@ type Kernel struct {
 	faults map[string]error  // FailNext
 	poll   chan struct{}     // closed to stop the pending-signal poller
 	pollOn bool
+	socks  *sockTable // TCP sockets of the running programs (sockets.go)
 }
 
 var _ backend.Host = (*Kernel)(nil)

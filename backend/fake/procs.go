@@ -229,6 +229,7 @@ func (k *Kernel) exited(lp *liveProc, code int) {
 		}
 		k.mu.Unlock()
 	}
+	k.closeSockets(lp.pid) // exit(2) closes the process's sockets (sockets.go)
 	lp.status = st
 	lp.cancel(nil)
 	close(lp.done)
