@@ -33,19 +33,28 @@ func assertPortAnswers(t *testing.T, d *daemon, port string) {
 	defer ns.Close()
 	require.NoError(t, netns.Set(ns))
 	defer netns.Set(orig)
+	// A plain loop, not require.Eventually: its condition runs on another
+	// goroutine, and so on a thread outside the sandbox.
 	var answer string
-	require.Eventually(t, func() bool {
-		c, err := net.DialTimeout("tcp", "127.0.0.1:"+port, 2*time.Second)
-		if err != nil {
-			return false
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		if answer = httpGet("127.0.0.1:" + port); strings.HasPrefix(answer, "HTTP/1.") {
+			return
 		}
-		defer c.Close()
-		c.SetDeadline(time.Now().Add(5 * time.Second))
-		io.WriteString(c, "GET / HTTP/1.0\r\n\r\n")
-		b, _ := io.ReadAll(c)
-		answer = string(b)
-		return strings.HasPrefix(answer, "HTTP/1.")
-	}, 20*time.Second, 200*time.Millisecond, "nothing answered on 127.0.0.1:%s in the sandbox", port)
+	}
+	t.Fatalf("nothing answered HTTP on 127.0.0.1:%s in the sandbox (last: %q)", port, answer)
+}
+
+// httpGet sends GET / and answers what came back ("" when nothing did).
+func httpGet(addr string) string {
+	c, err := net.DialTimeout("tcp", addr, 2*time.Second)
+	if err != nil {
+		return ""
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	io.WriteString(c, "GET / HTTP/1.0\r\n\r\n")
+	b, _ := io.ReadAll(c)
+	return string(b)
 }
 
 // lockedBuf is a bytes.Buffer safe for one writer and one reader.
