@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dockerlab/dockerlab/backend"
 	"github.com/dockerlab/dockerlab/backend/backendtest"
 	"github.com/dockerlab/dockerlab/backend/fake"
 	"github.com/dockerlab/dockerlab/v1_2/daemon"
@@ -23,10 +24,10 @@ import (
 	"github.com/dockerlab/dockerlab/v1_2/docker"
 )
 
-// startV12Daemon runs MainDaemon on a fresh fake machine (directly, not
-// through a second command tree, which would share hostflags' globals
-// with the client's) and returns its -H address once it answers.
-func startV12Daemon(t *testing.T) string {
+// startV12Daemon runs MainDaemon on h (directly, not through a second
+// command tree, which would share hostflags' globals with the client's)
+// with the extra daemon flags, and returns its -H address once it answers.
+func startV12Daemon(t *testing.T, h backend.Host, flags ...string) string {
 	t.Helper()
 	t.Setenv("TMPDIR", os.TempDir())
 	dir := t.TempDir()
@@ -34,18 +35,21 @@ func startV12Daemon(t *testing.T) string {
 	require.NoError(t, os.WriteFile(conf, []byte("nameserver 10.0.2.3\n"), 0o644))
 	oldConf, oldBridgeConf, oldExe := daemon.ResolvConfPath, bridge.ResolvConfPath, daemon.Executable
 	daemon.ResolvConfPath, bridge.ResolvConfPath = conf, conf
-	daemon.Executable = func() (string, error) { return conf, nil }
+	if h.Name() == "fake" {
+		// The fake runs no dockerinit: any file will do as its copy.
+		daemon.Executable = func() (string, error) { return conf, nil }
+	}
 
 	var f docker.DaemonFlags
 	fs := pflag.NewFlagSet("daemon", pflag.ContinueOnError)
 	f.InstallFlags(fs)
 	host := "unix://" + filepath.Join(dir, "docker.sock")
-	require.NoError(t, fs.Parse([]string{"-g", filepath.Join(dir, "root"), "-p", filepath.Join(dir, "docker.pid"), "-H", host, "-G", ""}))
+	require.NoError(t, fs.Parse(append([]string{"-g", filepath.Join(dir, "root"), "-p", filepath.Join(dir, "docker.pid"), "-H", host, "-G", ""}, flags...)))
 	ctx, cancel := context.WithCancel(context.Background())
 	var logs lockedBuffer
 	done := make(chan error, 1)
 	go func() {
-		done <- docker.MainDaemon(ctx, fake.New(), &f, nil, docker.Streams{Stdout: &logs, Stderr: &logs})
+		done <- docker.MainDaemon(ctx, h, &f, nil, docker.Streams{Stdout: &logs, Stderr: &logs})
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -83,9 +87,10 @@ func v12(t *testing.T, host string, stdin []byte, args ...string) (string, strin
 	}
 }
 
-// rootfsTar is backendtest's fake busybox rootfs as an import tarball.
-func rootfsTar(t *testing.T) []byte {
-	dir := backendtest.Rootfs(t, fake.New())
+// rootfsTar is backendtest's busybox rootfs for h as an import tarball
+// (a placeholder busybox on the fake, the real static one on linux).
+func rootfsTar(t *testing.T, h backend.Host) []byte {
+	dir := backendtest.Rootfs(t, h)
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
 	require.NoError(t, filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
@@ -126,7 +131,11 @@ func rootfsTar(t *testing.T) []byte {
 // The client against the v1.2 daemon on the fake: the image commands and
 // a container's life, through the real API server and jobs.
 func TestV12ClientAgainstDaemonOnFake(t *testing.T) {
-	host := startV12Daemon(t)
+	h := fake.New()
+	v12ClientScenario(t, h, startV12Daemon(t, h))
+}
+
+func v12ClientScenario(t *testing.T, h backend.Host, host string) {
 	ok := func(stdin []byte, args ...string) string {
 		t.Helper()
 		out, errOut, code := v12(t, host, stdin, args...)
@@ -139,7 +148,7 @@ func TestV12ClientAgainstDaemonOnFake(t *testing.T) {
 	assert.Contains(t, out, "Server version: 1.2.0\nServer API version: 1.14\n")
 	assert.Contains(t, ok(nil, "info"), "Execution Driver: native-0.2\n")
 
-	id := strings.TrimSpace(ok(rootfsTar(t), "import", "-", "busybox"))
+	id := strings.TrimSpace(ok(rootfsTar(t, h), "import", "-", "busybox"))
 	require.Regexp(t, `^[0-9a-f]{64}$`, id)
 	ok(nil, "tag", "busybox", "me/box:v1")
 	out = ok(nil, "images")
