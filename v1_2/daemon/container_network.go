@@ -26,6 +26,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/dockerlab/dockerlab/v1_2/daemon/execdriver"
 	"github.com/dockerlab/dockerlab/v1_2/daemon/networkdriver/bridge"
@@ -477,7 +478,8 @@ func (container *Container) setupLinkedContainers() ([]string, error) {
 	if len(children) == 0 {
 		return nil, nil
 	}
-	container.activeLinks = make(map[string]*links.Link, len(children))
+	active := make(map[string]*links.Link, len(children))
+	setActiveLinks(container, active)
 	rollback := func() {
 		container.disableActiveLinks()
 	}
@@ -500,7 +502,9 @@ func (container *Container) setupLinkedContainers() ([]string, error) {
 			rollback()
 			return nil, err
 		}
-		container.activeLinks[link.Alias()] = link
+		activeLinksMu.Lock()
+		active[link.Alias()] = link
+		activeLinksMu.Unlock()
 		if err := link.Enable(); err != nil {
 			rollback()
 			return nil, err
@@ -508,6 +512,17 @@ func (container *Container) setupLinkedContainers() ([]string, error) {
 		env = append(env, link.ToEnv()...)
 	}
 	return env, nil
+}
+
+// activeLinksMu guards every container's activeLinks map: `docker rm -l`
+// (DisableLink) may come while the container's monitor cleans up after
+// its exit (disableActiveLinks). Links change rarely; one lock is enough.
+var activeLinksMu sync.Mutex
+
+func setActiveLinks(container *Container, m map[string]*links.Link) {
+	activeLinksMu.Lock()
+	container.activeLinks = m
+	activeLinksMu.Unlock()
 }
 
 // sortedKeys: links are set up in the order of their names.
@@ -523,16 +538,24 @@ func sortedKeys(m map[string]*Container) []string {
 // DisableLink removes the rules of the link named alias (delete's
 // removeLink: `docker rm -l /web/db` calls it on web).
 func (container *Container) DisableLink(alias string) {
-	if link, ok := container.activeLinks[alias]; ok {
+	activeLinksMu.Lock()
+	link, ok := container.activeLinks[alias]
+	delete(container.activeLinks, alias)
+	activeLinksMu.Unlock()
+	if ok {
 		link.Disable()
-		delete(container.activeLinks, alias)
 	}
 }
 
 // disableActiveLinks removes every link's rules (cleanup at stop).
 func (container *Container) disableActiveLinks() {
+	activeLinksMu.Lock()
+	active := container.activeLinks
+	container.activeLinks = nil
+	activeLinksMu.Unlock()
+
 	eng := container.daemon.eng
-	for _, link := range container.activeLinks {
+	for _, link := range active {
 		if !eng.IsShutdown() {
 			link.Disable()
 			continue
@@ -549,7 +572,6 @@ func (container *Container) disableActiveLinks() {
 		})
 		link.IsEnabled = false
 	}
-	container.activeLinks = nil
 }
 
 // linkGraphName is name as graphdb keeps it: "/web" for "web".
