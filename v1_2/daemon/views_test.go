@@ -569,3 +569,42 @@ func TestLogsFollowEndsWhenTheClientGoes(t *testing.T) {
 	}
 	t.Fatal("logs -f went on after its client had gone")
 }
+
+// Every view answers a bad call with a message naming what was wrong.
+func TestViewsBadCalls(t *testing.T) {
+	v := newViewsDaemon(t)
+	for _, tc := range []struct {
+		job  string
+		args []string
+		env  []string
+		want string
+	}{
+		{"logs", nil, nil, "Usage: logs CONTAINER"},
+		{"attach", []string{"a", "b"}, nil, "Usage: attach CONTAINER"},
+		{"container_inspect", nil, nil, "usage: container_inspect NAME"},
+		{"top", nil, nil, "Usage: top CONTAINER [PS_ARGS]"},
+		{"top", []string{"nosuch"}, nil, "No such container: nosuch"},
+		{"resize", []string{"nosuch", "1", "2"}, nil, "No such container: nosuch"},
+		{"resize", []string{"nosuch", "1", "w"}, nil, `width "w" is not a number`},
+		{"container_changes", nil, nil, "Usage: container_changes CONTAINER"},
+		{"container_changes", []string{"nosuch"}, nil, "No such container: nosuch"},
+		{"export", nil, nil, "Usage: export container_id"},
+		{"export", []string{"nosuch"}, nil, "No such container: nosuch"},
+		{"commit", nil, nil, "Usage: commit CONTAINER"},
+		{"commit", []string{"nosuch"}, nil, "No such container: nosuch"},
+		{"container_copy", []string{"x"}, nil, "Usage: container_copy CONTAINER RESOURCE"},
+		{"container_copy", []string{"nosuch", "/etc"}, nil, "No such container: nosuch"},
+		{"containers", nil, []string{"before", "nosuch"}, "Could not find container with name or id nosuch"},
+		{"containers", nil, []string{"filters", "{not json"}, "invalid"},
+		{"containers", nil, []string{"filters", `{"exited":["x"]}`}, `parsing "x"`},
+	} {
+		_, _, err := v.job(tc.job, tc.args, tc.env...)
+		if assert.Error(t, err, "%s %v", tc.job, tc.args) {
+			assert.Contains(t, err.Error(), tc.want, "%s %v", tc.job, tc.args)
+		}
+	}
+
+	v.create("plain", "true")
+	_, _, err := v.job("commit", []string{"plain"}, "config", "{broken")
+	assert.Error(t, err, "a config that is not JSON")
+}
