@@ -93,6 +93,12 @@ type Container struct {
 
 	activeLinks map[string]*links.Link
 	monitor     *containerMonitor
+
+	// AutoRemove is dockerlab's: `HostConfig.AutoRemove` of a create
+	// body from a client newer than 1.2 (`docker run --rm` moved into
+	// the daemon in API 1.25): remove the container when its process ends.
+	// 1.2's client removed it itself, after wait.
+	AutoRemove bool `json:",omitempty"`
 }
 
 // jsonPath, hostConfigPath, logPath: the container's files.

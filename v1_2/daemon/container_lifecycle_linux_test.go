@@ -34,3 +34,7 @@ func TestLifecycleRestoreLinux(t *testing.T) {
 func TestLifecycleManyConcurrentWithPortsLinux(t *testing.T) {
 	lifecycleManyConcurrentWithPorts(t, linuxtest.NewHost(t), "10.91.0.1/16")
 }
+
+func TestLifecycleEventsAutoRemoveRestartLinux(t *testing.T) {
+	lifecycleEventsAutoRemoveRestart(t, linuxtest.NewHost(t), "10.92.0.1/16")
+}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -383,4 +384,64 @@ func lifecycleManyConcurrentWithPorts(t *testing.T, h backend.Host, bip string) 
 		require.NoError(t, err)
 	}
 	assert.Empty(t, l.d.List())
+}
+
+// lifecycleEventsAutoRemoveRestart: the events a run logs, --rm done by
+// the daemon (AutoRemove from a newer client's create), and a restart
+// policy that gives up after its retries.
+func lifecycleEventsAutoRemoveRestart(t *testing.T, h backend.Host, bip string) {
+	l := newLifeDaemon(t, h, "", bip)
+	since := time.Now().Unix()
+
+	id := l.create(t, "once", `Cmd=["true"]`)
+	_, _, err := l.run("start", []string{"once"})
+	require.NoError(t, err)
+	_, _, err = l.run("wait", []string{"once"})
+	require.NoError(t, err)
+	_, _, err = l.run("delete", []string{"once"})
+	require.NoError(t, err)
+	out, _, err := l.run("events", nil, fmt.Sprintf("since=%d", since), fmt.Sprintf("until=%d", time.Now().Unix()))
+	require.NoError(t, err)
+	var got []string
+	dec := json.NewDecoder(strings.NewReader(out))
+	for dec.More() {
+		var m struct{ Status, ID, From string }
+		require.NoError(t, dec.Decode(&m))
+		if m.ID == id {
+			got = append(got, m.Status+" "+m.From)
+		}
+	}
+	assert.Equal(t, []string{"create busybox:latest", "start busybox:latest", "die busybox:latest", "destroy busybox:latest"}, got)
+
+	// --rm in the daemon.
+	rm := l.create(t, "", `Cmd=["true"]`, `HostConfig={"AutoRemove":true}`)
+	assert.True(t, l.d.Get(rm).AutoRemove)
+	_, _, err = l.run("start", []string{rm})
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		_, err := os.Stat(filepath.Join(l.d.repository, rm))
+		return os.IsNotExist(err)
+	}, 20*time.Second, 10*time.Millisecond, "removed after its exit")
+	assert.Nil(t, l.d.Get(rm))
+
+	// --restart=on-failure:2 of a process that fails. 1.2 counted the
+	// failed run itself against the limit before deciding (monitor.go
+	// resetMonitor, then shouldRestart), so :2 means two runs in all:
+	// one restart. Later Dockers restart N times; dockerlab keeps 1.2's count.
+	_, _, err = l.run("create", []string{"flaky"}, "Image=busybox", `Cmd=["sh","-c","echo run; exit 1"]`)
+	require.NoError(t, err)
+	_, _, err = l.run("start", []string{"flaky"}, `RestartPolicy={"Name":"on-failure","MaximumRetryCount":2}`)
+	require.NoError(t, err)
+	c := l.d.Get("flaky")
+	require.Eventually(t, func() bool {
+		c.waitForPreviousRun()
+		return !c.State.IsRunning()
+	}, 20*time.Second, 10*time.Millisecond)
+	assert.Equal(t, 1, c.State.GetExitCode())
+	assert.Equal(t, 1, c.RestartCount)
+	assert.Equal(t, 2, strings.Count(readFile(t, c.LogPath()), `"log":"run\n"`))
+}
+
+func TestLifecycleEventsAutoRemoveRestartFake(t *testing.T) {
+	lifecycleEventsAutoRemoveRestart(t, fake.New(), "10.83.0.1/16")
 }

@@ -62,8 +62,12 @@ func (daemon *Daemon) ContainerCreate(job *engine.Job) engine.Status {
 		config.MemorySwap = -1
 	}
 	var hostConfig *runconfig.HostConfig
+	autoRemove := false
 	if job.EnvExists("HostConfig") {
 		hostConfig = hostConfigFromSubEnv(job)
+		if sub := job.GetenvSubEnv("HostConfig"); sub != nil {
+			autoRemove = sub.GetBool("AutoRemove")
+		}
 	}
 	container, warnings, err := daemon.CreateWithHostConfig(config, hostConfig, name)
 	if err != nil {
@@ -75,6 +79,12 @@ func (daemon *Daemon) ContainerCreate(job *engine.Job) engine.Status {
 			return job.Errorf("No such image: %s (tag: %s)", config.Image, tag)
 		}
 		return job.Error(err)
+	}
+	if autoRemove {
+		container.AutoRemove = true
+		if err := container.ToDisk(); err != nil {
+			return job.Error(err)
+		}
 	}
 	if !container.Config.NetworkDisabled && daemon.sysInfo.IPv4ForwardingDisabled {
 		job.Errorf("IPv4 forwarding is disabled.\n")

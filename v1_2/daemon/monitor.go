@@ -100,23 +100,43 @@ func (m *containerMonitor) Start() error {
 		}
 		m.Close()
 		close(m.done)
+		if m.container.AutoRemove && !m.container.State.IsRunning() {
+			go m.container.autoRemove()
+		}
 	}()
+
+	// withLock runs f holding the container's lock: on the first run
+	// Container.Start holds it already; on a restart nobody does.
+	withLock := func(f func()) {
+		if !underLock {
+			m.container.Lock()
+			defer m.container.Unlock()
+		}
+		f()
+	}
 
 	m.container.RestartCount = -1
 	for {
-		m.container.RestartCount++
-		if err := m.container.startLoggingToDisk(); err != nil {
-			m.resetContainer()
-			return err
+		var pipes *execdriver.Pipes
+		var logErr error
+		withLock(func() {
+			m.container.RestartCount++
+			if logErr = m.container.startLoggingToDisk(); logErr != nil {
+				m.resetContainer()
+				return
+			}
+			pipes = execdriver.NewPipes(m.container.stdin, m.container.stdout, m.container.stderr, m.container.Config.OpenStdin)
+		})
+		if logErr != nil {
+			return logErr
 		}
-		pipes := execdriver.NewPipes(m.container.stdin, m.container.stdout, m.container.stderr, m.container.Config.OpenStdin)
 		m.container.LogEvent("start")
 		m.lastStartTime = time.Now()
 
 		exitStatus, err = m.container.daemon.Run(m.container, pipes, m.callback)
 		if err != nil {
-			if m.container.RestartCount == 0 {
-				m.resetContainer()
+			if !m.hasStarted() {
+				m.resetContainer() // Container.Start still holds the lock
 				return err
 			}
 			m.container.daemon.logf("Error running container: %s", err)
@@ -127,7 +147,7 @@ func (m *containerMonitor) Start() error {
 		if m.shouldRestart(exitStatus) {
 			m.container.State.SetRestarting(exitStatus)
 			m.container.LogEvent("die")
-			m.resetContainer()
+			withLock(m.resetContainer)
 			m.waitForNextRestart()
 			if m.isStopping() {
 				m.container.State.SetStopped(exitStatus)
@@ -137,8 +157,20 @@ func (m *containerMonitor) Start() error {
 		}
 		m.container.State.SetStopped(exitStatus)
 		m.container.LogEvent("die")
-		m.resetContainer()
+		withLock(m.resetContainer)
 		return err
+	}
+}
+
+// hasStarted says whether the first run's process ever ran (the
+// callback closed startSignal): only an error before that goes back to
+// Container.Start, which is still waiting with the lock held.
+func (m *containerMonitor) hasStarted() bool {
+	select {
+	case <-m.startSignal:
+		return true
+	default:
+		return false
 	}
 }
 
@@ -250,4 +282,18 @@ func (container *Container) waitForPreviousRun() {
 	if m != nil {
 		<-m.done
 	}
+}
+
+// autoRemove is `--rm` done by the daemon (AutoRemove): once the run is
+// cleaned up, the container goes as `docker rm` would remove it.
+func (container *Container) autoRemove() {
+	d := container.daemon
+	if d.containers.Get(container.ID) == nil || container.State.IsRunning() {
+		return // removed already, or started again meanwhile
+	}
+	if err := d.Destroy(container); err != nil {
+		d.logf("--rm of %s: %s", container.ID, err)
+		return
+	}
+	container.LogEvent("destroy")
 }
