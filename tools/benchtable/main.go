@@ -35,6 +35,7 @@ func main() {
 	tools := flag.String("tools", "build/bench-tools", "runc, dockerd and containerd extracted from Debian's packages (scripts/bench-tools.sh)")
 	n := flag.Int("n", 7, "runs per row; the table shows the median")
 	only := flag.String("run", "", "only the rows whose group or name matches this regular expression (references included only if they match too)")
+	quiet := flag.Bool("q", false, "print only the table (no progress lines on stderr)")
 	strict := flag.Bool("strict", false, "exit 1 when a row fails (by default a failed row is reported and the run still succeeds)")
 	flag.Parse()
 	if *n < 1 {
@@ -48,6 +49,9 @@ func main() {
 		os.Exit(2)
 	}
 	stopOnSignal()
+	if !*quiet {
+		progress = os.Stderr
+	}
 	results := measureAll(selected, cfg.Runs)
 	runAtExit()
 	printTable(os.Stdout, results)

@@ -27,6 +27,7 @@ const (
 	listOps     = 200
 	listAllOps  = 10
 	bareRef     = "GET /_ping: bare net/http server (unix socket)"
+	listAllRef  = "GET /containers/json?all=1: 1,000 containers"
 	apiListSize = 1000
 )
 
@@ -100,8 +101,10 @@ func apiRows(cfg config) []row {
 		},
 		{
 			Group:     group,
-			Name:      "GET /containers/json?all=1: 1,000 containers",
+			Name:      listAllRef,
+			Key:       "API all=1",
 			Reference: bareRef,
+			Also:      []string{listJobRef},
 			Ops:       listAllOps,
 			Rate:      true,
 			Skip:      listSkip,
@@ -117,8 +120,9 @@ func apiRows(cfg config) []row {
 			},
 		},
 		{
-			Group: group,
-			Name:  "docker ps -a (stock CLI): 1,000 containers, end to end",
+			Group:     group,
+			Name:      "docker ps -a (stock CLI): 1,000 containers, end to end",
+			Reference: listAllRef,
 			Skip: func() string {
 				if why := dockerCLIMissing(); why != "" {
 					return why

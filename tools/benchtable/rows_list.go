@@ -7,12 +7,16 @@ package main
 
 import "fmt"
 
-const listContainers = 1000
+const (
+	listContainers = 1000
+	listJobRef     = "containers (all=1) over 1,000 containers, in process"
+)
 
 func listRow(cfg config) row {
 	return row{
 		Group: "v1.2 containers job",
-		Name:  "containers (all=1) over 1,000 containers, in process",
+		Name:  listJobRef,
+		Key:   "containers job",
 		Skip: func() string {
 			why := jobsSkip(cfg, "import", "create", "containers")
 			if why != "" && jobsD != nil {

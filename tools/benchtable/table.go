@@ -65,10 +65,30 @@ type result struct {
 	Err     error
 }
 
+// progress, when set, is told each row's name before it runs and how
+// long it took (preparation included) after: main points it at stderr,
+// so a five-minute run shows where it is.
+var progress io.Writer
+
 func measureAll(rows []row, runs int) []result {
 	var out []result
-	for _, r := range rows {
-		out = append(out, measure(r, runs))
+	for i, r := range rows {
+		start := time.Now()
+		if progress != nil {
+			fmt.Fprintf(progress, "benchtable: [%d/%d] %s ...", i+1, len(rows), r.Name)
+		}
+		res := measure(r, runs)
+		if progress != nil {
+			state := "done"
+			switch {
+			case res.Skipped != "":
+				state = "skipped"
+			case res.Err != nil:
+				state = "FAILED"
+			}
+			fmt.Fprintf(progress, " %s in %v\n", state, time.Since(start).Round(100*time.Millisecond))
+		}
+		out = append(out, res)
 	}
 	return out
 }
