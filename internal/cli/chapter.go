@@ -18,6 +18,7 @@ import (
 	chapter02 "github.com/dockerlab/dockerlab/chapters/02-client"
 	chapter03 "github.com/dockerlab/dockerlab/chapters/03-daemon"
 	chapter04 "github.com/dockerlab/dockerlab/chapters/04-newdaemon"
+	chapter05 "github.com/dockerlab/dockerlab/chapters/05-server"
 	chapter06 "github.com/dockerlab/dockerlab/chapters/06-daemon-network"
 	chapter07 "github.com/dockerlab/dockerlab/chapters/07-network"
 	chapter08 "github.com/dockerlab/dockerlab/chapters/08-images"
@@ -38,6 +39,7 @@ var chapterDemos = map[int]chapterDemo{
 	2:  {"Docker Client创建与命令执行 — flags, NewDockerCli, getMethod, each request beside the daemon's jobs", chapter02.Run},
 	3:  {"启动Docker Daemon — mainDaemon, engine, builtins, serveapi", chapter03.Run},
 	4:  {"NewDaemon实现 — NewDaemon's steps, traced", chapter04.Run},
+	5:  {"Docker Server的创建 — serveapi, ListenAndServe, each request through the router to its handler and jobs", chapter05.Run},
 	6:  {"Docker Daemon网络 — init_networkdriver before and after", chapter06.Run},
 	7:  {"Docker容器网络 — the four network modes seen from inside, -p's DNAT, --link under --icc=false", chapter07.Run},
 	8:  {"Docker镜像 — import, images, tag, history, inspect, the union, save, rmi, load through the image jobs", chapter08.Run},

@@ -383,3 +383,9 @@ func TestFamiliarRepo(t *testing.T) {
 	f.do("POST", "/images/busybox/tag?repo=localhost:5000/app&tag=v1", "")
 	assert.Equal(t, "localhost:5000/app", f.last("tag").args[1])
 }
+
+func TestDescribe(t *testing.T) {
+	assert.Equal(t, "POST /containers/{name:.*}/start → postContainersStart (name=web, version=1.14)", Describe("POST", "/v1.14/containers/web/start"))
+	assert.Equal(t, "GET /_ping → ping (version=none, so 1.14)", Describe("GET", "/_ping"))
+	assert.Equal(t, "no route: 404 page not found", Describe("PUT", "/version"))
+}
