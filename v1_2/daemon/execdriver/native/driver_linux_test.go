@@ -69,3 +69,15 @@ func TestLinuxTty(t *testing.T) {
 	assert.Contains(t, out.String(), "is-a-tty")
 	assert.Contains(t, out.String(), "30 100")
 }
+
+// BenchmarkRunTrueLinux: Run of busybox `true` on the real kernel
+// (--net=none), the driver's share of `docker run --rm busybox true`.
+func BenchmarkRunTrueLinux(b *testing.B) {
+	h := linuxtest.NewHost(b)
+	src := linuxtest.BusyboxPath()
+	if src == "" {
+		b.Skip("needs a static busybox")
+	}
+	rootfs := linuxtest.BusyboxRootfs(b)
+	benchRun(b, h, rootfs, func() *execdriver.Network { return nil })
+}
