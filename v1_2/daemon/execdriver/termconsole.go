@@ -13,6 +13,7 @@ package execdriver
 
 import (
 	"io"
+	"sync"
 
 	"github.com/dockerlab/dockerlab/backend"
 )
@@ -53,7 +54,9 @@ type resizer interface {
 // TtyConsole is the console of a container started with -t: the backend
 // owns the pty and copies between it and the pipes.
 type TtyConsole struct {
-	Pipes   *Pipes
+	Pipes *Pipes
+
+	mu      sync.Mutex // the daemon may resize while the driver starts the process
 	process backend.Process
 }
 
@@ -67,13 +70,20 @@ func NewTtyConsole(c *Command, pipes *Pipes) (*TtyConsole, error) {
 }
 
 // SetProcess tells the console which process's terminal to resize.
-func (t *TtyConsole) SetProcess(p backend.Process) { t.process = p }
+func (t *TtyConsole) SetProcess(p backend.Process) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.process = p
+}
 
 // Resize sets the terminal's rows and columns when the backend can
 // (a process implementing Resize); otherwise it is a no-op, which is
 // what a fake machine without terminals can honestly do.
 func (t *TtyConsole) Resize(h, w int) error {
-	if r, ok := t.process.(resizer); ok {
+	t.mu.Lock()
+	p := t.process
+	t.mu.Unlock()
+	if r, ok := p.(resizer); ok {
 		return r.Resize(h, w)
 	}
 	return nil
