@@ -10,7 +10,7 @@
 // Why two jobs: mainDaemon starts serveapi straight away, so that the
 // socket exists as early as possible, while NewDaemon still runs in a
 // goroutine. A client that connects in between is not refused: its
-// connection waits (upstream's listenbuffer) until acceptconnections says
+// connection waits (pkg/listenbuffer) until acceptconnections says
 // the daemon is there to answer it.
 //
 // The routes are in router.go (the table), handlers_*.go (one file per
@@ -27,6 +27,7 @@ import (
 	"sync"
 
 	"github.com/dockerlab/dockerlab/v1_2/engine"
+	"github.com/dockerlab/dockerlab/v1_2/pkg/listenbuffer"
 )
 
 // ServeApi is the "serveapi" job. Its args are addresses such as
@@ -85,7 +86,7 @@ func ListenAndServe(proto, addr string, job *engine.Job) error {
 		}
 	}
 	if job.GetenvBool("BufferRequests") {
-		l = &waitingListener{Listener: l, ready: activation(eng)}
+		l = listenbuffer.NewListenBuffer(l, activation(eng))
 	}
 	srv := &http.Server{Handler: router}
 	eng.OnShutdown(func() { srv.Close() })
@@ -137,33 +138,4 @@ func activation(eng *engine.Engine) chan struct{} {
 		})
 	}
 	return ch
-}
-
-// waitingListener hands out connections only once ready is closed; until
-// then the kernel keeps them in the listen backlog and the client waits.
-type waitingListener struct {
-	net.Listener
-	ready chan struct{}
-	once  sync.Once
-	done  chan struct{}
-}
-
-func (l *waitingListener) Accept() (net.Conn, error) {
-	l.once.Do(func() { l.done = make(chan struct{}) })
-	select {
-	case <-l.ready:
-	case <-l.done:
-		return nil, net.ErrClosed
-	}
-	return l.Listener.Accept()
-}
-
-func (l *waitingListener) Close() error {
-	l.once.Do(func() { l.done = make(chan struct{}) })
-	select {
-	case <-l.done:
-	default:
-		close(l.done)
-	}
-	return l.Listener.Close()
 }
