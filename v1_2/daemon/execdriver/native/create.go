@@ -10,6 +10,7 @@ package native
 
 import (
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/dockerlab/dockerlab/v1_2/daemon/execdriver"
@@ -22,6 +23,16 @@ import (
 func (d *Driver) createContainer(c *execdriver.Command) (*libcontainer.Config, error) {
 	if c == nil || c.ID == "" {
 		return nil, fmt.Errorf("native: a command without a container id")
+	}
+	// Without a rootfs the process would see the machine's own files.
+	if c.Rootfs == "" {
+		return nil, fmt.Errorf("native: container %s has no rootfs (is it mounted?)", c.ID)
+	}
+	if st, err := os.Stat(c.Rootfs); err != nil || !st.IsDir() {
+		return nil, fmt.Errorf("native: container %s: rootfs %s is not a directory", c.ID, c.Rootfs)
+	}
+	if c.Entrypoint == "" {
+		return nil, fmt.Errorf("native: container %s has no command to run", c.ID)
 	}
 	container := template.New()
 

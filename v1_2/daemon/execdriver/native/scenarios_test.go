@@ -167,6 +167,24 @@ func scenarioExitCode(t *testing.T, h backend.Host, rootfs string) {
 	assert.Equal(t, 3, code)
 	_, err = d.Run(command(id1, rootfs, "no-such-program"), nil, nil)
 	assert.ErrorIs(t, err, backend.ErrProgNotFound)
+
+	// Bad commands are refused before anything is made.
+	_, err = d.Run(command(id1, "", "true"), nil, nil)
+	assert.ErrorContains(t, err, "has no rootfs")
+	_, err = d.Run(command(id1, filepath.Join(rootfs, "nope"), "true"), nil, nil)
+	assert.ErrorContains(t, err, "is not a directory")
+	_, err = d.Run(command(id1, rootfs, ""), nil, nil)
+	assert.ErrorContains(t, err, "no command to run")
+	_, err = d.Run(&execdriver.Command{Rootfs: rootfs, Entrypoint: "true"}, nil, nil)
+	assert.ErrorContains(t, err, "without a container id")
+	bad := command(id1, rootfs, "true")
+	bad.CapAdd = []string{"FLY"}
+	_, err = d.Run(bad, nil, nil)
+	assert.ErrorContains(t, err, `Unknown capability to add: "FLY"`)
+	bad = command(id1, rootfs, "true")
+	bad.Config = map[string][]string{"native": {"cgroups.cpu_shares=2"}}
+	_, err = d.Run(bad, nil, nil)
+	assert.ErrorContains(t, err, "not supported")
 }
 
 // startAndWait runs c in the background and returns once it started.
