@@ -90,7 +90,7 @@ type daemon struct {
 // startDaemon starts the daemon on backend ("fake" or "linux") and waits
 // until it answers /_ping. Cleanup stops it with SIGTERM (and resets the
 // linux sandbox).
-func startDaemon(t *testing.T, backend string) *daemon {
+func startDaemon(t *testing.T, backend string, extra ...string) *daemon {
 	bin := dockerlabBinary(t)
 	// Unix socket paths are short (108 bytes): a directory of our own in /tmp.
 	dir, err := os.MkdirTemp("", "dl-icli")
@@ -111,6 +111,7 @@ func startDaemon(t *testing.T, backend string) *daemon {
 	}
 	args := append(global, "v1.2", "daemon", "-H", d.host, "-G", "",
 		"-g", filepath.Join(dir, "graph"), "-p", filepath.Join(dir, "d.pid"))
+	args = append(args, extra...)
 	cmd := exec.Command(bin, args...)
 	cmd.Stdout, cmd.Stderr = d.log, d.log
 	require.NoError(t, cmd.Start())

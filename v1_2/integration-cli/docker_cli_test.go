@@ -17,9 +17,10 @@ import (
 // dockerCLI runs the stock `docker` binary against d. DOCKER_API_VERSION
 // is unset: the CLI negotiates (it reads Api-Version: 1.14 from /_ping).
 type dockerCLI struct {
-	t   *testing.T
-	d   *daemon
-	bin string
+	t        *testing.T
+	d        *daemon
+	bin      string
+	extraEnv []string // added to the environment of the next runs
 }
 
 func newDockerCLI(t *testing.T, d *daemon) *dockerCLI {
@@ -38,7 +39,8 @@ func (c *dockerCLI) env() []string {
 		}
 	}
 	// A config directory of its own: no credential helpers, no contexts.
-	return append(env, "DOCKER_HOST="+c.d.host, "DOCKER_CONFIG="+c.t.TempDir())
+	env = append(env, "DOCKER_HOST="+c.d.host, "DOCKER_CONFIG="+c.t.TempDir())
+	return append(env, c.extraEnv...)
 }
 
 // run runs docker with args and answers stdout, stderr and the exit code.
