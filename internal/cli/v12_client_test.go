@@ -182,6 +182,40 @@ func v12ClientScenario(t *testing.T, h backend.Host, host string) {
 	assert.Equal(t, 1, strings.Count(ok(nil, "ps", "-aq"), "\n"), "only the echo container is left")
 	assert.Equal(t, "echo\n", ok(nil, "rm", "echo"))
 
+	// A container's files: diff, commit, export.
+	ok(nil, "run", "--name", "writer", "busybox", "sh", "-c", "echo x > /tmp/made; rm /etc/group")
+	out = ok(nil, "diff", "writer")
+	assert.Contains(t, out, "A /tmp/made\n")
+	assert.Contains(t, out, "D /etc/group\n")
+	img := strings.TrimSpace(ok(nil, "commit", "-m", "made a file", "writer", "me/writer:v1"))
+	require.Regexp(t, `^[0-9a-f]{64}$`, img)
+	assert.Equal(t, "made a file\n", ok(nil, "inspect", "-f", "{{.Comment}}", "me/writer:v1"))
+	assert.Equal(t, "x\n", ok(nil, "run", "--rm", "me/writer:v1", "cat", "/tmp/made"))
+	names := tarNames(t, []byte(ok(nil, "export", "writer")))
+	assert.Contains(t, names, "tmp/made")
+	assert.NotContains(t, names, "etc/group")
+
+	// save and load: the image goes out as a tar and comes back with its id.
+	saved := []byte(ok(nil, "save", "me/writer:v1"))
+	assert.Contains(t, tarNames(t, saved), img+"/layer.tar")
+	assert.Equal(t, "writer\n", ok(nil, "rm", "writer"))
+	assert.Contains(t, ok(nil, "rmi", "me/writer:v1"), "Deleted: "+img+"\n")
+	ok(saved, "load")
+	assert.Equal(t, img+"\n", ok(nil, "inspect", "-f", "{{.Id}}", "me/writer:v1"))
+
+	// A running container: -p and port, top, pause/unpause, restart, kill.
+	ok(nil, "run", "-d", "--name", "web", "-p", "8080:80", "busybox", "sleep", "1000")
+	assert.Equal(t, "0.0.0.0:8080\n", ok(nil, "port", "web", "80"))
+	assert.Regexp(t, `(?m)^\S+\s+busybox:latest\s+"sleep 1000"\s+.*\s+Up .*0\.0\.0\.0:8080->80/tcp\s+web\s*$`, ok(nil, "ps"))
+	assert.Contains(t, ok(nil, "top", "web"), "sleep 1000")
+	assert.Equal(t, "web\n", ok(nil, "pause", "web"))
+	assert.Contains(t, ok(nil, "ps"), "(Paused)")
+	assert.Equal(t, "web\n", ok(nil, "unpause", "web"))
+	assert.Equal(t, "web\n", ok(nil, "restart", "-t", "1", "web"))
+	assert.Equal(t, "true\n", ok(nil, "inspect", "-f", "{{.State.Running}}", "web"))
+	assert.Equal(t, "web\n", ok(nil, "kill", "web"))
+	assert.Equal(t, "web\n", ok(nil, "rm", "web"))
+
 	// Errors: the daemon's message, exit status 1; usage mistakes 2.
 	out, errOut, code = v12(t, host, nil, "rm", "sleeper")
 	assert.Equal(t, 1, code)
@@ -224,4 +258,19 @@ func TestV12ClientFlags(t *testing.T) {
 	root.SetOut(io.Discard)
 	root.SetErr(io.Discard)
 	assert.ErrorContains(t, root.Execute(), "Cannot connect to the Docker daemon")
+}
+
+// tarNames lists the names in a tar archive, without a leading "./".
+func tarNames(t *testing.T, data []byte) []string {
+	t.Helper()
+	var names []string
+	tr := tar.NewReader(bytes.NewReader(data))
+	for {
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			return names
+		}
+		require.NoError(t, err)
+		names = append(names, strings.TrimSuffix(strings.TrimPrefix(hdr.Name, "./"), "/"))
+	}
 }
