@@ -542,15 +542,32 @@ func (daemon *Daemon) ensureName(container *Container) error {
 func (daemon *Daemon) restoreRunning(container *Container) {
 	pid := container.State.GetPid()
 	cmd := &execdriver.Command{ID: container.ID, ContainerPid: pid}
+	why := fmt.Sprintf("the daemon restarted while the container ran (pid %d); dockerlab does not reattach: the old process was terminated", pid)
 	if err := daemon.execDriver.Terminate(cmd); err != nil {
 		daemon.logf("restore %s: terminate the old run (pid %d): %s", container.ID, pid, err)
+		why = fmt.Sprintf("the daemon restarted while the container ran (pid %d); dockerlab does not reattach, and ending the old process failed: %s", pid, err)
+		// The old process may still use its address and ports: hold
+		// them, so no new container gets them, until this container
+		// is started again or removed (releaseStaleNetwork).
+		if err := container.restoreNetwork(); err != nil {
+			daemon.logf("restore %s: holding the old address: %s", container.ID, err)
+		}
+	} else {
+		container.NetworkSettings = &NetworkSettings{} // nothing of the old run is held
 	}
 	daemon.driver.Put(container.ID) // the old daemon's Get is not ours to pair, but a mount may be left
 	container.basefs = ""
-	container.State.SetStoppedWithError(-127,
-		fmt.Sprintf("the daemon restarted while the container ran (pid %d); dockerlab does not reattach: the old process was terminated", pid))
+	container.State.SetStoppedWithError(-127, why)
 	if err := container.ToDisk(); err != nil {
 		daemon.logf("restore %s: saving the stopped state: %s", container.ID, err)
+	}
+}
+
+// releaseStaleNetwork gives back what restoreRunning held for a stopped
+// container whose old process could not be ended.
+func (container *Container) releaseStaleNetwork() {
+	if !container.State.IsRunning() && container.NetworkSettings != nil && container.NetworkSettings.IPAddress != "" {
+		container.releaseNetwork()
 	}
 }
 

@@ -141,6 +141,7 @@ func (daemon *Daemon) Destroy(container *Container) error {
 		return err
 	}
 	container.waitForPreviousRun()
+	container.releaseStaleNetwork()
 	// Forget it first, so nobody finds a container half removed.
 	daemon.idIndex.Delete(container.ID)
 	daemon.containers.Delete(container.ID)

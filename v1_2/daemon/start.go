@@ -95,6 +95,7 @@ func (container *Container) Start() (err error) {
 		return nil
 	}
 	trace := container.daemon.config.tracef
+	container.releaseStaleNetwork()
 	defer func() {
 		if err != nil {
 			container.cleanup()
