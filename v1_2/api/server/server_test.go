@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/user"
 	"path/filepath"
 	"testing"
 	"time"
@@ -107,4 +108,32 @@ func TestServeApiBadAddress(t *testing.T) {
 	assert.ErrorContains(t, eng.Job("serveapi", "fd://3").Run(), "not supported")
 	assert.ErrorContains(t, eng.Job("serveapi", "udp://x").Run(), "Invalid protocol")
 	assert.ErrorContains(t, eng.Job("serveapi").Run(), "usage")
+}
+
+func TestSocketGroup(t *testing.T) {
+	eng := engine.New()
+	eng.Logging = false
+	require.NoError(t, eng.Register("serveapi", ServeApi))
+	sock := filepath.Join(t.TempDir(), "g.sock")
+	// A group the user named must exist.
+	job := eng.Job("serveapi", "unix://"+sock)
+	job.Setenv("SocketGroup", "no-such-group-dockerlab")
+	assert.ErrorContains(t, job.Run(), "Could not find group no-such-group-dockerlab")
+	// The default group "docker" may be missing: a warning, and the socket serves.
+	if _, err := user.LookupGroup("docker"); err == nil {
+		t.Skip("this machine has a docker group: the missing-default case cannot be shown")
+	}
+	job = eng.Job("serveapi", "unix://"+sock)
+	job.Setenv("SocketGroup", "docker")
+	done := make(chan error, 1)
+	go func() { done <- job.Run() }()
+	require.Eventually(t, func() bool {
+		_, err := os.Stat(sock)
+		return err == nil
+	}, 5*time.Second, 10*time.Millisecond)
+	code, body := get(t, unixClient(sock), "/_ping")
+	assert.Equal(t, 200, code)
+	assert.Equal(t, "OK", body)
+	eng.Shutdown()
+	require.NoError(t, <-done)
 }
