@@ -555,11 +555,27 @@ func (daemon *Daemon) restoreRunning(container *Container) {
 	} else {
 		container.NetworkSettings = &NetworkSettings{} // nothing of the old run is held
 	}
-	daemon.driver.Put(container.ID) // the old daemon's Get is not ours to pair, but a mount may be left
+	daemon.unmountLeftover(container)
 	container.basefs = ""
 	container.State.SetStoppedWithError(-127, why)
 	if err := container.ToDisk(); err != nil {
 		daemon.logf("restore %s: saving the stopped state: %s", container.ID, err)
+	}
+}
+
+// unmountLeftover takes down the rootfs mount a dead daemon left (its
+// driver counted the mount in memory; this driver does not know it). A
+// Get and a Put find the mount point without changing the count; the
+// backend's Unmount then removes what was mounted there before. Errors
+// mean there was nothing to remove (vfs, or the fake).
+func (daemon *Daemon) unmountLeftover(container *Container) {
+	dir, err := daemon.driver.Get(container.ID, container.MountLabel)
+	if err != nil {
+		return
+	}
+	daemon.driver.Put(container.ID)
+	if err := daemon.config.Host.Unmount(dir); err == nil {
+		daemon.infof("restore %s: unmounted %s, left by the previous daemon", TruncateID(container.ID), dir)
 	}
 }
 
