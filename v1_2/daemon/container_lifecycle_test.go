@@ -291,7 +291,23 @@ func lifecycleHostConfigInCreateAndVolumes(t *testing.T, h backend.Host, bip str
 	assert.False(t, c.VolumesRW["/mnt/host"])
 	assert.True(t, c.VolumesRW["/data"])
 
+	// --volumes-from vol:ro sees the same directories, read-only.
+	l.create(t, "reader", `Cmd=["cat","/data/f"]`)
+	_, _, err = l.run("start", []string{"reader"}, `VolumesFrom=["vol:ro"]`)
+	require.NoError(t, err)
+	out, _, err = l.run("wait", []string{"reader"})
+	require.NoError(t, err)
+	reader := l.d.Get("reader")
+	assert.Equal(t, "0\n", out, readFile(t, reader.LogPath()))
+	assert.Contains(t, readFile(t, reader.LogPath()), "kept")
+	assert.Equal(t, dataDir, reader.Volumes["/data"])
+	assert.False(t, reader.VolumesRW["/data"], ":ro")
+
+	// rm -v keeps a volume another container still uses, then removes it.
 	_, _, err = l.run("delete", []string{"vol"}, "removeVolume=true")
+	require.NoError(t, err)
+	assert.DirExists(t, dataDir, "reader still uses it")
+	_, _, err = l.run("delete", []string{"reader"}, "removeVolume=true")
 	require.NoError(t, err)
 	assert.NoDirExists(t, dataDir, "rm -v removes the data volume")
 	assert.FileExists(t, filepath.Join(host, "in.txt"), "never a bound host directory")
