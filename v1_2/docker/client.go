@@ -41,7 +41,7 @@ type ClientFlags struct {
 // InstallFlags adds the client's flags to flags.
 func (f *ClientFlags) InstallFlags(flags *pflag.FlagSet) {
 	flags.BoolVarP(&f.Version, "version", "v", false, "Print version information and quit")
-	flags.BoolVarP(&f.Daemon, "daemon", "d", false, "Enable daemon mode (here: use `dockerlab v1.2 daemon`)")
+	flags.BoolVarP(&f.Daemon, "daemon", "d", false, "Enable daemon mode (here it is its own command: dockerlab v1.2 daemon)")
 	flags.BoolVarP(&f.Debug, "debug", "D", false, "Enable debug mode")
 	flags.StringArrayVarP(&f.Hosts, "host", "H", nil, "The socket to connect to: tcp://host:port or unix:///path/to/socket (default $DOCKER_HOST, else unix://"+DefaultUnixSocket()+")")
 	flags.BoolVar(&f.Trace, "trace", false, "dockerlab: print one line per step of main, NewDockerCli and the command (book ch.2 sections) on stderr")
