@@ -1,6 +1,8 @@
-// Package docker is Docker 1.2.0's main package as a library: the flags
-// and mainDaemon. dockerlab has one binary, so `dockerlab v1.2 daemon`
-// (internal/cli) calls MainDaemon instead of a main() of its own.
+// Package docker is Docker 1.2.0's main package as a library: the flags,
+// mainDaemon and the client half of main. dockerlab has one binary, so
+// `dockerlab v1.2 daemon` (internal/cli) calls MainDaemon and
+// `dockerlab v1.2 COMMAND` calls MainClient (client.go) instead of a
+// main() of their own.
 //
 // Upstream: docker/docker.go, docker/flags.go and docker/daemon.go at
 // v1.2.0. Reference upstream-v1_2.md §2.1-2.2. Book ch.3 (启动Docker
