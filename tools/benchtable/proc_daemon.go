@@ -27,6 +27,7 @@ import (
 
 // procDaemon is the running daemon and the containers the rows made in it.
 type procDaemon struct {
+	backend string // "linux" as root; "fake" otherwise (API rows only)
 	bin     string // the dockerlab binary
 	dir     string // temporary: root, pid file, socket, log
 	sock    string
@@ -53,11 +54,20 @@ func sharedProcDaemon(cfg config) (*procDaemon, error) {
 	return procD, procErr
 }
 
-// procSkip is the skip reason of a row that needs the daemon process.
+// procSkip is the skip reason of a row that needs the daemon process on
+// the real kernel.
 func procSkip(cfg config) string {
 	if why := needRootLinux(); why != "" {
 		return why
 	}
+	return procSkipAnyBackend(cfg)
+}
+
+// procSkipAnyBackend is the skip reason of a row that may also measure the
+// daemon on the fake backend when the real one cannot be used (not root):
+// the Remote API rows, whose cost is the HTTP server's and the jobs', not
+// the kernel's.
+func procSkipAnyBackend(cfg config) string {
 	if _, err := os.Stat(cfg.Dockerlab); err != nil {
 		return fmt.Sprintf("no dockerlab binary at %s: make build", cfg.Dockerlab)
 	}
@@ -82,6 +92,7 @@ func startProcDaemon(cfg config) (*procDaemon, error) {
 	b := make([]byte, 2)
 	rand.Read(b)
 	d := &procDaemon{
+		backend: "linux",
 		bin:     bin,
 		dir:     dir,
 		sock:    filepath.Join(dir, "docker.sock"),
@@ -94,9 +105,19 @@ func startProcDaemon(cfg config) (*procDaemon, error) {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	d.cmd = exec.Command(bin, "--backend", "linux", "--sandbox-name", d.sandbox,
+	where := []string{"--backend", "linux", "--sandbox-name", d.sandbox}
+	if needRootLinux() != "" {
+		// A fake machine of its own, in the directory.
+		d.backend = "fake"
+		where = []string{"--backend", "fake", "--fake-state", filepath.Join(dir, "fake.json")}
+		if out, err := exec.Command(bin, append(where, "fake", "reset")...).CombinedOutput(); err != nil {
+			os.RemoveAll(dir)
+			return nil, fmt.Errorf("fake reset: %v: %s", err, out)
+		}
+	}
+	d.cmd = exec.Command(bin, append(where,
 		"v1.2", "daemon", "-g", filepath.Join(dir, "root"), "-p", filepath.Join(dir, "docker.pid"),
-		"-H", "unix://"+d.sock, "-G", "")
+		"-H", "unix://"+d.sock, "-G", "")...)
 	d.cmd.Stdout, d.cmd.Stderr = log, log
 	if err := d.cmd.Start(); err != nil {
 		log.Close()
@@ -212,9 +233,11 @@ func (d *procDaemon) stop() {
 		d.cmd.Process.Kill()
 		<-d.exited
 	}
-	reset := exec.Command(d.bin, "--backend", "linux", "--sandbox-name", d.sandbox, "sandbox", "reset")
-	if out, err := reset.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "benchtable: sandbox reset %s: %v: %s\n", d.sandbox, err, out)
+	if d.backend == "linux" {
+		reset := exec.Command(d.bin, "--backend", "linux", "--sandbox-name", d.sandbox, "sandbox", "reset")
+		if out, err := reset.CombinedOutput(); err != nil {
+			fmt.Fprintf(os.Stderr, "benchtable: sandbox reset %s: %v: %s\n", d.sandbox, err, out)
+		}
 	}
 	unmountUnder(d.dir)
 	if err := os.RemoveAll(d.dir); err != nil {

@@ -45,6 +45,9 @@ type row struct {
 	// function may be nil) Size is read once per run and the table shows
 	// the median in bytes instead of a time (the daemon's resident memory).
 	Size func() (uint64, error)
+	// Note, when set, may add a line under the table about how this run
+	// measured the row (e.g. on the fake backend because not root).
+	Note func() string
 }
 
 // Short is how a reference row is named in another row's ratio column.
@@ -211,6 +214,11 @@ func printTable(w io.Writer, results []result) {
 			ratio = ratioText(r, byName)
 			if r.Mem {
 				mem = bytesText(r.Alloc)
+			}
+		}
+		if r.Note != nil && r.Skipped == "" {
+			if note := r.Note(); note != "" {
+				notes = append(notes, fmt.Sprintf("%s: %s", r.Name, note))
 			}
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", r.Name, med, mem, ratio, targetText(r, byName))
