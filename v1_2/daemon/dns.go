@@ -1,10 +1,12 @@
-// checkLocaldns: containers cannot reach a resolver on the host's
-// loopback, so a resolv.conf that points there is replaced by public
-// servers unless --dns was given.
+// DNS: checkLocaldns at daemon start (containers cannot reach a resolver
+// on the host's loopback, so a resolv.conf that points there is replaced
+// by public servers unless --dns was given), and the resolv.conf helpers
+// a container's setupContainerDns uses.
 //
-// Upstream: daemon/daemon.go checkLocaldns and utils.CheckLocalDns at
+// Upstream: daemon/daemon.go checkLocaldns and utils.CheckLocalDns, and
+// pkg/networkfs/resolvconf (GetNameservers, GetSearchDomains, Build) at
 // v1.2.0. Reference upstream-v1_2.md §2.3 step 19. Book ch.4 §4.11 (检测DNS
-// 配置); note 000 "DNS".
+// 配置) and ch.12 §12.4 (setupContainerDns); note 000 "DNS".
 package daemon
 
 import (
