@@ -36,12 +36,13 @@ func newV12Cmd() *cobra.Command {
 client (docker COMMAND), talking Remote API v1.14 to that daemon over -H
 (default $DOCKER_HOST, else the daemon's default socket).
 
-Client commands: attach commit create diff events export history images
-import info inspect kill load logs pause port ps restart rm rmi run save
-start stop tag top unpause version wait. 'dockerlab v1.2 help' prints the
-list as Docker 1.2 did; 'dockerlab v1.2 COMMAND --help' its flags.
-No registry: pull, push, search and login are not there, and run does not
-pull a missing image.`,
+Client commands: attach commit cp create diff events export history
+images import info inspect kill load logs pause port ps restart rm rmi run
+save start stop tag top unpause version wait. 'dockerlab v1.2 help' prints
+the list as Docker 1.2 did; 'dockerlab v1.2 COMMAND --help' its flags;
+--trace prints each step of book ch.2 on stderr.
+No registry: pull, push, search and login are not there (nor build), and
+run does not pull a missing image.`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runV12Client(cmd, &f, args)

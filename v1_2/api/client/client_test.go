@@ -1,6 +1,7 @@
 package client
 
 import (
+	"archive/tar"
 	"io"
 	"net/http"
 	"os"
@@ -339,4 +340,28 @@ func TestCommitPrintsID(t *testing.T) {
 	req, _ := d.find("POST", "/v1.14/commit")
 	assert.Equal(t, "author=&comment=msg&container=web&pause=0&repo=me%2Fimg&tag=v2", req.Query)
 	assert.Empty(t, req.Body)
+}
+
+func TestCpUnpacksTheDaemonsTar(t *testing.T) {
+	d := newFakeDaemon(t)
+	d.on("POST /containers/web/copy", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/x-tar")
+		tw := tar.NewWriter(w)
+		tw.WriteHeader(&tar.Header{Name: "motd", Mode: 0o644, Size: 3, Typeflag: tar.TypeReg})
+		tw.Write([]byte("hi\n"))
+		tw.Close()
+	})
+	cli, out, _ := d.client("")
+	dir := t.TempDir()
+	require.NoError(t, cli.Cmd("cp", "web:/etc/motd", dir))
+	data, err := os.ReadFile(filepath.Join(dir, "motd"))
+	require.NoError(t, err)
+	assert.Equal(t, "hi\n", string(data))
+	assert.Empty(t, out.String())
+	req, _ := d.find("POST", "/v1.14/containers/web/copy")
+	assert.Equal(t, "application/json", req.ContentType)
+	assert.JSONEq(t, `{"Resource":"/etc/motd","HostPath":"`+dir+`"}`, req.Body)
+
+	assert.EqualError(t, cli.Cmd("cp", "web", dir), "Error: Path not specified")
+	assert.EqualError(t, cli.Cmd("cp", "gone:/x", dir), "No such container: gone")
 }

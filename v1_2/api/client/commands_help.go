@@ -14,11 +14,12 @@ import "fmt"
 var DefaultUnixSocket = "/var/run/docker.sock"
 
 // commands is `docker help`'s list: Docker 1.2's, less the commands that
-// need a registry or a builder (build, login, logout, pull, push, search,
-// cp), plus create, which came in Docker 1.3.
+// need a registry or a builder (build, login, logout, pull, push, search),
+// plus create, which came in Docker 1.3.
 var commands = [][2]string{
 	{"attach", "Attach to a running container"},
 	{"commit", "Create a new image from a container's changes"},
+	{"cp", "Copy files/folders from a container's filesystem to the host path"},
 	{"create", "Create a new container (Docker 1.3's; 1.2's run did it inside)"},
 	{"diff", "Inspect changes on a container's filesystem"},
 	{"events", "Get real time events from the server"},
