@@ -263,6 +263,23 @@ func lifecycleKillRestart(t *testing.T, h backend.Host, bip string) {
 	code, err := c.State.WaitStop(-1)
 	require.NoError(t, err)
 	assert.Equal(t, 137, code, "128+SIGKILL")
+
+	// kill -s with a name only sends the signal: a shell that traps it
+	// decides what happens.
+	l.create(t, "trapper", `Cmd=["sh","-c","trap 'echo got USR1; exit 9' USR1; echo ready; while true; do sleep 1; done"]`)
+	_, _, err = l.run("start", []string{"trapper"})
+	require.NoError(t, err)
+	tr := l.d.Get("trapper")
+	require.Eventually(t, func() bool {
+		b, _ := os.ReadFile(tr.LogPath())
+		return strings.Contains(string(b), "ready")
+	}, 20*time.Second, 10*time.Millisecond, "the trap is set")
+	_, _, err = l.run("kill", []string{"trapper", "SIGUSR1"})
+	require.NoError(t, err)
+	out, _, err := l.run("wait", []string{"trapper"})
+	require.NoError(t, err)
+	assert.Equal(t, "9\n", out)
+	assert.Contains(t, readFile(t, tr.LogPath()), "got USR1")
 }
 
 func lifecycleHostConfigInCreateAndVolumes(t *testing.T, h backend.Host, bip string) {
