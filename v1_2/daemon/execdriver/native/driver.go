@@ -226,10 +226,10 @@ func (d *Driver) GetPidsForContainer(id string) ([]int, error) {
 
 // Terminate kills what is left of c and removes its directory. A process
 // this driver started is killed and reaped. A container started by an
-// earlier daemon (restore) is checked through state.json: if its pid still
-// runs with the recorded start time the backend gives dockerlab no way to
-// signal a process it did not start, so Terminate says so; if it is gone
-// only the directory is removed.
+// earlier daemon (restore) is found through state.json: if its pid still
+// runs with the recorded start time (so the pid was not reused), it is
+// killed through the backend's Kill, which only reaches processes
+// dockerlab started; then its cgroup and veth are removed.
 func (d *Driver) Terminate(c *execdriver.Command) error {
 	if c == nil || c.ID == "" {
 		return fmt.Errorf("native: no command")
@@ -244,10 +244,40 @@ func (d *Driver) Terminate(c *execdriver.Command) error {
 	}
 	state, err := libcontainer.GetState(dataPath)
 	if err == nil && state.InitPid > 0 && d.stillRuns(state) {
-		return fmt.Errorf("native: container %s: pid %d from an earlier daemon still runs, and the backend cannot signal a process it did not start", c.ID, state.InitPid)
+		k, ok := d.host.(pidKiller)
+		if !ok {
+			return fmt.Errorf("native: container %s: pid %d from an earlier daemon still runs, and this backend cannot signal a process it did not start", c.ID, state.InitPid)
+		}
+		if err := k.Kill(state.InitPid, syscall.SIGKILL); err != nil && !errors.Is(err, backend.ErrNotFound) {
+			return err
+		}
+		d.waitGone(state)
 	}
-	cgroups.Cleanup(d.host.Cgroups(), &cgroups.Cgroup{Name: c.ID})
+	cg := &cgroups.Cgroup{Name: c.ID}
+	for try := 0; try < 100; try++ { // the killed processes leave the group a moment later
+		if err := cgroups.Cleanup(d.host.Cgroups(), cg); !errors.Is(err, backend.ErrBusy) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if state != nil && state.NetworkState.VethHost != "" {
+		d.host.Root().LinkDel(state.NetworkState.VethHost) // gone already if its namespace went
+	}
 	return os.RemoveAll(dataPath)
+}
+
+// pidKiller is a backend that can signal a process an earlier dockerlab
+// run started (backend.Host.Kill).
+type pidKiller interface {
+	Kill(pid int, sig syscall.Signal) error
+}
+
+// waitGone polls the process table until the state's process has exited
+// (at most a few seconds: it is not our child, so we cannot wait for it).
+func (d *Driver) waitGone(state *libcontainer.State) {
+	for try := 0; try < 250 && d.stillRuns(state); try++ {
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // stillRuns says whether the backend lists the state's pid, started at

@@ -328,6 +328,7 @@ func runAll(t *testing.T, newHost func(t *testing.T) backend.Host) {
 		"Bridge": scenarioBridge, "ExitCode": scenarioExitCode, "KillPauseTerminate": scenarioKillPauseTerminate,
 		"NetworkModes": scenarioNetworkModes, "User": scenarioUser, "Stdin": scenarioStdin,
 		"InitArgv": scenarioInitArgv, "Resources": scenarioResources,
+		"TerminateEarlierDaemon": scenarioTerminateEarlierDaemon,
 	} {
 		t.Run(name, func(t *testing.T) {
 			h := newHost(t)
@@ -353,4 +354,29 @@ func scenarioResources(t *testing.T, h backend.Host, rootfs string) {
 	})
 	require.NoError(t, err)
 	assert.Equal(t, 137, code)
+}
+
+// scenarioTerminateEarlierDaemon: a second driver on the same root (a
+// restarted daemon) does not know the process, finds it through
+// state.json and kills it through the backend (Host.Kill).
+func scenarioTerminateEarlierDaemon(t *testing.T, h backend.Host, rootfs string) {
+	if _, ok := h.(pidKiller); !ok {
+		t.Skip("this backend has no Kill(pid, sig) yet")
+	}
+	old, root := newTestDriver(t, h)
+	addBridge(t, h)
+	c := command(id1, rootfs, "sleep", "1000")
+	c.Network = bridged("10.99.0.4")
+	done := startAndWait(t, old, c, nil)
+	assert.True(t, old.Info(id1).IsRunning())
+
+	restarted, err := NewDriver(root, "/init", h)
+	require.NoError(t, err)
+	assert.True(t, restarted.Info(id1).IsRunning(), "state.json says it runs")
+	require.NoError(t, restarted.Terminate(&execdriver.Command{ID: id1}))
+	assert.Equal(t, 137, <-done)
+	assert.False(t, restarted.Info(id1).IsRunning())
+	_, err = h.Cgroups().Stats(id1)
+	assert.ErrorIs(t, err, backend.ErrNotFound)
+	require.NoError(t, restarted.Terminate(&execdriver.Command{ID: id1}), "nothing left: still fine")
 }
