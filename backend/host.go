@@ -4,6 +4,8 @@
 // namespaces made on it, its cgroups, its processes and its mounts.
 package backend
 
+import "syscall"
+
 // Host is implemented by backend/fake.Kernel and backend/linux.Host.
 type Host interface {
 	// Name is "fake" or "linux".
@@ -22,6 +24,12 @@ type Host interface {
 
 	Start(spec ProcSpec) (Process, error)
 	Procs() ([]ProcInfo, error) // the processes this machine runs that the backend started
+	// Kill signals a process by pid — one this backend started, possibly
+	// in an earlier dockerlab run on the same machine (a restarted daemon
+	// terminating what its predecessor left, as Docker 1.2's Terminate
+	// did). A pid that is not such a process (or was reused since) gives
+	// ErrNotFound: nothing else on the machine can be signalled.
+	Kill(pid int, sig syscall.Signal) error
 
 	Mount(m Mount) error
 	Unmount(target string) error

@@ -111,3 +111,16 @@ func killRegistered(runDir string) {
 		os.Remove(path)
 	}
 }
+
+// registered reports whether pid is a live process of the registry (same
+// start time as recorded): the only processes Kill may signal besides
+// this Host's own.
+func registered(runDir string, pid int) bool {
+	data, err := os.ReadFile(filepath.Join(pidDir(runDir), strconv.Itoa(pid)))
+	if err != nil {
+		return false
+	}
+	var rec pidRecord
+	return json.Unmarshal(data, &rec) == nil && rec.Info.Pid == pid &&
+		rec.StartTime != "" && rec.StartTime == startTime(pid)
+}
