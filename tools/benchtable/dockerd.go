@@ -7,7 +7,9 @@
 // machine:
 //   - its own network namespace and mount namespace (`unshare -n -m`,
 //     mounts private; lo brought up inside): its mounts and any interface
-//     vanish with it;
+//     vanish with it; in there /run is a tmpfs and /etc and /opt are
+//     overlays with their upper layers in the temporary directory, for
+//     the files dockerd and containerd write at fixed paths;
 //   - --data-root, --exec-root, --pidfile and the -H unix socket in a
 //     temporary directory (containerd's state lives under them too);
 //   - --storage-driver vfs, --iptables=false, --ip-forward=false,
@@ -95,9 +97,27 @@ func startRealEngine(cfg config) (*realEngine, error) {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	// sh only brings lo up and then becomes dockerd (exec), so the pid we
-	// hold is dockerd's.
-	script := `ip link set lo up 2>/dev/null || true; exec dockerd "$@"`
+	// In its private mount namespace, before it becomes dockerd (exec, so
+	// the pid we hold is dockerd's), the shell gives it places of its own
+	// for the paths dockerd and containerd write to whatever their flags
+	// say: a tmpfs on /run (/run/docker/plugins, containerd's shim sockets
+	// in /run/containerd/s), and /etc and /opt as overlays whose upper
+	// layers are in the temporary directory (/etc/docker/key.json,
+	// /opt/containerd). The machine's own /etc, /opt and /run are left as
+	// they were.
+	for _, d := range []string{"etc/upper", "etc/work", "opt/upper", "opt/work"} {
+		if err := os.MkdirAll(filepath.Join(dir, "overlay", d), 0o755); err != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
+	}
+	script := `set -e
+ov="$BENCH_DIR/overlay"
+mount -t tmpfs -o mode=0755 dockerlab-bench /run
+mount -t overlay overlay -o "lowerdir=/etc,upperdir=$ov/etc/upper,workdir=$ov/etc/work" /etc
+mount -t overlay overlay -o "lowerdir=/opt,upperdir=$ov/opt/upper,workdir=$ov/opt/work" /opt
+ip link set lo up 2>/dev/null || true
+exec dockerd "$@"`
 	e.cmd = exec.Command("unshare", "--net", "--mount", "--propagation", "private",
 		"sh", "-c", script, "dockerd",
 		"--data-root", filepath.Join(dir, "data"),
@@ -108,7 +128,7 @@ func startRealEngine(cfg config) (*realEngine, error) {
 		"--iptables=false", "--ip-forward=false", "--ip-masq=false",
 		"--bridge=none", "--userland-proxy=false",
 		"--cgroup-parent", dockerdCgroup)
-	e.cmd.Env = append(os.Environ(),
+	e.cmd.Env = append(os.Environ(), "BENCH_DIR="+dir,
 		"PATH="+filepath.Join(tools, "usr", "bin")+":"+filepath.Join(tools, "usr", "sbin")+":"+os.Getenv("PATH"))
 	e.cmd.Stdout, e.cmd.Stderr = log, log
 	// Its own process group: a Ctrl-C at the terminal reaches the
