@@ -1,8 +1,10 @@
 // A minimal client: GET one path from a daemon, for the walkthroughs,
 // the chapter demos and `dockerlab v1.2 request`.
 //
-// Not upstream: Docker 1.2's client (api/client) is a later issue; this
-// is the smallest thing that can knock on the daemon's door.
+// Not upstream: the smallest thing that can knock on the daemon's door —
+// one GET, the raw body printed — so a walkthrough can show the wire
+// format itself. Docker 1.2's real client is v1_2/api/client
+// (`dockerlab v1.2 COMMAND`, book ch.2).
 package docker
 
 import (
