@@ -191,3 +191,17 @@ func TestRemoveCgroupRefusesOtherNames(t *testing.T) {
 	removeCgroup("dockerlab-bench-x/../../system.slice")
 	removeCgroup("")
 }
+
+func TestPrintTableNotes(t *testing.T) {
+	results := []result{
+		{row: row{Name: "ping", Note: func() string { return "on the fake backend" }}, Median: time.Millisecond},
+		{row: row{Name: "quiet", Note: func() string { return "" }}, Median: time.Millisecond},
+		{row: row{Name: "skipped", Note: func() string { return "never shown" }}, Skipped: "needs root"},
+	}
+	var b strings.Builder
+	printTable(&b, results)
+	out := b.String()
+	assert.Contains(t, out, "ping: on the fake backend")
+	assert.NotContains(t, out, "quiet:")
+	assert.NotContains(t, out, "never shown")
+}
