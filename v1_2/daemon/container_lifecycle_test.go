@@ -478,3 +478,35 @@ func lifecycleEventsAutoRemoveRestart(t *testing.T, h backend.Host, bip string) 
 func TestLifecycleEventsAutoRemoveRestartFake(t *testing.T) {
 	lifecycleEventsAutoRemoveRestart(t, fake.New(), "10.83.0.1/16")
 }
+
+// Create and start take the book's steps in the book's order (§12.3,
+// §12.4), as --trace shows them.
+func TestLifecycleTraceOrderFake(t *testing.T) {
+	var tr traced
+	l := newLifeDaemon(t, fake.New(), "", "10.93.0.1/16")
+	l.d.config.Trace = tr.tracer()
+	l.create(t, "traced", `Cmd=["true"]`)
+	_, _, err := l.run("start", []string{"traced"})
+	require.NoError(t, err)
+	_, _, err = l.run("wait", []string{"traced"})
+	require.NoError(t, err)
+	var steps []string
+	for _, s := range tr.snapshot() {
+		if strings.HasPrefix(s, "12.") {
+			steps = append(steps, strings.TrimSuffix(s, ":"))
+		}
+	}
+	assert.Equal(t, []string{
+		"12.3 LookupImage", "12.3 CheckDepth", "12.3 mergeAndVerifyConfig", "12.3 newContainer",
+		"12.3 createRootfs", "12.3 ToDisk", "12.3 Register",
+		"12.4 setupContainerDns", "12.4 Mount", "12.4 initializeNetworking", "12.4 verifyDaemonSettings",
+		"12.4 prepareVolumesForContainer", "12.4 setupLinkedContainers", "12.4 setupWorkingDirectory",
+		"12.4 createDaemonEnvironment", "12.4 populateCommand", "12.4 setupMountsForContainer", "12.4 waitForStart",
+	}, steps)
+}
+
+func (tr *traced) snapshot() []string {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	return append([]string(nil), tr.steps...)
+}
