@@ -43,14 +43,32 @@ type run struct {
 
 // The demo's containers, in the order they run. db and web stay up (-d):
 // web's link to db shows as rules while it runs; the others link to db
-// or join its namespace, print what they see and exit.
-var runs = []run{
-	{"db", []string{"-d", "-p", "80", "--expose", "5432", "-h", "db", "busybox", "sleep", "1000"}},
-	{"web", []string{"-d", "--link", "db:db", "-h", "web", "busybox", "sleep", "1000"}},
-	{"client", []string{"--link", "db:db", "-h", "client", "busybox", "sh", "-c", showNetwork + `; echo "--- link variables"; env | grep ^DB_ | sort`}},
-	{"hosted", []string{"--net", "host", "busybox", "sh", "-c", showNetwork}},
-	{"alone", []string{"--net", "none", "-h", "alone", "busybox", "sh", "-c", showNetwork}},
-	{"guest", []string{"--net", "container:db", "busybox", "sh", "-c", showNetwork}},
+// or join its namespace, print what they see and exit. On the real
+// kernel db serves a page with busybox httpd and client fetches it over
+// the link; the fake machine has no sockets, so there db only sleeps.
+func runsFor(backendName string) []run {
+	dbCmd := []string{"sleep", "1000"}
+	clientCmd := showNetwork + `; echo "--- link variables"; env | grep ^DB_ | sort`
+	if backendName == "linux" {
+		dbCmd = []string{"/bin/busybox", "httpd", "-f", "-p", "80", "-h", "/www"}
+		clientCmd += `; echo "--- GET http://$DB_PORT_80_TCP_ADDR/ over the link"; ` + httpGet("$DB_PORT_80_TCP_ADDR", "80")
+	}
+	return []run{
+		{"db", append([]string{"-d", "-p", "80", "--expose", "5432", "-h", "db", "busybox"}, dbCmd...)},
+		{"web", []string{"-d", "--link", "db:db", "-h", "web", "busybox", "sleep", "1000"}},
+		{"client", []string{"--link", "db:db", "-h", "client", "busybox", "sh", "-c", clientCmd}},
+		{"hosted", []string{"--net", "host", "busybox", "sh", "-c", showNetwork}},
+		{"alone", []string{"--net", "none", "-h", "alone", "busybox", "sh", "-c", showNetwork}},
+		{"guest", []string{"--net", "container:db", "busybox", "sh", "-c", showNetwork}},
+	}
+}
+
+// httpGet is a shell line asking ip:port for "/" with busybox nc (a few
+// tries: httpd may still be starting) and printing the answer's first
+// and last lines (status and page).
+func httpGet(ip, port string) string {
+	return `for i in 1 2 3 4 5 6 7 8 9 10; do r=$(printf 'GET / HTTP/1.0\r\n\r\n' | /bin/busybox nc -w 2 ` + ip + ` ` + port +
+		`) && [ -n "$r" ] && break; sleep 0.3; done; echo "$r" | head -1; echo "$r" | tail -1`
 }
 
 // Run runs the demo on h, printing to out.
@@ -68,6 +86,7 @@ func Run(ctx context.Context, h backend.Host, out io.Writer) error {
 
 	fmt.Fprintf(out, "## ch.7 Docker容器网络 on the %s backend\n", h.Name())
 	fmt.Fprintln(out, "## §7.3 Client配置: what the `docker run` flags become (runconfig.Parse)")
+	runs := runsFor(h.Name())
 	parsed := make([]*parsedRun, len(runs))
 	for i, r := range runs {
 		p, err := parse(r)
@@ -112,7 +131,11 @@ func demo(h backend.Host, eng *engine.Engine, d *daemon.Daemon, parsed []*parsed
 	if err := d.Install(eng); err != nil {
 		return err
 	}
-	if err := importBusybox(h, d); err != nil {
+	rootfs, err := importBusybox(h, d)
+	if rootfs != "" {
+		defer os.RemoveAll(rootfs)
+	}
+	if err != nil {
 		return err
 	}
 	fmt.Fprintln(out, "## the daemon: --icc=false, so docker0 drops traffic between containers unless a link allows it")
@@ -144,6 +167,13 @@ func demo(h backend.Host, eng *engine.Engine, d *daemon.Daemon, parsed []*parsed
 				printRules(h, out, "DOCKER", ns.IPAddress)
 			}
 			printRules(h, out, "FORWARD", ns.IPAddress+"/32")
+			if h.Name() == "linux" && len(ns.Ports["80/tcp"]) > 0 {
+				port := ns.Ports["80/tcp"][0].HostPort
+				fmt.Fprintf(out, "  from the machine, GET http://%s:%s/ (DNAT of a local address): %s\n",
+					ns.Gateway, port, fetchFromMachine(h, rootfs, ns.Gateway, port))
+				fmt.Fprintf(out, "  from the machine, GET http://127.0.0.1:%s/ (loopback: docker-proxy): %s\n",
+					port, fetchFromMachine(h, rootfs, "127.0.0.1", port))
+			}
 			continue
 		}
 		text, err := waitAndRead(eng, c)
@@ -152,7 +182,7 @@ func demo(h backend.Host, eng *engine.Engine, d *daemon.Daemon, parsed []*parsed
 		}
 		fmt.Fprintf(out, "  §7.6 inside %s:\n", p.name)
 		for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
-			fmt.Fprintf(out, "    | %s\n", line)
+			fmt.Fprintf(out, "    | %s\n", strings.TrimRight(line, "\r")) // HTTP lines end in CRLF
 		}
 	}
 
@@ -261,27 +291,52 @@ func jobRun(eng *engine.Engine, name string, args ...string) error {
 }
 
 // importBusybox registers a busybox root filesystem as the image
-// "busybox" (what `docker import` does, without the stream).
-func importBusybox(h backend.Host, d *daemon.Daemon) error {
+// "busybox" (what `docker import` does, without the stream). It returns
+// that directory, which the caller removes: on the real kernel the demo
+// runs its own busybox clients from it.
+func importBusybox(h backend.Host, d *daemon.Daemon) (string, error) {
 	rootfs, err := chapter13.MakeRootfs(h)
 	if err != nil {
-		return err
+		return "", err
 	}
-	defer os.RemoveAll(rootfs)
-	// The demo's commands use grep, env and sort too.
+	// The demo's commands use grep, env and sort too; db serves /www.
 	for _, applet := range []string{"grep", "env", "sort"} {
 		os.Symlink("busybox", filepath.Join(rootfs, "bin", applet))
 	}
+	if err := os.MkdirAll(filepath.Join(rootfs, "www"), 0o755); err != nil {
+		return rootfs, err
+	}
+	if err := os.WriteFile(filepath.Join(rootfs, "www", "index.html"), []byte("hello from db\n"), 0o644); err != nil {
+		return rootfs, err
+	}
 	layer, err := archive.Tar(rootfs, archive.Uncompressed)
 	if err != nil {
-		return err
+		return rootfs, err
 	}
 	defer layer.Close()
 	img, err := d.Graph().Import(layer, "busybox for chapter 7")
 	if err != nil {
-		return err
+		return rootfs, err
 	}
-	return d.Repositories().Set("busybox", "latest", img.ID, true)
+	return rootfs, d.Repositories().Set("busybox", "latest", img.ID, true)
+}
+
+// fetchFromMachine asks ip:port for "/" from the machine itself (the
+// backend's root namespace: the sandbox on linux) with busybox nc.
+func fetchFromMachine(h backend.Host, rootfs, ip, port string) string {
+	var stdout strings.Builder
+	p, err := h.Start(backend.ProcSpec{
+		Args:       []string{"/bin/busybox", "sh", "-c", httpGet(ip, port)},
+		Rootfs:     rootfs,
+		Namespaces: backend.Namespaces{Mount: true},
+		Stdout:     &stdout,
+		Stderr:     &stdout,
+	})
+	if err != nil {
+		return err.Error()
+	}
+	p.Wait()
+	return strings.Join(strings.Fields(stdout.String()), " ")
 }
 
 // printRules prints the rules of chain (nat DOCKER or filter FORWARD)
