@@ -41,8 +41,9 @@ images import info inspect kill load logs pause port ps restart rm rmi run
 save start stop tag top unpause version wait. 'dockerlab v1.2 help' prints
 the list as Docker 1.2 did; 'dockerlab v1.2 COMMAND --help' its flags;
 --trace prints each step of book ch.2 on stderr.
-No registry: pull, push, search and login are not there (nor build), and
-run does not pull a missing image.`,
+No registry: pull, push and search (and run's pull of a missing image)
+reach the daemon, which answers that it has none; login and build are
+not there.`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runV12Client(cmd, &f, args)

@@ -13,9 +13,10 @@ import "fmt"
 // sets it to dockerlab's socket (never /var/run/docker.sock).
 var DefaultUnixSocket = "/var/run/docker.sock"
 
-// commands is `docker help`'s list: Docker 1.2's, less the commands that
-// need a registry or a builder (build, login, logout, pull, push, search),
-// plus create, which came in Docker 1.3.
+// commands is `docker help`'s list: Docker 1.2's, less build (no builder)
+// and login/logout (no saved credentials), plus create, which came in
+// Docker 1.3. pull, push and search are there; the daemon answers that it
+// has no registry.
 var commands = [][2]string{
 	{"attach", "Attach to a running container"},
 	{"commit", "Create a new image from a container's changes"},
@@ -35,11 +36,14 @@ var commands = [][2]string{
 	{"port", "Lookup the public-facing port that is NAT-ed to PRIVATE_PORT"},
 	{"pause", "Pause all processes within a container"},
 	{"ps", "List containers"},
+	{"pull", "Pull an image or a repository from a Docker registry server"},
+	{"push", "Push an image or a repository to a Docker registry server"},
 	{"restart", "Restart a running container"},
 	{"rm", "Remove one or more containers"},
 	{"rmi", "Remove one or more images"},
 	{"run", "Run a command in a new container"},
 	{"save", "Save an image to a tar archive"},
+	{"search", "Search for an image on the Docker Hub"},
 	{"start", "Start a stopped container"},
 	{"stop", "Stop a running container"},
 	{"tag", "Tag an image into a repository"},

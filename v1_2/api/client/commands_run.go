@@ -9,9 +9,9 @@
 // run's order matters: the attach connection is made before the start, so
 // the first bytes the container writes are not lost.
 //
-// Divergence: with no registry there is no pull. When create answers 404
-// (no such image), run prints upstream's "Unable to find image" line and
-// the daemon's error, and stops.
+// When create answers 404 (no such image), run pulls the image and tries
+// again, as upstream; with no registry the daemon's pull job answers so,
+// and that is run's error.
 package client
 
 import (
@@ -57,9 +57,12 @@ func (cli *DockerCli) createContainer(image, name string, body any) (string, err
 	}
 	stream, statusCode, err := cli.call("POST", "/containers/create?"+v.Encode(), body, false)
 	if statusCode == 404 {
-		// Upstream pulled the image here and tried again.
+		// No such image: pull it, then try once more.
 		fmt.Fprintf(cli.err, "Unable to find image '%s' locally\n", image)
-		return "", err
+		if err := cli.pullImage(image); err != nil {
+			return "", err
+		}
+		stream, statusCode, err = cli.call("POST", "/containers/create?"+v.Encode(), body, false)
 	}
 	result, err := decodeEnv(stream, statusCode, err)
 	if err != nil {

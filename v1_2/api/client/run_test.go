@@ -2,8 +2,11 @@ package client
 
 import (
 	"encoding/json"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -113,14 +116,69 @@ func TestRunInteractiveSendsStdin(t *testing.T) {
 	assert.Equal(t, "stderr=1&stdin=1&stdout=1&stream=1", attach.Query)
 }
 
-func TestRunUnknownImage(t *testing.T) {
+func TestRunUnknownImagePullsThenRetries(t *testing.T) {
+	// No registry: the daemon's pull job fails, and that is run's error.
 	d := newFakeDaemon(t)
 	d.text("POST /containers/create", 404, "No such image: nothere (tag: latest)")
+	d.text("POST /images/create", 500, "pull nothere:latest: no registry is configured")
 	cli, _, errOut := d.client("")
 	err := cli.Cmd("run", "nothere")
-	assert.EqualError(t, err, "Error response from daemon: No such image: nothere (tag: latest)")
+	assert.EqualError(t, err, "Error: pull nothere:latest: no registry is configured")
 	assert.Equal(t, "Unable to find image 'nothere' locally\n", errOut.String())
-	assert.Len(t, d.requests(), 1, "no pull, no start")
+	assert.Equal(t, []string{"POST /v1.14/containers/create", "POST /v1.14/images/create"}, order(d), "no start")
+	pull, _ := d.find("POST", "/v1.14/images/create")
+	assert.Equal(t, "fromImage=nothere&tag=latest", pull.Query)
+
+	// A pull that works is followed by a second create, then the run.
+	d = runDaemon(t, 0)
+	created := 0
+	d.on("POST /containers/create", func(w http.ResponseWriter, r *http.Request) {
+		if created++; created == 1 {
+			http.Error(w, "No such image: busybox", 404)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(201)
+		io.WriteString(w, `{"Id":"c1"}`)
+	})
+	d.on("POST /images/create", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"status":"Pulling repository busybox"}`)
+	})
+	cli, out, errOut := d.client("")
+	require.NoError(t, cli.Cmd("run", "-d", "busybox:1"))
+	assert.Equal(t, "c1\n", out.String())
+	assert.Equal(t, "Unable to find image 'busybox:1' locally\nPulling repository busybox\n", errOut.String())
+	pull, _ = d.find("POST", "/v1.14/images/create")
+	assert.Equal(t, "fromImage=busybox&tag=1", pull.Query)
+	assert.Equal(t, []string{"POST /v1.14/containers/create", "POST /v1.14/images/create", "POST /v1.14/containers/create", "POST /v1.14/containers/c1/start"}, order(d))
+}
+
+func TestPullPushSearch(t *testing.T) {
+	d := newFakeDaemon(t)
+	d.text("POST /images/create", 500, "pull busybox:latest: no registry is configured")
+	d.text("POST /images/me/box/push", 500, "push me/box: no registry is configured")
+	d.json("GET /images/search", 200, []map[string]any{
+		{"name": "busybox", "description": "Busybox base image.", "star_count": 42, "is_official": true},
+		{"name": "me/box", "description": strings.Repeat("long ", 20), "star_count": 1, "is_automated": true},
+	})
+	cli, out, _ := d.client("")
+	assert.EqualError(t, cli.Cmd("pull", "-t", "latest", "busybox"), "Error: pull busybox:latest: no registry is configured")
+	pull, _ := d.find("POST", "/v1.14/images/create")
+	assert.Equal(t, "fromImage=busybox&tag=latest", pull.Query)
+
+	assert.EqualError(t, cli.Cmd("push", "me/box"), "Error: push me/box: no registry is configured")
+	assert.ErrorContains(t, cli.Cmd("push", "busybox"), `You cannot push a "root" repository`)
+
+	require.NoError(t, cli.Cmd("search", "box"))
+	lines := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
+	require.Len(t, lines, 3)
+	assert.Regexp(t, `^NAME\s+DESCRIPTION\s+STARS\s+OFFICIAL\s+AUTOMATED$`, lines[0])
+	assert.Regexp(t, `^busybox\s+Busybox base image\.\s+42\s+\[OK\]\s*$`, lines[1])
+	assert.Regexp(t, `^me/box\s+long long long long long long long long lo\.\.\.\s+1\s+\[OK\]$`, lines[2])
+	out.Reset()
+	require.NoError(t, cli.Cmd("search", "-s", "10", "box"))
+	assert.NotContains(t, out.String(), "me/box", "--stars filters")
 }
 
 func TestRunBadFlags(t *testing.T) {
