@@ -66,6 +66,10 @@ func (daemon *Daemon) ContainerAttach(job *engine.Job) engine.Status {
 		}()
 		cStdin = r
 		cStdinCloser = job.Stdin
+		// Once the attach is over nobody reads r (always so when the
+		// container has no open stdin): closing it ends the copy above
+		// at its next write instead of leaving it blocked.
+		defer r.Close()
 	}
 	if stdout {
 		cStdout = job.Stdout
