@@ -38,3 +38,7 @@ func TestLifecycleManyConcurrentWithPortsLinux(t *testing.T) {
 func TestLifecycleEventsAutoRemoveRestartLinux(t *testing.T) {
 	lifecycleEventsAutoRemoveRestart(t, linuxtest.NewHost(t), "10.92.0.1/16")
 }
+
+func TestLifecycleGracefulRestartLinux(t *testing.T) {
+	lifecycleGracefulRestart(t, linuxtest.NewHost(t), "10.95.0.1/16")
+}

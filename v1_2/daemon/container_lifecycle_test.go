@@ -510,3 +510,29 @@ func (tr *traced) snapshot() []string {
 	defer tr.mu.Unlock()
 	return append([]string(nil), tr.steps...)
 }
+
+// lifecycleGracefulRestart: a daemon that shuts down in order stops its
+// containers (SIGTERM, the grace, SIGKILL) and saves them stopped; the
+// next daemon loads them as they were and starts them again.
+func lifecycleGracefulRestart(t *testing.T, h backend.Host, bip string) {
+	l := newLifeDaemon(t, h, "", bip)
+	id := l.create(t, "svc", `Cmd=["sleep","1000"]`)
+	_, _, err := l.run("start", []string{"svc"})
+	require.NoError(t, err)
+	l.eng.Shutdown()
+
+	l2 := newLifeDaemon(t, h, l.dir, bip)
+	c := l2.d.Get("svc")
+	require.NotNil(t, c)
+	assert.Equal(t, id, c.ID)
+	assert.False(t, c.State.IsRunning())
+	assert.Equal(t, 137, c.State.GetExitCode(), "sleep as pid 1 ignores SIGTERM: killed after the grace")
+	assert.Empty(t, c.State.Error, "an orderly stop needs no explanation")
+	_, _, err = l2.run("start", []string{"svc"})
+	require.NoError(t, err)
+	assert.True(t, c.State.IsRunning())
+}
+
+func TestLifecycleGracefulRestartFake(t *testing.T) {
+	lifecycleGracefulRestart(t, fake.New(), "10.94.0.1/16")
+}
