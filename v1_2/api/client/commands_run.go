@@ -22,6 +22,7 @@ import (
 	"net/url"
 	"os"
 	"strconv"
+	"time"
 
 	"github.com/dockerlab/dockerlab/v1_2/runconfig"
 )
@@ -252,9 +253,12 @@ func (cli *DockerCli) CmdRun(args ...string) error {
 			return err
 		}
 	default:
-		// With a tty the attach ends when the container does; its state
-		// may lag a moment behind (upstream accepted that race too).
-		if _, status, err = getExitCode(cli, id); err != nil {
+		// With a tty the attach also ends when the user detaches (the
+		// container runs on), so upstream did not wait: it read the exit
+		// code at once, and sometimes read it before the daemon had
+		// recorded the exit. Here a container still marked running gets
+		// a moment to finish before it counts as detached.
+		if status, err = exitCodeAfterAttach(cli, id); err != nil {
 			return err
 		}
 	}
@@ -263,6 +267,23 @@ func (cli *DockerCli) CmdRun(args ...string) error {
 	}
 	return nil
 }
+
+// exitCodeAfterAttach is the exit code of a tty container whose attach
+// has ended: 0 if it still runs after detachGrace (the user detached).
+func exitCodeAfterAttach(cli *DockerCli, id string) (int, error) {
+	deadline := time.Now().Add(detachGrace)
+	for {
+		running, status, err := getExitCode(cli, id)
+		if err != nil || !running || time.Now().After(deadline) {
+			return status, err
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// detachGrace bounds how long run -t waits for a finished container's
+// state to say so.
+const detachGrace = time.Second
 
 // CmdStart starts each container; -a/-i attach to the (single) one first.
 func (cli *DockerCli) CmdStart(args ...string) error {

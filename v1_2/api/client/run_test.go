@@ -246,3 +246,27 @@ func TestNoDaemonForHijack(t *testing.T) {
 	cli := NewDockerCli(nil, nil, nil, "unix", filepath.Join(t.TempDir(), "gone.sock"), nil)
 	assert.Equal(t, ErrConnectionRefused, cli.hijack("POST", "/containers/x/attach", false, nil, nil, nil, nil))
 }
+
+// run -t reads the exit code from inspect; a state that still says
+// "running" for a moment after the output ended is waited for.
+func TestRunTtyWaitsForTheStateToCatchUp(t *testing.T) {
+	d := runDaemon(t, 0)
+	d.on("POST /containers/c1/attach", attachHandler(t, true, true, "bye\r\n", "", nil))
+	inspected := 0
+	d.on("GET /containers/c1/json", func(w http.ResponseWriter, r *http.Request) {
+		inspected++
+		w.Header().Set("Content-Type", "application/json")
+		if inspected < 3 {
+			io.WriteString(w, `{"State":{"Running":true,"ExitCode":0}}`)
+			return
+		}
+		io.WriteString(w, `{"State":{"Running":false,"ExitCode":4}}`)
+	})
+	cli, out, _ := d.client("")
+	err := cli.Cmd("run", "-t", "busybox", "sh", "-c", "exit 4")
+	var st *StatusError
+	require.ErrorAs(t, err, &st)
+	assert.Equal(t, 4, st.StatusCode)
+	assert.Equal(t, "bye\r\n", out.String())
+	assert.Equal(t, 3, inspected)
+}
