@@ -15,9 +15,11 @@ package daemon
 
 import (
 	"archive/tar"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/dockerlab/dockerlab/v1_2/engine"
 )
@@ -110,4 +112,44 @@ func tarTree(w io.Writer, base, name string) error {
 		return err
 	}
 	return tw.Close()
+}
+
+// ContainerPathStat describes one path of a container's filesystem, with
+// the JSON names of the X-Docker-Container-Path-Stat header.
+//
+// Not in 1.2 (dockerlab's, for the API's newer GET/HEAD
+// /containers/{name}/archive that today's `docker cp` uses; upstream
+// added it in 1.8 as types.ContainerPathStat).
+type ContainerPathStat struct {
+	Name       string      `json:"name"`
+	Size       int64       `json:"size"`
+	Mode       os.FileMode `json:"mode"`
+	Mtime      time.Time   `json:"mtime"`
+	LinkTarget string      `json:"linkTarget"`
+}
+
+// ContainerStatPath stats path inside the named container (symlinks
+// resolved inside it, as Copy does).
+func (daemon *Daemon) ContainerStatPath(name, path string) (*ContainerPathStat, error) {
+	container := daemon.Get(name)
+	if container == nil {
+		return nil, fmt.Errorf("No such container: %s", name)
+	}
+	if err := container.Mount(); err != nil {
+		return nil, err
+	}
+	defer container.Unmount()
+	resolved, err := container.getResourcePath(path)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := os.Lstat(resolved)
+	if err != nil {
+		return nil, err
+	}
+	st := &ContainerPathStat{Name: filepath.Base(resolved), Size: fi.Size(), Mode: fi.Mode(), Mtime: fi.ModTime()}
+	if fi.Mode()&os.ModeSymlink != 0 {
+		st.LinkTarget, _ = os.Readlink(resolved)
+	}
+	return st, nil
 }

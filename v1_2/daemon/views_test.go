@@ -608,3 +608,20 @@ func TestViewsBadCalls(t *testing.T) {
 	_, _, err := v.job("commit", []string{"plain"}, "config", "{broken")
 	assert.Error(t, err, "a config that is not JSON")
 }
+
+func TestContainerStatPath(t *testing.T) {
+	v := newViewsDaemon(t)
+	v.run("stat", true, "sh", "-c", "mkdir /data && echo hello > /data/f")
+	st, err := v.d.ContainerStatPath("stat", "/data/f")
+	require.NoError(t, err)
+	assert.Equal(t, "f", st.Name)
+	assert.Equal(t, int64(6), st.Size)
+	assert.True(t, st.Mode.IsRegular())
+	st, err = v.d.ContainerStatPath("stat", "data")
+	require.NoError(t, err)
+	assert.True(t, st.Mode.IsDir())
+	_, err = v.d.ContainerStatPath("stat", "/nope")
+	assert.ErrorIs(t, err, os.ErrNotExist)
+	_, err = v.d.ContainerStatPath("nosuch", "/")
+	assert.ErrorContains(t, err, "No such container: nosuch")
+}
