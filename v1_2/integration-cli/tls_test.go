@@ -59,8 +59,9 @@ func writeCerts(t *testing.T, dir string) {
 	leaf(ca, caKey, "server", x509.ExtKeyUsageServerAuth, "server-cert.pem", "server-key.pem")
 	leaf(ca, caKey, "client", x509.ExtKeyUsageClientAuth, "cert.pem", "key.pem")
 	other, otherKey, _ := newCA()
-	write("stranger/ca.pem", "CERTIFICATE", caDER) // trusts the daemon...
-	leaf(other, otherKey, "stranger", x509.ExtKeyUsageClientAuth, "stranger/cert.pem", "stranger/key.pem") // ...but is signed by another CA
+	// The stranger trusts the daemon, but its own pair is signed by another CA.
+	write("stranger/ca.pem", "CERTIFICATE", caDER)
+	leaf(other, otherKey, "stranger", x509.ExtKeyUsageClientAuth, "stranger/cert.pem", "stranger/key.pem")
 }
 
 // TestDockerCLITLSVerify: `dockerlab v1.2 daemon --tlsverify -H tcp://…`
