@@ -81,9 +81,12 @@ func ListenAndServe(proto, addr string, job *engine.Job) error {
 		return err
 	}
 	if proto == "tcp" {
-		if l, err = wrapTLS(l, job); err != nil {
+		tl, err := wrapTLS(l, job)
+		if err != nil {
+			l.Close()
 			return err
 		}
+		l = tl
 	}
 	if job.GetenvBool("BufferRequests") {
 		l = listenbuffer.NewListenBuffer(l, activation(eng))
