@@ -149,3 +149,20 @@ func TestTTYResizeAndNoTTY(t *testing.T) {
 	assert.Equal(t, "e\n", errOut.String())
 	require.NoError(t, q.(*proc).Resize(1, 1))
 }
+
+func TestTTYSttyAndTty(t *testing.T) {
+	k := New()
+	dir := ttyRootfs(t)
+	for _, a := range []string{"stty", "tty"} {
+		require.NoError(t, os.Symlink("/bin/busybox", filepath.Join(dir, "bin", a)))
+	}
+	in, typist := io.Pipe()
+	scr := &screen{}
+	p := start(t, k, backend.ProcSpec{Args: []string{"sh"}, Rootfs: dir, Tty: true, Stdin: in, Stdout: scr,
+		Namespaces: backend.AllNamespaces()})
+	t.Cleanup(func() { _ = p.Signal(syscall.SIGKILL); _, _ = p.Wait(); typist.Close() })
+	scr.waitFor(t, "/ # ")
+	require.NoError(t, p.(interface{ Resize(h, w int) error }).Resize(24, 80))
+	_, _ = io.WriteString(typist, "stty size; tty; tty </dev/null\n")
+	scr.waitFor(t, "24 80\r\n/dev/pts/0\r\nnot a tty\r\n/ # ")
+}
