@@ -117,8 +117,12 @@ func selectRows(all []row, pattern string) ([]row, error) {
 // engine) are stopped here, after the last row, rather than by one row's
 // cleanup.
 var (
-	atExitMu sync.Mutex
+	atExitMu sync.Mutex // guards atExit
 	atExit   []func()
+	// exitRun is held while the functions run: a second caller (main
+	// after the last row, while Ctrl-C's handler is still stopping the
+	// daemon) waits for the first to finish instead of exiting under it.
+	exitRun sync.Mutex
 )
 
 // onExit registers f to run after the last row (or on Ctrl-C), last
@@ -131,6 +135,8 @@ func onExit(f func()) {
 
 // runAtExit runs and forgets the registered functions.
 func runAtExit() {
+	exitRun.Lock()
+	defer exitRun.Unlock()
 	atExitMu.Lock()
 	fs := atExit
 	atExit = nil
