@@ -97,9 +97,10 @@ steps in upstream's order (ch.4) and the bridge network (ch.6), on the
 machine --backend selects. --trace prints one line per step, numbered by the
 book's sections. SIGINT/SIGTERM run the shutdown hooks and stop it.
 
-Served so far: GET /_ping, /version, /info; everything else is 404 until the
-API issue. Containers cannot run yet: the native execdriver arrives with the
-containers issue.`,
+It serves Remote API v1.14 (every route of Docker 1.2, with and without a
+/v1.x prefix, and /v1.15 … /v1.24 for later clients) on each -H; the
+client is 'dockerlab v1.2 COMMAND'. Containers run through the native
+execdriver on the selected backend.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			// -D shadows the shared --debug on this command; keep both meanings.
 			hostflags.Debug = hostflags.Debug || f.Debug

@@ -119,10 +119,10 @@ func TestPsTable(t *testing.T) {
 	now := time.Now().Unix()
 	d.json("GET /containers/json", 200, []map[string]any{
 		{"Id": "4c01db0b339c1d3f1f5b9e0e4a7c3c8d2f9e6a1b3c5d7e9f0a2b4c6d8e0f1a2b", "Image": "busybox:latest",
-			"Command": "httpd -f -p 80", "Created": now - 120, "Status": "Up 2 minutes",
+			"Command": "httpd -f -p 80", "Created": now - 150, "Status": "Up 2 minutes",
 			"Ports": []map[string]any{{"IP": "0.0.0.0", "PrivatePort": 80, "PublicPort": 8080, "Type": "tcp"}},
 			"Names": []string{"/web"}},
-		{"Id": "aaaabbbbccccdddd", "Image": "busybox:latest", "Command": "true", "Created": now - 7200,
+		{"Id": "aaaabbbbccccdddd", "Image": "busybox:latest", "Command": "true", "Created": now - 9000,
 			"Status": "Exited (0) 1 hours ago", "Ports": []any{}, "Names": []string{"/db", "/web/db"}},
 	})
 	cli, out, _ := d.client("")
@@ -148,10 +148,10 @@ func TestImagesHistoryRmiTag(t *testing.T) {
 	now := time.Now().Unix()
 	id := "511136ea3c5a64f264b78b5433614aec563103b4d4702f3ba7d4d2698e22c158"
 	d.json("GET /images/json", 200, []map[string]any{
-		{"Id": id, "RepoTags": []string{"busybox:latest", "busybox:1"}, "Created": now - 3*86400, "VirtualSize": 2433303},
+		{"Id": id, "RepoTags": []string{"busybox:latest", "busybox:1"}, "Created": now - 3*86400 - 43200, "VirtualSize": 2433303},
 	})
 	d.json("GET /images/busybox/history", 200, []map[string]any{
-		{"Id": id, "Created": now - 30, "CreatedBy": "/bin/sh -c #(nop) ADD file:abcdefabcdefabcdefabcdefabcdefabcdef in /", "Size": 0},
+		{"Id": id, "Created": now - 5400, "CreatedBy": "/bin/sh -c #(nop) ADD file:abcdefabcdefabcdefabcdefabcdefabcdef in /", "Size": 0},
 	})
 	d.json("DELETE /images/busybox:1", 200, []map[string]any{{"Untagged": "busybox:1"}})
 	d.json("DELETE /images/"+id, 200, []map[string]any{{"Untagged": "busybox:latest"}, {"Deleted": id}})
@@ -167,7 +167,7 @@ func TestImagesHistoryRmiTag(t *testing.T) {
 
 	out.Reset()
 	require.NoError(t, cli.Cmd("history", "busybox"))
-	assert.Regexp(t, `IMAGE\s+CREATED\s+CREATED BY\s+SIZE\n511136ea3c5a\s+30 seconds ago\s+/bin/sh -c #\(nop\) ADD file:abcdefabcdefabcdef\s+0 B\n`, out.String())
+	assert.Regexp(t, `IMAGE\s+CREATED\s+CREATED BY\s+SIZE\n511136ea3c5a\s+About an hour ago\s+/bin/sh -c #\(nop\) ADD file:abcdefabcdefabcdef\s+0 B\n`, out.String())
 
 	out.Reset()
 	require.NoError(t, cli.Cmd("rmi", "busybox:1", id))
