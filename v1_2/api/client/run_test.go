@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -250,6 +251,9 @@ func TestNoDaemonForHijack(t *testing.T) {
 // run -t reads the exit code from inspect; a state that still says
 // "running" for a moment after the output ended is waited for.
 func TestRunTtyWaitsForTheStateToCatchUp(t *testing.T) {
+	old := detachGrace
+	detachGrace = time.Minute // only the answers decide, not the clock
+	defer func() { detachGrace = old }()
 	d := runDaemon(t, 0)
 	d.on("POST /containers/c1/attach", attachHandler(t, true, true, "bye\r\n", "", nil))
 	inspected := 0
