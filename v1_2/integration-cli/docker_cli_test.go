@@ -158,6 +158,12 @@ func dockerCLIScenario(t *testing.T, backend string) {
 	out = c.ok("diff", "d1")
 	assert.Contains(t, out, "A /newdir\n")
 	assert.Contains(t, out, "A /newdir/f\n")
+	// docker cp out of the container (GET /containers/d1/archive).
+	cpDir := t.TempDir()
+	c.ok("cp", "d1:/newdir/f", cpDir)
+	data, err := os.ReadFile(filepath.Join(cpDir, "f"))
+	require.NoError(t, err)
+	assert.Equal(t, "x\n", string(data))
 	cid := strings.TrimSpace(c.ok("commit", "d1", "committed:v1"))
 	assert.Regexp(t, `^(sha256:)?[0-9a-f]{64}$`, cid)
 	assert.Contains(t, c.ok("images"), "committed")

@@ -60,9 +60,11 @@ func routeTable() map[string]map[string]HttpApiFunc {
 			"/containers/{name:.*}/top":       getContainersTop,
 			"/containers/{name:.*}/logs":      getContainersLogs,
 			"/containers/{name:.*}/attach/ws": wsContainersAttach,
+			"/containers/{name:.*}/archive":   getContainersArchive, // not upstream: later clients' cp
 		},
 		"HEAD": {
-			"/_ping": ping, // not upstream: later clients ping with HEAD first
+			"/_ping":                        ping,                 // not upstream: later clients ping with HEAD first
+			"/containers/{name:.*}/archive": getContainersArchive, // not upstream: later clients' cp
 		},
 		"POST": {
 			"/auth":                         postAuth,

@@ -1,7 +1,9 @@
 package server
 
 import (
+	"archive/tar"
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -10,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -388,4 +391,37 @@ func TestDescribe(t *testing.T) {
 	assert.Equal(t, "POST /containers/{name:.*}/start → postContainersStart (name=web, version=1.14)", Describe("POST", "/v1.14/containers/web/start"))
 	assert.Equal(t, "GET /_ping → ping (version=none, so 1.14)", Describe("GET", "/_ping"))
 	assert.Equal(t, "no route: 404 page not found", Describe("PUT", "/version"))
+}
+
+func TestArchiveForLaterCp(t *testing.T) {
+	f := newFakeJobs(t)
+	f.answers["container_copy"] = func(job *engine.Job) engine.Status {
+		if job.Args[1] != "tmp/x" {
+			return job.Errorf("lstat /x/%s: no such file or directory", job.Args[1])
+		}
+		tw := tar.NewWriter(job.Stdout)
+		tw.WriteHeader(&tar.Header{Name: "x", Mode: 0o644, Size: 3, Typeflag: tar.TypeReg, ModTime: time.Unix(1408000000, 0)})
+		tw.Write([]byte("hi\n"))
+		tw.Close()
+		return engine.StatusOK
+	}
+	for _, method := range []string{"GET", "HEAD"} {
+		w := f.do(method, "/v1.14/containers/web/archive?path=/tmp/x", "")
+		require.Equal(t, 200, w.Code, w.Body.String())
+		raw, err := base64.StdEncoding.DecodeString(w.Header().Get("X-Docker-Container-Path-Stat"))
+		require.NoError(t, err)
+		assert.JSONEq(t, `{"name":"x","size":3,"mode":420,"mtime":"2014-08-14T07:06:40Z","linkTarget":""}`, string(raw))
+		if method == "GET" {
+			tr := tar.NewReader(w.Body)
+			hdr, err := tr.Next()
+			require.NoError(t, err)
+			assert.Equal(t, "x", hdr.Name)
+			body, _ := io.ReadAll(tr)
+			assert.Equal(t, "hi\n", string(body))
+		}
+	}
+	w := f.do("GET", "/containers/web/archive?path=/nope", "")
+	assert.Equal(t, 404, w.Code, w.Body.String())
+	w = f.do("GET", "/containers/web/archive", "")
+	assert.Equal(t, 400, w.Code)
 }
