@@ -536,3 +536,23 @@ func lifecycleGracefulRestart(t *testing.T, h backend.Host, bip string) {
 func TestLifecycleGracefulRestartFake(t *testing.T) {
 	lifecycleGracefulRestart(t, fake.New(), "10.94.0.1/16")
 }
+
+// A HostConfig sent with create (as clients newer than 1.2 do) takes
+// effect without one at start: its links are registered at create.
+func TestLifecycleLinksInCreateHostConfigFake(t *testing.T) {
+	l := newLifeDaemon(t, fake.New(), "", "10.96.0.1/16")
+	l.create(t, "db", `Cmd=["sleep","1000"]`, `Env=["ROLE=database"]`)
+	_, _, err := l.run("start", []string{"db"})
+	require.NoError(t, err)
+	l.create(t, "web", `Cmd=["sh","-c","echo $DB_NAME $DB_ENV_ROLE"]`, `HostConfig={"Links":["db:db"]}`)
+	assert.True(t, l.d.containerGraph.Exists("/web/db"), "the link is in graphdb after create")
+	_, _, err = l.run("start", []string{"web"})
+	require.NoError(t, err)
+	_, _, err = l.run("wait", []string{"web"})
+	require.NoError(t, err)
+	assert.Contains(t, readFile(t, l.d.Get("web").LogPath()), "/web/db database")
+
+	_, _, err = l.run("create", nil, "Image=busybox", `Cmd=["true"]`, `HostConfig={"Links":["nosuch:x"]}`)
+	assert.Error(t, err, "a link to nothing")
+	assert.Len(t, l.d.List(), 2, "the half-made container is gone again")
+}

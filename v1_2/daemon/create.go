@@ -142,9 +142,6 @@ func (daemon *Daemon) CreateWithHostConfig(config *runconfig.Config, hostConfig 
 	if err != nil {
 		return nil, nil, err
 	}
-	if hostConfig != nil {
-		container.hostConfig = hostConfig
-	}
 	trace("12.3", "newContainer: id %s, name %s, hostname %s, path %s args %q",
 		container.ID, container.Name, config.Hostname, container.Path, container.Args)
 	// From here a failure must give the name back, or it stays taken.
@@ -167,6 +164,17 @@ func (daemon *Daemon) CreateWithHostConfig(config *runconfig.Config, hostConfig 
 		return fail(err)
 	}
 	trace("12.3", "Register: truncindex and the containers store know %s", TruncateID(container.ID))
+	if hostConfig != nil {
+		// What start does with its HostConfig (bind sources, links in
+		// graphdb, hostconfig.json), done now for one sent with create.
+		if err := daemon.setHostConfig(container, hostConfig); err != nil {
+			if derr := daemon.Destroy(container); derr != nil {
+				daemon.logf("removing %s after a bad HostConfig: %s", container.ID, derr)
+			}
+			return nil, nil, err
+		}
+		trace("12.3", "HostConfig (sent with create): kept in %s", container.hostConfigPath())
+	}
 	return container, warnings, nil
 }
 
