@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"os"
 	"path"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -287,7 +288,7 @@ func (container *Container) allocatePort(eng *engine.Engine, port nat.Port, bind
 		if err != nil {
 			return err
 		}
-		if err := job.Run(); err != nil {
+		if err := onProxyThread(job.Run); err != nil {
 			eng.Job("release_interface", container.ID).Run()
 			return err
 		}
@@ -298,6 +299,35 @@ func (container *Container) allocatePort(eng *engine.Engine, port nat.Port, bind
 	bindings[port] = binding
 	return nil
 }
+
+// onProxyThread runs fn (an allocate_port job, which may fork a
+// docker-proxy) on one OS thread that never exits. The proxy is started
+// with Pdeathsig, which the kernel sends when the *thread* that forked it
+// ends, not the process; and the linux backend lets a thread end each
+// time it starts a process inside a namespace (a goroutine that locked
+// it and never unlocks). A proxy forked from an ordinary thread of the
+// pool could therefore be killed by the next container start. Forking
+// from a thread that lives as long as the daemon keeps Pdeathsig's
+// meaning: the proxy dies with the daemon, not before.
+func onProxyThread(fn func() error) error {
+	proxyThreadOnce.Do(func() {
+		proxyThread = make(chan func())
+		go func() {
+			runtime.LockOSThread() // never unlocked: see above
+			for f := range proxyThread {
+				f()
+			}
+		}()
+	})
+	done := make(chan error, 1)
+	proxyThread <- func() { done <- fn() }
+	return <-done
+}
+
+var (
+	proxyThreadOnce sync.Once
+	proxyThread     chan func()
+)
 
 // sortedPorts lists a PortSet by number, then protocol.
 func sortedPorts(set nat.PortSet) []nat.Port {

@@ -18,9 +18,11 @@ package daemon
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -191,4 +193,43 @@ func TestNetworkLinuxScrubAfterDaemonCrash(t *testing.T) {
 	h := linuxtest.NewHost(t)
 	d := netDaemonOn(t, h, "10.90.0.1/24", nil)
 	scrubAfterCrash(t, d, h)
+}
+
+// A docker-proxy gets Pdeathsig when the thread that forked it exits.
+// Here the container's network is allocated on a goroutine that locks
+// its thread and ends without unlocking, so that thread exits at once
+// (the linux backend does the same each time it starts a process in a
+// namespace). The proxy must still listen afterwards.
+func TestNetworkLinuxProxyOutlivesForkingThread(t *testing.T) {
+	h := linuxtest.NewHost(t)
+	rootfs := linuxtest.BusyboxRootfs(t)
+	require.NoError(t, h.Root().LinkSetUp("lo"))
+	d := netDaemonOn(t, h, "10.92.0.1/24", nil)
+	c := netContainer(t, d, "web", &runconfig.Config{ExposedPorts: nat.PortSet{"80/tcp": {}}},
+		&runconfig.HostConfig{NetworkMode: "bridge", PortBindings: nat.PortMap{"80/tcp": {{}}}})
+	errc := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread() // never unlocked: the thread exits with this goroutine
+		errc <- c.initializeNetworking()
+	}()
+	require.NoError(t, <-errc)
+	port := c.NetworkSettings.Ports["80/tcp"][0].HostPort
+
+	// Connect a few times: a proxy killed by the thread's exit refuses.
+	// (The proxy accepts, then cannot reach the container, which has no
+	// interface here: nc is stopped after half a second.)
+	for i := 0; i < 3; i++ {
+		var errOut bytes.Buffer
+		p, err := h.Start(backend.ProcSpec{
+			Args:       []string{"/bin/busybox", "sh", "-c", "/bin/busybox nc -w 1 127.0.0.1 " + port + " </dev/null & sleep 0.5; kill $! 2>/dev/null"},
+			Rootfs:     rootfs,
+			Namespaces: backend.Namespaces{Mount: true},
+			Stdout:     io.Discard,
+			Stderr:     &errOut,
+		})
+		require.NoError(t, err)
+		_, err = p.Wait()
+		require.NoError(t, err)
+		require.NotContains(t, errOut.String(), "refused", "try %d: docker-proxy died with the thread that forked it", i+1)
+	}
 }

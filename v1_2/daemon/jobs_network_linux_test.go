@@ -124,3 +124,29 @@ func TestJobsNetworkManyAtOnceLinux(t *testing.T) {
 func TestJobsNetworkShutdownReleasesLinux(t *testing.T) {
 	shutdownReleases(t, newLifeDaemon(t, linuxtest.NewHost(t), "", "10.89.42.1/16"))
 }
+
+// A docker-proxy must outlive the thread that forked it: it gets
+// Pdeathsig when that thread exits, and the linux backend throws away a
+// thread each time it starts a process in a namespace. After many such
+// starts, db's published port still answers on loopback.
+func TestJobsNetworkProxySurvivesThreadChurnLinux(t *testing.T) {
+	h := linuxtest.NewHost(t)
+	require.NoError(t, h.Root().LinkSetUp("lo"))
+	l, rootfs := webDaemon(t, h, "10.91.42.1/16")
+	l.create(t, "db", `Cmd=["/bin/busybox","httpd","-f","-p","80","-h","/www"]`, `ExposedPorts={"80/tcp":{}}`)
+	_, _, err := l.run("start", []string{"db"}, `PortBindings={"80/tcp":[{"HostIp":"","HostPort":""}]}`)
+	require.NoError(t, err)
+	port := l.d.Get("db").NetworkSettings.Ports["80/tcp"][0].HostPort
+	root := backend.NSRef{}
+	assert.Equal(t, "hello from db\n", fetchSoon(t, h, rootfs, root, "http://127.0.0.1:"+port+"/"))
+	for i := 0; i < 30; i++ {
+		_, err := fetch(t, h, rootfs, root, "http://10.91.42.1:"+port+"/")
+		require.NoError(t, err)
+	}
+	page, err := fetch(t, h, rootfs, root, "http://127.0.0.1:"+port+"/")
+	require.NoError(t, err, "docker-proxy died with a thread")
+	assert.Equal(t, "hello from db\n", page)
+	_, _, err = l.run("kill", []string{"db"})
+	require.NoError(t, err)
+	l.d.Get("db").waitForPreviousRun()
+}
