@@ -61,12 +61,7 @@ func (daemon *Daemon) Commit(container *Container, repository, tag, comment, aut
 		}
 	}
 
-	if err := container.Mount(); err != nil {
-		return nil, err
-	}
-	defer container.Unmount()
-
-	rwTar, err := container.ExportRw()
+	rwTar, err := container.ExportRw() // mounts until closed
 	if err != nil {
 		return nil, err
 	}

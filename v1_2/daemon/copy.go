@@ -48,12 +48,8 @@ func (daemon *Daemon) ContainerCopy(job *engine.Job) engine.Status {
 // Copy mounts the container and streams resource as a tar; closing the
 // stream unmounts.
 func (container *Container) Copy(resource string) (io.ReadCloser, error) {
-	if err := container.Mount(); err != nil {
-		return nil, err
-	}
-	path, err := container.getResourcePath(resource)
+	path, err := container.mountAndResolve(resource)
 	if err != nil {
-		container.Unmount()
 		return nil, err
 	}
 	if _, err := os.Lstat(path); err != nil {
@@ -65,6 +61,22 @@ func (container *Container) Copy(resource string) (io.ReadCloser, error) {
 		pw.CloseWithError(tarTree(pw, filepath.Dir(path), filepath.Base(path)))
 	}()
 	return onClose(pr, func() { container.Unmount() }), nil
+}
+
+// mountAndResolve mounts the container (the caller unmounts) and finds
+// resource in it, under the container's lock (see mountLocked).
+func (container *Container) mountAndResolve(resource string) (string, error) {
+	container.Lock()
+	defer container.Unlock()
+	if err := container.Mount(); err != nil {
+		return "", err
+	}
+	path, err := container.getResourcePath(resource)
+	if err != nil {
+		container.Unmount()
+		return "", err
+	}
+	return path, nil
 }
 
 // tarTree writes base/name and, for a directory, everything below it,
@@ -135,14 +147,11 @@ func (daemon *Daemon) ContainerStatPath(name, path string) (*ContainerPathStat, 
 	if container == nil {
 		return nil, fmt.Errorf("No such container: %s", name)
 	}
-	if err := container.Mount(); err != nil {
-		return nil, err
-	}
-	defer container.Unmount()
-	resolved, err := container.getResourcePath(path)
+	resolved, err := container.mountAndResolve(path)
 	if err != nil {
 		return nil, err
 	}
+	defer container.Unmount()
 	fi, err := os.Lstat(resolved)
 	if err != nil {
 		return nil, err

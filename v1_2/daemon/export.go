@@ -40,12 +40,25 @@ func (daemon *Daemon) ContainerExport(job *engine.Job) engine.Status {
 	return engine.StatusOK
 }
 
+// mountLocked mounts the container's layer and returns where, under the
+// container's lock: basefs is shared with Start and with the monitor's
+// cleanup, which may run at the same moment.
+func (container *Container) mountLocked() (string, error) {
+	container.Lock()
+	defer container.Unlock()
+	if err := container.Mount(); err != nil {
+		return "", err
+	}
+	return container.basefs, nil
+}
+
 // Export is the container's whole filesystem as a tar.
 func (container *Container) Export() (archive.Archive, error) {
-	if err := container.Mount(); err != nil {
+	basefs, err := container.mountLocked()
+	if err != nil {
 		return nil, err
 	}
-	tar, err := archive.Tar(container.basefs, archive.Uncompressed)
+	tar, err := archive.Tar(basefs, archive.Uncompressed)
 	if err != nil {
 		container.Unmount()
 		return nil, err
@@ -55,7 +68,7 @@ func (container *Container) Export() (archive.Archive, error) {
 
 // ExportRw is only the container's own changes, as a layer tar (commit).
 func (container *Container) ExportRw() (archive.Archive, error) {
-	if err := container.Mount(); err != nil {
+	if _, err := container.mountLocked(); err != nil {
 		return nil, err
 	}
 	diff, err := container.daemon.Diff(container)
