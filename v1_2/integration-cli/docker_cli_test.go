@@ -119,14 +119,12 @@ func dockerCLIScenario(t *testing.T, backend string) {
 	assert.Regexp(t, `^[0-9a-f]{64}$`, webID)
 	out = c.ok("ps")
 	assert.Regexp(t, webID[:12]+`.*busybox.*Up .*0\.0\.0\.0:8080->80/tcp\s+web`, out)
+	// The json log is written a moment after the container prints.
+	var stdout, stderr string
 	require.Eventually(t, func() bool {
-		o, _, _ := c.run(nil, "logs", "web")
-		return o == "started\n"
-	}, 20*time.Second, 100*time.Millisecond)
-	stdout, stderr, code := c.run(nil, "logs", "web")
-	assert.Equal(t, 0, code)
-	assert.Equal(t, "started\n", stdout)
-	assert.Equal(t, "oops\n", stderr, "stderr stays apart (stdcopy framing)")
+		stdout, stderr, code = c.run(nil, "logs", "web")
+		return code == 0 && stdout == "started\n" && stderr == "oops\n"
+	}, 20*time.Second, 100*time.Millisecond, "stderr stays apart from stdout (stdcopy framing): %q %q", stdout, stderr)
 	assert.Equal(t, "running 8080", strings.TrimSpace(c.ok("inspect", "-f", "{{.State.Status}} {{(index .HostConfig.PortBindings \"80/tcp\" 0).HostPort}}", "web")))
 	assert.Equal(t, "80/tcp -> 0.0.0.0:8080\n", c.ok("port", "web"))
 	top := c.ok("top", "web")
