@@ -26,6 +26,7 @@ import (
 
 // jobsDaemon is the in-process daemon and what the rows need of it.
 type jobsDaemon struct {
+	mu       sync.Mutex // guards created: setup creates from several goroutines
 	eng      *engine.Engine
 	created  []string // ids of the containers the rows made, oldest first
 	stop     func()   // ends the daemon and throws its host away, once
@@ -182,7 +183,9 @@ func (d *jobsDaemon) create(cmd ...string) (string, error) {
 	if id == "" {
 		return "", fmt.Errorf("create printed no id")
 	}
+	d.mu.Lock()
 	d.created = append(d.created, id)
+	d.mu.Unlock()
 	return id, nil
 }
 
@@ -210,12 +213,14 @@ func (d *jobsDaemon) runTrue() error {
 // ensureCreated creates containers (never started) until the daemon holds
 // at least n.
 func (d *jobsDaemon) ensureCreated(n int) error {
-	for len(d.created) < n {
-		if _, err := d.create("/bin/true"); err != nil {
-			return fmt.Errorf("container %d of %d: %w", len(d.created)+1, n, err)
-		}
+	d.mu.Lock()
+	have := len(d.created)
+	d.mu.Unlock()
+	if have >= n {
+		return nil
 	}
-	return nil
+	_, err := makeN(n-have, func() (string, error) { return d.create("/bin/true") })
+	return err
 }
 
 // list runs `containers` with all=1, as `docker ps -a` asks for it, and

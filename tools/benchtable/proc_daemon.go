@@ -187,14 +187,14 @@ func (d *procDaemon) routeSkip(path string) string {
 
 // ensureCreated creates containers (never started) until there are n.
 func (d *procDaemon) ensureCreated(n int) error {
-	for len(d.created) < n {
-		id, err := d.api.createContainer(map[string]any{"Image": "busybox", "Cmd": []string{"/bin/true"}})
-		if err != nil {
-			return fmt.Errorf("container %d of %d: %w", len(d.created)+1, n, err)
-		}
-		d.created = append(d.created, id)
+	if len(d.created) >= n {
+		return nil
 	}
-	return nil
+	ids, err := makeN(n-len(d.created), func() (string, error) {
+		return d.api.createContainer(map[string]any{"Image": "busybox", "Cmd": []string{"/bin/true"}})
+	})
+	d.created = append(d.created, ids...)
+	return err
 }
 
 // ensureRunning starts containers running `sleep`, each publishing port 80
@@ -204,7 +204,10 @@ func (d *procDaemon) ensureRunning(n int) error {
 	hostConfig := map[string]any{
 		"PortBindings": map[string]any{"80/tcp": []map[string]string{{"HostIp": "", "HostPort": ""}}},
 	}
-	for len(d.running) < n {
+	if len(d.running) >= n {
+		return nil
+	}
+	ids, err := makeN(n-len(d.running), func() (string, error) {
 		id, err := d.api.createContainer(map[string]any{
 			"Image":        "busybox",
 			"Cmd":          []string{"sleep", "3600"},
@@ -212,12 +215,13 @@ func (d *procDaemon) ensureRunning(n int) error {
 			"HostConfig":   hostConfig, // modern clients send it here
 		})
 		if err != nil {
-			return fmt.Errorf("running container %d of %d: %w", len(d.running)+1, n, err)
+			return "", err
 		}
-		if err := d.api.startContainer(id, hostConfig); err != nil {
-			return fmt.Errorf("running container %d of %d: %w", len(d.running)+1, n, err)
-		}
-		d.running = append(d.running, id)
+		return id, d.api.startContainer(id, hostConfig)
+	})
+	d.running = append(d.running, ids...)
+	if err != nil {
+		return fmt.Errorf("running containers: %w", err)
 	}
 	return nil
 }

@@ -2,7 +2,9 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -204,4 +206,28 @@ func TestPrintTableNotes(t *testing.T) {
 	assert.Contains(t, out, "ping: on the fake backend")
 	assert.NotContains(t, out, "quiet:")
 	assert.NotContains(t, out, "never shown")
+}
+
+func TestMakeN(t *testing.T) {
+	var mu sync.Mutex
+	n := 0
+	ids, err := makeN(25, func() (string, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		n++
+		return fmt.Sprint(n), nil
+	})
+	require.NoError(t, err)
+	assert.Len(t, ids, 25)
+	assert.Equal(t, 25, n)
+
+	calls := 0
+	_, err = makeN(1000, func() (string, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		calls++
+		return "", errors.New("no image")
+	})
+	assert.ErrorContains(t, err, "no image")
+	assert.Less(t, calls, 1000, "the first error stops the rest")
 }
