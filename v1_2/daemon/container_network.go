@@ -195,6 +195,12 @@ func (container *Container) restoreNetwork() error {
 		container.Config.NetworkDisabled || !isBridgeMode(mode) {
 		return nil
 	}
+	// The old daemon's FORWARD rules are still there (nothing flushes
+	// FORWARD); without this, allocate_port would add a second copy and
+	// a release would delete only one.
+	if err := container.deleteForwardRules(container.NetworkSettings.IPAddress); err != nil {
+		return err
+	}
 	return container.allocateNetworkAt(container.NetworkSettings.IPAddress, container.NetworkSettings.Ports)
 }
 
@@ -414,12 +420,19 @@ func (container *Container) scrubNetwork() error {
 	if ns == nil || ns.IPAddress == "" || container.daemon.config.DisableNetwork {
 		return nil
 	}
+	return container.deleteForwardRules(ns.IPAddress)
+}
+
+// deleteForwardRules deletes every filter FORWARD rule whose source or
+// destination is ip/32: what a dead run left for its published ports and
+// its links.
+func (container *Container) deleteForwardRules(ip string) error {
 	ipt := container.daemon.config.Host.Root().IPTables()
 	lines, err := ipt.List("filter", "FORWARD")
 	if err != nil {
 		return err
 	}
-	own := ns.IPAddress + "/32"
+	own := ip + "/32"
 	var firstErr error
 	for _, line := range lines {
 		fields := strings.Fields(line)

@@ -338,9 +338,16 @@ func TestNetworkRestoreReservesAddressAndPorts(t *testing.T) {
 	t.Cleanup(eng.Shutdown)
 	assert.NotContains(t, rules(t, h), "DNAT")
 
+	// The dead daemon's FORWARD rule for the published port is still
+	// there: nothing flushes FORWARD.
+	stale := []string{"!", "-i", "docker0", "-o", "docker0", "-p", "tcp", "-d", ip, "--dport", "80", "-j", "ACCEPT"}
+	require.NoError(t, h.Root().IPTables().Insert("filter", "FORWARD", 1, stale...))
+
 	c.daemon = d2
 	c.NetworkSettings = &saved
 	require.NoError(t, c.restoreNetwork())
+	forward := "-A FORWARD -d " + ip + "/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 80 -j ACCEPT"
+	assert.Equal(t, 1, strings.Count(rules(t, h), forward), "one copy of the port's FORWARD rule")
 	assert.Equal(t, ip, c.NetworkSettings.IPAddress)
 	assert.Equal(t, port, c.NetworkSettings.Ports["80/tcp"][0].HostPort)
 	assert.Contains(t, rules(t, h), "--dport "+port+" -j DNAT --to-destination "+ip+":80")
@@ -362,6 +369,7 @@ func TestNetworkRestoreReservesAddressAndPorts(t *testing.T) {
 	assert.Equal(t, "", idle.NetworkSettings.IPAddress)
 	c.releaseNetwork()
 	require.NoError(t, eng.Job("release_interface", "newcomer").Run())
+	assert.NotContains(t, rules(t, h), forward, "released: no copy left")
 }
 
 func TestNetworkManyContainersAtOnce(t *testing.T) {
