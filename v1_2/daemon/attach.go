@@ -42,7 +42,7 @@ func (daemon *Daemon) ContainerAttach(job *engine.Job) engine.Status {
 	}
 
 	if logs {
-		if err := container.copyLog(job.Stdout, job.Stderr, stdout, stderr, -1, ""); err != nil {
+		if err := container.copyLog(job.Stdout, job.Stderr, stdout, stderr, -1, "", -1); err != nil {
 			job.Logf("%s", err)
 		}
 	}

@@ -14,6 +14,15 @@
 //     by its "stream", with the time in front for --timestamps;
 //  3. --follow: hang a new line reader on the container's broadcast
 //     writers and copy what arrives until the container stops.
+//
+// With --follow, step 3's readers are hung on BEFORE the file is read,
+// and the file is read only up to the size it had at that moment (the
+// "cut"): the file is written inside the broadcast (LogToDisk adds the
+// file itself as a reader), so every line before the cut is in the file
+// and every line after it reaches our readers. Upstream read the file
+// first and joined the broadcast after, so a line written in between was
+// lost (`docker logs -f` right after start, as docker-py's run does,
+// missed the container's only line).
 package daemon
 
 import (
@@ -57,14 +66,21 @@ func (daemon *Daemon) ContainerLogs(job *engine.Job) engine.Status {
 		return job.Errorf("No such container: %s", name)
 	}
 
-	lines := parseTail(job)
-	if lines != 0 {
-		if err := container.copyLog(job.Stdout, job.Stderr, stdout, stderr, lines, format); err != nil {
+	var pipes []logPipe
+	cut := int64(-1) // -1: read the whole file
+	if follow {
+		pipes, cut = container.subscribeLog(job, stdout, stderr)
+	}
+	if lines := parseTail(job); lines != 0 {
+		if err := container.copyLog(job.Stdout, job.Stderr, stdout, stderr, lines, format, cut); err != nil {
+			for _, p := range pipes {
+				p.r.Close()
+			}
 			return job.Error(err)
 		}
 	}
 	if follow {
-		container.followLog(job, stdout, stderr, format)
+		followLog(job, pipes, format)
 	}
 	return engine.StatusOK
 }
@@ -85,9 +101,10 @@ func parseTail(job *engine.Job) int {
 }
 
 // copyLog sends the stored log, or its last `lines` lines (-1: all), to
-// stdout and stderr. A container that never started has no log file yet:
-// that is an empty log, not an error.
-func (container *Container) copyLog(stdout, stderr io.Writer, wantOut, wantErr bool, lines int, format string) error {
+// stdout and stderr; only the file's first `cut` bytes when cut >= 0. A
+// container that never started has no log file yet: that is an empty
+// log, not an error.
+func (container *Container) copyLog(stdout, stderr io.Writer, wantOut, wantErr bool, lines int, format string, cut int64) error {
 	f, err := os.Open(container.LogPath())
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
@@ -97,9 +114,13 @@ func (container *Container) copyLog(stdout, stderr io.Writer, wantOut, wantErr b
 	}
 	defer f.Close()
 
-	var src io.Reader = f
+	var file io.ReadSeeker = f
+	if cut >= 0 {
+		file = io.NewSectionReader(f, 0, cut)
+	}
+	var src io.Reader = file
 	if lines > 0 {
-		last, err := tailfile.TailFile(f, lines)
+		last, err := tailfile.TailFile(file, lines)
 		if err != nil {
 			return err
 		}
@@ -138,42 +159,72 @@ func (container *Container) copyLog(stdout, stderr io.Writer, wantOut, wantErr b
 // too, and then waited for ever; here a stopped container ends at once.
 // Upstream's follow part printed timestamps through jsonlog.Format, i.e.
 // "[<time>] <line>" with brackets, unlike the stored part: kept as it was.
-func (container *Container) followLog(job *engine.Job, wantOut, wantErr bool, format string) {
-	type pipe struct {
-		p   *broadcastwriter.BufferedPipe
-		dst io.Writer
+// logPipe is one followed stream: what the broadcast writer fills, and
+// the client's side it is copied to.
+type logPipe struct {
+	r   io.ReadCloser
+	dst io.Writer
+}
+
+// subscribeLog hangs a line reader on each wanted stream and returns them
+// with the log file's size at that moment (see the file's header). When
+// both streams are wanted, the stderr reader is added while the stdout
+// writer is still held, so the one cut is right for both.
+func (container *Container) subscribeLog(job *engine.Job, wantOut, wantErr bool) ([]logPipe, int64) {
+	cut := int64(0)
+	mark := func() {
+		if fi, err := os.Stat(container.LogPath()); err == nil {
+			cut = fi.Size()
+		}
 	}
-	var pipes []pipe
+	var pipes []logPipe
+	var out, errp *broadcastwriter.BufferedPipe
 	if wantOut {
-		p := broadcastwriter.NewBufferedPipe()
-		container.stdout.AddWriter(p, "stdout")
-		pipes = append(pipes, pipe{p, job.Stdout})
+		out = broadcastwriter.NewBufferedPipe()
+		pipes = append(pipes, logPipe{out.Reader(), job.Stdout})
 	}
 	if wantErr {
-		p := broadcastwriter.NewBufferedPipe()
-		container.stderr.AddWriter(p, "stderr")
-		pipes = append(pipes, pipe{p, job.Stderr})
+		errp = broadcastwriter.NewBufferedPipe()
+		pipes = append(pipes, logPipe{errp.Reader(), job.Stderr})
+	}
+	switch {
+	case wantOut && wantErr:
+		container.stdout.AddWriterAt(out, "stdout", func() {
+			container.stderr.AddWriterAt(errp, "stderr", mark)
+		})
+	case wantOut:
+		container.stdout.AddWriterAt(out, "stdout", mark)
+	default:
+		container.stderr.AddWriterAt(errp, "stderr", mark)
 	}
 	// The monitor marks the container stopped before it cleans the
 	// writers; so a writer added after that Clean is seen here as stopped.
 	if !container.State.IsRunning() {
-		for _, p := range pipes {
-			p.p.Close()
+		for _, p := range []*broadcastwriter.BufferedPipe{out, errp} {
+			if p != nil {
+				p.Close()
+			}
 		}
 	}
+	return pipes, cut
+}
 
+// followLog copies the new lines until the container stops (the monitor's
+// Clean of the broadcast writers ends our pipes) or the client goes.
+//
+// Divergence (docs/divergences.md): upstream followed a stopped container
+// too, and then waited for ever; here a stopped container ends at once.
+// Upstream's follow part printed timestamps through jsonlog.Format, i.e.
+// "[<time>] <line>" with brackets, unlike the stored part: kept as it was.
+func followLog(job *engine.Job, pipes []logPipe, format string) {
 	// Both copies end together: at the container's stop both pipes reach
 	// EOF; when the client goes away (a write fails) the other copy is
 	// ended too, instead of waiting for the container's next line.
-	readers := make([]io.ReadCloser, len(pipes))
-	for i, p := range pipes {
-		readers[i] = p.p.Reader()
-	}
 	errs := make(chan error, len(pipes))
-	for i, p := range pipes {
+	for _, p := range pipes {
 		go func() {
-			err := jsonlog.WriteLog(readers[i], p.dst, format)
-			readers[i].Close() // the broadcast writer drops us at its next write
+			err := jsonlog.WriteLog(p.r, p.dst, format)
+			p.r.Close() // the broadcast writer drops us at its next write
 			errs <- err
 		}()
 	}
@@ -182,8 +233,8 @@ func (container *Container) followLog(job *engine.Job, wantOut, wantErr bool, fo
 			if !errors.Is(err, io.ErrClosedPipe) {
 				job.Logf("%s", err)
 			}
-			for _, r := range readers {
-				r.Close()
+			for _, p := range pipes {
+				p.r.Close()
 			}
 		}
 	}

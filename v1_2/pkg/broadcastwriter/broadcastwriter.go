@@ -53,6 +53,21 @@ func (w *BroadcastWriter) AddWriter(writer io.WriteCloser, stream string) {
 	w.streams[stream][writer] = struct{}{}
 }
 
+// AddWriterAt is AddWriter, then mark() while the writer's lock is still
+// held: nothing is written between the two. A reader that must join a
+// stream exactly where something else left off uses it (docker logs -f
+// notes the log file's size there: every earlier line is in the file,
+// every later one comes to the new reader).
+func (w *BroadcastWriter) AddWriterAt(writer io.WriteCloser, stream string, mark func()) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.streams[stream] == nil {
+		w.streams[stream] = make(map[io.WriteCloser]struct{})
+	}
+	w.streams[stream][writer] = struct{}{}
+	mark()
+}
+
 // Write hands p to every reader. It always reports len(p): a reader's
 // failure is the reader's problem (it is evicted), not the container's.
 func (w *BroadcastWriter) Write(p []byte) (int, error) {

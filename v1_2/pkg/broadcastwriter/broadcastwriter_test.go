@@ -140,3 +140,24 @@ func TestBufferedPipeReadWaitsForData(t *testing.T) {
 	p.Write([]byte("hi"))
 	assert.Equal(t, "hi", <-got)
 }
+
+func TestAddWriterAtMarksTheCut(t *testing.T) {
+	w := newAt()
+	file := &buffer{}
+	w.AddWriter(file, "stdout")
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := 0; i < 200; i++ {
+			fmt.Fprintf(w, "line %d\n", i)
+		}
+	}()
+	late := &buffer{}
+	var cut int
+	w.AddWriterAt(late, "stdout", func() { cut = len(file.String()) })
+	wg.Wait()
+	// What the file had at the cut plus what the late reader got is the
+	// whole file: nothing lost, nothing twice.
+	assert.Equal(t, file.String(), file.String()[:cut]+late.String())
+}
