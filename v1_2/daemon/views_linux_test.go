@@ -106,17 +106,13 @@ func TestViewsLinux(t *testing.T) {
 }
 
 // With -t the container's stdio is a pty: attach carries the terminal
-// both ways (the pty echoes the input, with "\r\n"), and resize of a
-// running tty container is accepted.
-//
-// Known gap (reported to the execdriver's owner): the linux backend's
-// process offers no Resize yet, so TtyConsole.Resize does nothing and
-// `stty size` inside still sees 0 rows; this test does not claim it.
+// both ways (the pty echoes the input, with "\r\n"), and the resize job
+// reaches it (`stty size` inside sees the new rows and columns).
 func TestViewsLinuxTty(t *testing.T) {
 	h := linuxtest.NewHost(t)
 	v := newViewsDaemonOn(t, h, linuxtest.BusyboxRootfs(t))
 	c, _, err := v.d.Create(&runconfig.Config{Image: "busybox", Tty: true, OpenStdin: true,
-		Cmd: []string{"/bin/busybox", "sh", "-c", "read x; echo got $x"}}, "tty")
+		Cmd: []string{"/bin/busybox", "sh", "-c", "read x; echo got $x; /bin/busybox stty size"}}, "tty")
 	require.NoError(t, err)
 
 	stdinR, stdinW := io.Pipe()
@@ -130,6 +126,7 @@ func TestViewsLinuxTty(t *testing.T) {
 	require.NoError(t, err)
 	waitFor(t, "the answer through the pty", func() bool { return strings.Contains(out.String(), "got go\r\n") })
 	assert.True(t, strings.HasPrefix(out.String(), "go\r\n"), "the pty echoes: %q", out.String())
+	waitFor(t, "stty's answer", func() bool { return strings.Contains(out.String(), "30 100\r\n") })
 	stdinW.Close()
 	<-done
 	v.settle(c)
