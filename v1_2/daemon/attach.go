@@ -139,26 +139,35 @@ func (daemon *Daemon) Attach(container *Container, stdin io.ReadCloser, stdinClo
 		jobs++
 		cStdin := container.stdinPipe
 		go func() {
-			if config.StdinOnce && !config.Tty {
-				// The client's EOF is the container's EOF.
-				defer cStdin.Close()
-			} else {
-				// The client detached (EOF or ^P^Q): stop the output
-				// copies too, but leave the container's stdin open.
-				defer func() {
-					if cStdout != nil {
-						cStdout.Close()
-					}
-					if cStderr != nil {
-						cStderr.Close()
-					}
-				}()
-			}
-			var err error
+			var (
+				err      error
+				detached bool
+			)
 			if config.Tty {
-				_, err = copyEscapable(cStdin, stdin)
+				_, detached, err = copyEscapable(cStdin, stdin)
 			} else {
 				_, err = io.Copy(cStdin, stdin)
+			}
+			switch {
+			case config.StdinOnce && !config.Tty:
+				// The client's EOF is the container's EOF.
+				cStdin.Close()
+			case config.StdinOnce && !detached:
+				// docker run -it with its input piped in: the input
+				// ended, so type what ends input on a terminal (^D, the
+				// pty's EOF) and let the output go on until the
+				// container exits. Upstream detached here and lost the
+				// output (docs/divergences.md).
+				cStdin.Write([]byte{4})
+			default:
+				// The client detached (EOF or ^P^Q): stop the output
+				// copies too, but leave the container's stdin open.
+				if cStdout != nil {
+					cStdout.Close()
+				}
+				if cStderr != nil {
+					cStderr.Close()
+				}
 			}
 			if err == io.ErrClosedPipe {
 				err = nil
@@ -184,17 +193,16 @@ func (daemon *Daemon) Attach(container *Container, stdin io.ReadCloser, stdinClo
 
 // copyEscapable is io.Copy for a terminal's stdin, except that ^P ^Q (two
 // reads of one byte each, as a terminal in raw mode sends them) detaches:
-// src is closed and the copy ends without an error.
-func copyEscapable(dst io.Writer, src io.ReadCloser) (int64, error) {
+// src is closed, the copy ends without an error and detached is true.
+func copyEscapable(dst io.Writer, src io.ReadCloser) (written int64, detached bool, err error) {
 	const ctrlP, ctrlQ = 16, 17
-	var written int64
 	buf := make([]byte, 32*1024)
 	for {
 		nr, er := src.Read(buf)
 		if nr == 1 && buf[0] == ctrlP {
 			nr, er = src.Read(buf)
 			if nr == 1 && buf[0] == ctrlQ {
-				return written, src.Close()
+				return written, true, src.Close()
 			}
 			// Not the escape: the ^P itself is lost, as upstream lost it.
 		}
@@ -202,17 +210,17 @@ func copyEscapable(dst io.Writer, src io.ReadCloser) (int64, error) {
 			nw, ew := dst.Write(buf[:nr])
 			written += int64(nw)
 			if ew != nil {
-				return written, ew
+				return written, false, ew
 			}
 			if nw != nr {
-				return written, io.ErrShortWrite
+				return written, false, io.ErrShortWrite
 			}
 		}
 		if er == io.EOF {
-			return written, nil
+			return written, false, nil
 		}
 		if er != nil {
-			return written, er
+			return written, false, er
 		}
 	}
 }

@@ -131,3 +131,27 @@ func TestViewsLinuxTty(t *testing.T) {
 	<-done
 	v.settle(c)
 }
+
+// docker run -it with its input piped in: when the input ends the
+// container gets the terminal's EOF (^D) and its output still arrives.
+func TestViewsLinuxTtyPipedInput(t *testing.T) {
+	h := linuxtest.NewHost(t)
+	v := newViewsDaemonOn(t, h, linuxtest.BusyboxRootfs(t))
+	c, _, err := v.d.Create(&runconfig.Config{Image: "busybox", Tty: true, OpenStdin: true, StdinOnce: true,
+		Cmd: []string{"/bin/busybox", "sh", "-c", "while read line; do echo got $line; done; echo end"}}, "piped")
+	require.NoError(t, err)
+	require.NoError(t, c.Start())
+
+	job := v.eng.Job("attach", "piped")
+	job.SetenvBool("stream", true)
+	job.SetenvBool("stdin", true)
+	job.SetenvBool("stdout", true)
+	require.NoError(t, job.Stdin.Add(strings.NewReader("one\ntwo\n")))
+	var out syncBuffer
+	job.Stdout.Add(&out)
+	require.NoError(t, job.Run())
+	assert.Contains(t, out.String(), "got one\r\n")
+	assert.Contains(t, out.String(), "got two\r\n")
+	assert.Contains(t, out.String(), "end\r\n")
+	v.settle(c)
+}

@@ -642,3 +642,23 @@ func TestLogsFollowRightAfterStartMissesNothing(t *testing.T) {
 		v.settle(c)
 	}
 }
+
+// docker run -it with its input piped in (the fake's terminal): the
+// input's end reaches the container as ^D and the output is not lost.
+func TestAttachTtyPipedInput(t *testing.T) {
+	v := newViewsDaemon(t)
+	c, _, err := v.d.Create(&runconfig.Config{Image: "busybox", Tty: true, OpenStdin: true, StdinOnce: true,
+		Cmd: []string{"sh", "-c", "while read line; do echo got $line; done; echo end"}}, "piped")
+	require.NoError(t, err)
+	require.NoError(t, c.Start())
+	job := v.eng.Job("attach", "piped")
+	job.SetenvBool("stream", true)
+	job.SetenvBool("stdin", true)
+	job.SetenvBool("stdout", true)
+	require.NoError(t, job.Stdin.Add(strings.NewReader("one\ntwo\n")))
+	var out syncBuffer
+	job.Stdout.Add(&out)
+	require.NoError(t, job.Run())
+	assert.Contains(t, out.String(), "got one\r\ngot two\r\nend\r\n")
+	v.settle(c)
+}

@@ -55,16 +55,18 @@ func (r *oneByteReader) Close() error { r.closed = true; return nil }
 func TestCopyEscapableDetachesOnCtrlPCtrlQ(t *testing.T) {
 	src := &oneByteReader{data: []byte("ab\x10\x11cd")}
 	var dst bytes.Buffer
-	n, err := copyEscapable(&dst, src)
+	n, detached, err := copyEscapable(&dst, src)
 	require.NoError(t, err)
+	assert.True(t, detached)
 	assert.Equal(t, int64(2), n)
 	assert.Equal(t, "ab", dst.String())
 	assert.True(t, src.closed, "detaching closes the client's stdin")
 
 	src = &oneByteReader{data: []byte("a\x10b")}
 	dst.Reset()
-	_, err = copyEscapable(&dst, src)
+	_, detached, err = copyEscapable(&dst, src)
 	require.NoError(t, err)
+	assert.False(t, detached, "EOF is not a detach")
 	assert.Equal(t, "ab", dst.String(), "^P not followed by ^Q is dropped, as in 1.2")
 	assert.False(t, src.closed)
 }
