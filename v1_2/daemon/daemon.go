@@ -552,8 +552,10 @@ func (daemon *Daemon) restoreRunning(container *Container) {
 		if err := container.restoreNetwork(); err != nil {
 			daemon.logf("restore %s: holding the old address: %s", container.ID, err)
 		}
-	} else {
-		container.NetworkSettings = &NetworkSettings{} // nothing of the old run is held
+	} else if err := container.scrubNetwork(); err != nil {
+		// The old run is over: its FORWARD rules (published ports,
+		// links) go, and nothing of it stays reserved.
+		daemon.logf("restore %s: removing the old run's rules: %s", container.ID, err)
 	}
 	daemon.unmountLeftover(container)
 	container.basefs = ""

@@ -14,12 +14,17 @@
 package daemon
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path"
 	"path/filepath"
 	"strings"
+	"syscall"
+	"time"
 
+	"github.com/dockerlab/dockerlab/backend"
+	"github.com/dockerlab/dockerlab/v1_2/daemon/graphdriver"
 	"github.com/dockerlab/dockerlab/v1_2/engine"
 )
 
@@ -148,15 +153,35 @@ func (daemon *Daemon) Destroy(container *Container) error {
 	if _, err := daemon.containerGraph.Purge(container.ID); err != nil {
 		daemon.logf("Unable to remove container from link graph: %s", err)
 	}
-	if err := daemon.driver.Remove(container.ID); err != nil {
+	if err := removeLayer(daemon.driver, container.ID); err != nil {
 		return fmt.Errorf("Driver %s failed to remove root filesystem %s: %s", daemon.driver, container.ID, err)
 	}
 	initID := container.ID + "-init"
-	if err := daemon.driver.Remove(initID); err != nil {
+	if err := removeLayer(daemon.driver, initID); err != nil {
 		return fmt.Errorf("Driver %s failed to remove init filesystem %s: %s", daemon.driver, initID, err)
 	}
 	if err := os.RemoveAll(container.root); err != nil {
 		return fmt.Errorf("Unable to remove filesystem for %v: %v", container.ID, err)
 	}
 	return nil
+}
+
+// removeLayer is the driver's Remove, tried again for a while when the
+// kernel says the mount is busy: a container being cloned at that moment
+// (CLONE_NEWNS) holds a copy of every mount until its init has pivoted
+// and dropped the old root, which takes a moment. Not upstream: 1.2 failed
+// the rm (dockerlab's 100-at-once tests met it).
+func removeLayer(driver graphdriver.Driver, id string) error {
+	var err error
+	for try := 0; try < 50; try++ {
+		if err = driver.Remove(id); err == nil || !isBusy(err) {
+			return err
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return err
+}
+
+func isBusy(err error) bool {
+	return errors.Is(err, backend.ErrBusy) || errors.Is(err, syscall.EBUSY) || strings.Contains(err.Error(), "device or resource busy")
 }

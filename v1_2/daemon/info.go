@@ -70,7 +70,12 @@ func (daemon *Daemon) Install(eng *engine.Engine) error {
 			return err
 		}
 	}
-	return daemon.Repositories().Install(eng)
+	if err := daemon.Repositories().Install(eng); err != nil {
+		return err
+	}
+	// As upstream: the API server finds the daemon through the engine.
+	eng.Hack_SetGlobalVar("httpapi.daemon", daemon)
+	return nil
 }
 
 // CmdInfo is the "info" job.

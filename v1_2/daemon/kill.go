@@ -9,12 +9,15 @@
 package daemon
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
+	"github.com/dockerlab/dockerlab/backend"
+	"github.com/dockerlab/dockerlab/v1_2/daemon/execdriver"
 	"github.com/dockerlab/dockerlab/v1_2/engine"
 )
 
@@ -82,7 +85,13 @@ func (container *Container) KillSig(sig int) error {
 	if container.State.IsRestarting() {
 		return nil // no process now; the monitor will not start another
 	}
-	return container.daemon.Kill(container, sig)
+	err := container.daemon.Kill(container, sig)
+	if errors.Is(err, backend.ErrNotFound) || errors.Is(err, execdriver.ErrNotRunning) {
+		// It ended on its own between the check above and the signal:
+		// what the caller wanted has happened (upstream: no error).
+		return nil
+	}
+	return err
 }
 
 // Kill sends SIGKILL and waits for the end; if the driver could not
