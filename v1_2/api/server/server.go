@@ -73,7 +73,7 @@ func ListenAndServe(proto, addr string, job *engine.Job) error {
 	case "tcp":
 		l, err = listenTCP(addr, job)
 	case "fd":
-		return fmt.Errorf("fd:// (systemd socket activation) is not supported by dockerlab: use unix:// or tcp://")
+		return serveFd(addr, router, job)
 	default:
 		return fmt.Errorf("Invalid protocol format: %q (want unix or tcp)", proto)
 	}
@@ -99,6 +99,33 @@ func ListenAndServe(proto, addr string, job *engine.Job) error {
 	}
 	if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
+	}
+	return nil
+}
+
+// serveFd serves the router on every activated listener addr selects,
+// once acceptconnections has run (upstream waited on the activation lock
+// before serving, and so does this).
+func serveFd(addr string, router http.Handler, job *engine.Job) error {
+	eng := job.Eng
+	ls, err := listenFD(addr)
+	if err != nil {
+		return err
+	}
+	errs := make(chan error, len(ls))
+	for _, l := range ls {
+		l = listenbuffer.NewListenBuffer(l, activation(eng))
+		srv := &http.Server{Handler: router}
+		eng.OnShutdown(func() { srv.Close() })
+		if eng.IsShutdown() {
+			srv.Close()
+		}
+		go func() { errs <- srv.Serve(l) }()
+	}
+	for range ls {
+		if err := <-errs; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
 	}
 	return nil
 }

@@ -105,7 +105,7 @@ func TestServeApiBadAddress(t *testing.T) {
 	eng.Logging = false
 	require.NoError(t, eng.Register("serveapi", ServeApi))
 	assert.ErrorContains(t, eng.Job("serveapi", "127.0.0.1:1").Run(), "PROTO://ADDR")
-	assert.ErrorContains(t, eng.Job("serveapi", "fd://3").Run(), "not supported")
+	assert.ErrorContains(t, eng.Job("serveapi", "fd://3").Run(), "No sockets found")
 	assert.ErrorContains(t, eng.Job("serveapi", "udp://x").Run(), "Invalid protocol")
 	assert.ErrorContains(t, eng.Job("serveapi").Run(), "usage")
 }
