@@ -166,3 +166,32 @@ func TestTTYSttyAndTty(t *testing.T) {
 	_, _ = io.WriteString(typist, "stty size; tty; tty </dev/null\n")
 	scr.waitFor(t, "24 80\r\n/dev/pts/0\r\nnot a tty\r\n/ # ")
 }
+
+func TestTTYReadBuiltin(t *testing.T) {
+	k := New()
+	// Interactive: read takes the next typed line, the prompt comes back.
+	_, typist, scr := startTTY(t, k, backend.AllNamespaces())
+	scr.waitFor(t, "/ # ")
+	_, _ = io.WriteString(typist, "read -p 'name? ' x; echo got $x\n")
+	scr.waitFor(t, "x\r\nname? ")
+	_, _ = io.WriteString(typist, "busybox\n")
+	scr.waitFor(t, "name? busybox\r\ngot busybox\r\n/ # ")
+	_, _ = io.WriteString(typist, "cat\n")
+	_, _ = io.WriteString(typist, "a line for cat\n")
+	scr.waitFor(t, "a line for cat\r\na line for cat\r\n")
+	_, _ = io.WriteString(typist, "\x04")
+	scr.waitFor(t, "/ # ")
+
+	// sh -c on a terminal: read waits for the line (upstream's
+	// `docker run -it busybox sh -c 'read go; …'`).
+	in, w := io.Pipe()
+	out := &screen{}
+	p := start(t, k, backend.ProcSpec{Args: []string{"sh", "-c", "read go; echo after $go"}, Rootfs: ttyRootfs(t),
+		Tty: true, Stdin: in, Stdout: out})
+	t.Cleanup(func() { w.Close() })
+	_, _ = io.WriteString(w, "go\r")
+	st, err := p.Wait()
+	require.NoError(t, err)
+	assert.Equal(t, 0, st.Code)
+	assert.Equal(t, "go\r\nafter go\r\n", out.String())
+}

@@ -30,6 +30,7 @@ func init() {
 // that `echo` behaves the same inside and outside sh.
 func shellBuiltinApplet(p *Process) int {
 	sh := newShell(p)
+	defer sh.detachTerminal()
 	if err := sh.start(shOptions{params: p.Args[1:]}, p.Stdin); err != nil {
 		fmt.Fprintf(p.Stderr, "%s: %v\n", p.Args[0], err)
 		return 1

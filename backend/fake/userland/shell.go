@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"sync"
 	"syscall"
@@ -93,6 +94,7 @@ func shMain(p *Process) int {
 		return 2
 	}
 	sh := newShell(p)
+	defer sh.detachTerminal()
 	switch {
 	case opts.hasCmd:
 		return sh.runSource(opts, strings.NewReader(opts.command), "")
@@ -121,9 +123,12 @@ type shell struct {
 	execed *execDone // set when `exec CMD` replaced the shell
 	// term is the shell's stdin when it is a terminal. The interpreter
 	// would copy a non-file stdin through a pipe in a goroutine, which
-	// would read the terminal behind the shell's back; instead commands
-	// whose stdin is not redirected get the terminal itself (spawn).
-	term io.Reader
+	// would read the terminal behind the shell's back. Instead its stdin
+	// is termIn, a pipe nobody fills except the `read` builtin's turn
+	// (shellterm.go), and commands whose stdin is not redirected get the
+	// terminal itself (spawn).
+	term           Terminal
+	termIn, termWr *os.File
 }
 
 func newShell(p *Process) *shell {
@@ -133,7 +138,10 @@ func newShell(p *Process) *shell {
 // start builds the interpreter. stdin is the commands' stdin.
 func (sh *shell) start(opts shOptions, stdin io.Reader) error {
 	if t, ok := isTerminal(stdin); ok {
-		sh.term, stdin = t, nil
+		if err := sh.attachTerminal(t); err != nil {
+			return err
+		}
+		stdin = sh.termIn
 	}
 	// TMPDIR must not name a host directory: the interpreter opens
 	// "$TMPDIR/sh-interp-*" paths directly on the host (its process

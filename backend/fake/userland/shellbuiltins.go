@@ -53,6 +53,9 @@ func (sh *shell) call(ctx context.Context, args []string) ([]string, error) {
 	if err := sh.p.Sys.Stopped(ctx); err != nil {
 		return nil, err
 	}
+	if args[0] == "read" && sh.term != nil {
+		return sh.feedRead(ctx, args), nil
+	}
 	rename := false
 	switch args[0] {
 	case "exec", "command":

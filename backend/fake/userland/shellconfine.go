@@ -140,7 +140,7 @@ func (sh *shell) spawn(ctx context.Context, args []string) error {
 		Uid: sh.p.Uid, Gid: sh.p.Gid,
 		Ctx: ctx, Sys: sh.p.Sys, // the kernel gives the child its own
 	}
-	if child.Stdin == nil && sh.term != nil {
+	if sh.term != nil && (child.Stdin == nil || sh.isTermIn(child.Stdin)) {
 		child.Stdin = sh.term // not redirected: the shell's terminal
 	}
 	if child.Stdin == nil {
