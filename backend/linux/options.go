@@ -71,5 +71,18 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
+// SandboxCgroupParent is the cgroup parent of the sandbox called name:
+// "dockerlab" for the default sandbox (the book's /sys/fs/cgroup/<ctrl>/
+// docker/<id>, renamed), "dockerlab-<name>" for any other. Siblings, not
+// nested: resetting one sandbox removes the empty cgroups under its own
+// parent only, never a container cgroup another sandbox's daemon has just
+// made and not yet joined.
+func SandboxCgroupParent(name string) string {
+	if name == "" || name == DefaultSandboxName {
+		return DefaultCgroupParent
+	}
+	return DefaultCgroupParent + "-" + name
+}
+
 // SandboxPath is the namespace file of the sandbox called name.
 func SandboxPath(name string) string { return SandboxDir + "/" + name }

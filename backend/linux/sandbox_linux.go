@@ -25,8 +25,8 @@ func SandboxExists(name string) bool {
 
 // DeleteSandbox destroys the sandbox name and everything dockerlab made
 // around it: the processes in the pid registry under runDir (killed), the
-// named namespaces under runDir/netns, the empty cgroups under the default
-// parent "dockerlab", and finally the sandbox namespace itself (its links
+// named namespaces under runDir/netns, the empty cgroups under the
+// sandbox's own parent (SandboxCgroupParent), and finally the sandbox namespace itself (its links
 // and rules go with it).
 func DeleteSandbox(name, runDir string) error {
 	if err := checkName(name); err != nil {
@@ -42,7 +42,7 @@ func DeleteSandbox(name, runDir string) error {
 	if err := removeNSDir(filepath.Join(runDir, "netns")); err != nil {
 		errs = append(errs, err)
 	}
-	if cg, err := NewCgroups(DefaultCgroupRoot, "", DefaultCgroupParent); err == nil {
+	if cg, err := NewCgroups(DefaultCgroupRoot, "", SandboxCgroupParent(name)); err == nil {
 		removeCgroupTree(cg) // only empty cgroups go; busy ones stay
 	}
 	os.Remove(pidDir(runDir)) // both only if empty

@@ -111,13 +111,15 @@ func OpenLinux() (backend.Host, error) {
 // registers the processes it starts, and what linux.DeleteSandbox empties.
 // With one shared directory, `sandbox reset` of one sandbox would take the
 // namespaces and processes of every other sandbox with it (a walkthrough's
-// throwaway sandbox would wipe the student's).
+// throwaway sandbox would wipe the student's). The same goes for its
+// cgroup parent (linux.SandboxCgroupParent).
 func LinuxOptions() linux.Options {
 	opts := linux.DefaultOptions()
 	opts.HostNetwork = !Sandbox
 	opts.SandboxName = SandboxName
 	if Sandbox {
 		opts.RunDir = filepath.Join(linux.DefaultRunDir, SandboxName)
+		opts.CgroupParent = linux.SandboxCgroupParent(SandboxName)
 	}
 	return opts
 }
