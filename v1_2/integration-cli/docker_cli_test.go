@@ -103,11 +103,15 @@ func dockerCLIScenario(t *testing.T, backend string) {
 	assert.NotContains(t, c.ok("images"), "v1")
 
 	// run --rm prints hi, exits 0 and leaves no container.
-	out = c.ok("run", "--rm", "busybox", "echo", "hi")
+	out, errOut, code := c.run(nil, "run", "--rm", "busybox", "echo", "hi")
+	require.Equal(t, 0, code, errOut)
 	assert.Equal(t, "hi\n", out)
+	// The CLI removes the container itself and exits on "destroy": the
+	// server holds that event until the DELETE has answered.
+	assert.NotContains(t, errOut, "error removing container")
 	assert.Equal(t, "", c.ok("ps", "-aq"))
 	// The exit code comes back (the CLI reads it from the "die" event).
-	_, _, code := c.run(nil, "run", "--rm", "busybox", "sh", "-c", "exit 3")
+	_, _, code = c.run(nil, "run", "--rm", "busybox", "sh", "-c", "exit 3")
 	assert.Equal(t, 3, code)
 
 	// A long-running container with a published port.

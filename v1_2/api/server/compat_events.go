@@ -13,6 +13,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/dockerlab/dockerlab/v1_2/engine"
 )
@@ -111,6 +112,9 @@ func copyEvents(eng *engine.Engine, out io.Writer, src io.Reader, f *eventFilter
 		}
 		if !f.match(eng, typ, action, id, from) {
 			continue
+		}
+		if typ == "container" && action == "destroy" {
+			waitForDelete(id, "", 5*time.Second)
 		}
 		attrs := map[string]string{}
 		if typ == "container" {

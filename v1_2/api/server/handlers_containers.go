@@ -147,6 +147,7 @@ func deleteContainers(eng *engine.Engine, version version.Version, w http.Respon
 	if err := parseForm(r); err != nil {
 		return err
 	}
+	defer beginDelete(vars["name"])() // holds the "destroy" event: compat_deletes.go
 	job := eng.Job("delete", vars["name"])
 	job.Setenv("forceRemove", r.Form.Get("force"))
 	job.Setenv("removeVolume", r.Form.Get("v"))

@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -301,4 +302,45 @@ func TestTLSBadFiles(t *testing.T) {
 	job.Setenv("TlsKey", certs.serverKey)
 	job.Setenv("TlsCa", filepath.Join(certs.dir, "missing-ca.pem"))
 	assert.ErrorContains(t, job.Run(), "Couldn't read CA certificate")
+}
+
+// TestDestroyAfterDeleteAnswered: a container's "destroy" event waits for
+// the DELETE being served to answer (the docker CLI exits on "destroy").
+func TestDestroyAfterDeleteAnswered(t *testing.T) {
+	f := newFakeJobs(t)
+	id := strings.Repeat("d", 64)
+	release := make(chan struct{})
+	logged := make(chan struct{})
+	f.answers["delete"] = func(job *engine.Job) engine.Status {
+		close(logged) // the job logs "destroy" before it returns
+		<-release
+		return engine.StatusOK
+	}
+	f.answers["events"] = func(job *engine.Job) engine.Status {
+		<-logged
+		json.NewEncoder(job.Stdout).Encode(map[string]any{"status": "destroy", "id": id, "time": 1})
+		return engine.StatusOK
+	}
+	var order []string
+	var mu sync.Mutex
+	note := func(s string) { mu.Lock(); order = append(order, s); mu.Unlock() }
+	deleted := make(chan struct{})
+	go func() {
+		f.do("DELETE", "/containers/"+id, "")
+		note("delete answered")
+		close(deleted)
+	}()
+	events := make(chan struct{})
+	go func() {
+		w := f.do("GET", "/events", "")
+		assert.Contains(t, w.Body.String(), `"status":"destroy"`)
+		note("destroy sent")
+		close(events)
+	}()
+	<-logged
+	time.Sleep(50 * time.Millisecond) // the event is ready; it must wait
+	close(release)
+	<-deleted
+	<-events
+	assert.Equal(t, []string{"delete answered", "destroy sent"}, order)
 }
