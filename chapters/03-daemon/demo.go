@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -63,8 +64,13 @@ func Run(ctx context.Context, h backend.Host, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(w, "## GET /version → %s", version)
-	_, err = docker.Get(sock, "/containers/json", 0)
-	fmt.Fprintf(w, "## GET /containers/json → %v (the full API is a later issue)\n", err)
+	list, err := docker.Get(sock, "/containers/json", 0)
+	if err != nil {
+		stop()
+		<-done
+		return err
+	}
+	fmt.Fprintf(w, "## GET /containers/json → %s  (the containers job: none yet; chapter 5 follows a request through the router)\n", strings.TrimSpace(list))
 
 	fmt.Fprintln(w, "## stop (what SIGTERM does): eng.Shutdown() runs the hooks")
 	stop()

@@ -11,4 +11,4 @@ func TestDemoOnFake(t *testing.T) {
 	chaptertest.RunOnFake(t, Run, wants)
 }
 
-var wants = []string{"[trace] 3.3.3 engine", "[trace] 3.3.8 job serveapi", "## GET /_ping → OK", `"ApiVersion":"1.14"`, "404 page not found", "ip link del docker0"}
+var wants = []string{"[trace] 3.3.3 engine", "[trace] 3.3.8 job serveapi", "## GET /_ping → OK", `"ApiVersion":"1.14"`, "## GET /containers/json → []", "ip link del docker0"}
