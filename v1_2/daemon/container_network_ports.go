@@ -15,10 +15,8 @@
 package daemon
 
 import (
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/dockerlab/dockerlab/v1_2/daemon/networkdriver/bridge"
 	"github.com/dockerlab/dockerlab/v1_2/engine"
@@ -143,7 +141,7 @@ func (container *Container) allocatePort(eng *engine.Engine, port nat.Port, bind
 		if err != nil {
 			return err
 		}
-		if err := onProxyThread(job.Run); err != nil {
+		if err := job.Run(); err != nil {
 			eng.Job("release_interface", container.ID).Run()
 			return err
 		}
@@ -154,35 +152,6 @@ func (container *Container) allocatePort(eng *engine.Engine, port nat.Port, bind
 	bindings[port] = binding
 	return nil
 }
-
-// onProxyThread runs fn (an allocate_port job, which may fork a
-// docker-proxy) on one OS thread that never exits. The proxy is started
-// with Pdeathsig, which the kernel sends when the *thread* that forked it
-// ends, not the process; and the linux backend lets a thread end each
-// time it starts a process inside a namespace (a goroutine that locked
-// it and never unlocks). A proxy forked from an ordinary thread of the
-// pool could therefore be killed by the next container start. Forking
-// from a thread that lives as long as the daemon keeps Pdeathsig's
-// meaning: the proxy dies with the daemon, not before.
-func onProxyThread(fn func() error) error {
-	proxyThreadOnce.Do(func() {
-		proxyThread = make(chan func())
-		go func() {
-			runtime.LockOSThread() // never unlocked: see above
-			for f := range proxyThread {
-				f()
-			}
-		}()
-	})
-	done := make(chan error, 1)
-	proxyThread <- func() { done <- fn() }
-	return <-done
-}
-
-var (
-	proxyThreadOnce sync.Once
-	proxyThread     chan func()
-)
 
 // sortedPorts lists a PortSet by number, then protocol.
 func sortedPorts(set nat.PortSet) []nat.Port {

@@ -117,7 +117,7 @@ func (p *proxyCommand) Start() error {
 	cmd.ExtraFiles = []*os.File{w} // the child's fd 3
 	cmd.Stderr = &limitedWriter{w: &stderr, n: 4096}
 	cmd.SysProcAttr = proxySysProcAttr()
-	err = cmd.Start()
+	err = onForkThread(cmd.Start) // see forkthread.go: Pdeathsig follows the forking thread
 	w.Close() // only the child holds the write end now: EOF means it is gone
 	if err != nil {
 		return fmt.Errorf("docker-proxy: start: %w", err)

@@ -7,8 +7,8 @@ package portmapper
 import "syscall"
 
 // proxySysProcAttr asks the kernel to send SIGTERM to the proxy when the
-// thread that forked it dies. Start is never called on a locked thread,
-// so in practice that is when the daemon dies.
+// thread that forked it dies. Start forks from a thread that never ends
+// (forkthread.go), so in practice that is when the daemon dies.
 func proxySysProcAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
 }
