@@ -1,8 +1,10 @@
 package v01demo
 
 import (
+	"archive/tar"
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -98,12 +100,56 @@ func TestDemoOnFakeWithBusyboxImage(t *testing.T) {
 	checkStory(t, runOn(t, fake.New(), image))
 }
 
-// The real kernel refuses the placeholder and says how to get the image.
+// The real kernel refuses the placeholder and says how to get the image
+// when the machine has no static busybox either.
 func TestLoadImageOnLinuxNeedsTheRealImage(t *testing.T) {
-	old := ImagePath
+	old, oldBB := ImagePath, StaticBusyboxCandidates
 	ImagePath = filepath.Join(t.TempDir(), "missing.tar")
-	t.Cleanup(func() { ImagePath = old })
+	StaticBusyboxCandidates = func() []string { return []string{filepath.Join(t.TempDir(), "no-busybox")} }
+	t.Cleanup(func() { ImagePath, StaticBusyboxCandidates = old, oldBB })
 	_, _, err := loadImage("linux")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "make images")
+}
+
+// Without the image, the real kernel takes the machine's static busybox
+// (so `dockerlab chapter v0.1 --backend linux` runs from any directory);
+// a dynamically linked one is passed over.
+func TestLoadImageOnLinuxFallsBackToStaticBusybox(t *testing.T) {
+	dir := t.TempDir()
+	static := filepath.Join(dir, "busybox")
+	require.NoError(t, os.WriteFile(static, tinyStaticELF(t), 0o755))
+	old, oldBB := ImagePath, StaticBusyboxCandidates
+	ImagePath = filepath.Join(dir, "missing.tar")
+	StaticBusyboxCandidates = func() []string { return []string{"", filepath.Join(dir, "absent"), static} }
+	t.Cleanup(func() { ImagePath, StaticBusyboxCandidates = old, oldBB })
+
+	layer, source, err := loadImage("linux")
+	require.NoError(t, err)
+	assert.Contains(t, source, static)
+	names := map[string]string{}
+	tr := tar.NewReader(bytes.NewReader(layer))
+	for {
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err)
+		body, _ := io.ReadAll(tr)
+		names[hdr.Name] = string(body)
+	}
+	assert.Equal(t, string(tinyStaticELF(t)), names["bin/busybox"], "the real binary is in the layer")
+	assert.Contains(t, names, "bin/sh")
+}
+
+// tinyStaticELF is the smallest file debug/elf accepts: a 64-bit header
+// with no program headers, so no PT_INTERP (static).
+func tinyStaticELF(t *testing.T) []byte {
+	t.Helper()
+	h := make([]byte, 64)
+	copy(h, "\x7fELF")
+	h[4], h[5], h[6] = 2, 1, 1     // 64-bit, little endian, version 1
+	h[16], h[18], h[20] = 2, 62, 1 // ET_EXEC, x86-64, version 1
+	h[52] = 64                     // header size
+	return h
 }

@@ -1,5 +1,6 @@
 // The demo's image: build/images/busybox.tar when `make images` made it,
-// else a tiny layer built here that only the fake kernel can run.
+// else a tiny layer built here: on the real kernel around the machine's
+// static busybox (busybox-static), on the fake around a placeholder.
 //
 // Not upstream: dockerlab's teaching scaffolding. The fake recognises
 // bin/busybox by its name (backend/fake/userland), so a placeholder file
@@ -10,6 +11,7 @@ package v01demo
 import (
 	"archive/tar"
 	"bytes"
+	"debug/elf"
 	"fmt"
 	"os"
 )
@@ -22,26 +24,73 @@ var ImagePath = "build/images/busybox.tar"
 // placeholderApplets are the programs the demo and a curious reader need.
 var placeholderApplets = []string{"sh", "echo", "sleep", "cat", "ls", "env", "hostname", "id", "ip", "true", "false"}
 
+// StaticBusyboxCandidates are where the real kernel's fallback looks for
+// a busybox when ImagePath is missing ("" entries are skipped). Tests
+// point it elsewhere.
+var StaticBusyboxCandidates = func() []string {
+	return []string{os.Getenv("DOCKERLAB_BUSYBOX"), "/bin/busybox", "/usr/bin/busybox"}
+}
+
 // loadImage returns the layer to import and a line saying where it came
-// from. On the real kernel only the real image will do.
+// from. The real kernel needs a real, statically linked busybox: the
+// image, or the machine's busybox-static (so the demo also runs from a
+// directory other than the repository's top).
 func loadImage(backendName string) ([]byte, string, error) {
 	data, err := os.ReadFile(ImagePath)
 	if err == nil {
 		return data, "the layer " + ImagePath, nil
 	}
 	if backendName != "fake" {
-		return nil, "", fmt.Errorf("the real kernel needs the busybox image %s (%v): build it with `make images` in the repository's top directory and run the demo from there", ImagePath, err)
+		bb, why := staticBusybox()
+		if bb == "" {
+			return nil, "", fmt.Errorf("the real kernel needs the busybox image %s (%v) or a static busybox (%s): build the image with `make images` in the repository's top directory and run the demo from there", ImagePath, err, why)
+		}
+		body, rerr := os.ReadFile(bb)
+		if rerr != nil {
+			return nil, "", rerr
+		}
+		data, err = busyboxLayer(string(body))
+		return data, ImagePath + " is missing, so a layer built in memory around " + bb + ": bin/busybox + applet symlinks", err
 	}
-	data, err = placeholderLayer()
+	data, err = busyboxLayer("placeholder: the fake kernel runs busybox by name\n")
 	if err != nil {
 		return nil, "", err
 	}
 	return data, ImagePath + " is missing (`make images` builds it), so a placeholder layer built in memory: bin/busybox + applet symlinks, enough for the fake", nil
 }
 
-// placeholderLayer is a tarball of bin/busybox (a placeholder), one
-// symlink per applet, /etc/passwd and /tmp.
-func placeholderLayer() ([]byte, error) {
+// staticBusybox returns the first candidate that is a statically linked
+// ELF file (a dynamic one would not find its libc inside the container),
+// or "" and why none fits.
+func staticBusybox() (string, string) {
+	why := "none at " + fmt.Sprint(StaticBusyboxCandidates())
+	for _, p := range StaticBusyboxCandidates() {
+		if p == "" {
+			continue
+		}
+		f, err := elf.Open(p)
+		if err != nil {
+			continue
+		}
+		dynamic := false
+		for _, prog := range f.Progs {
+			if prog.Type == elf.PT_INTERP {
+				dynamic = true
+			}
+		}
+		f.Close()
+		if dynamic {
+			why = p + " is dynamically linked: apt-get install busybox-static"
+			continue
+		}
+		return p, ""
+	}
+	return "", why
+}
+
+// busyboxLayer is a tarball of bin/busybox (holding busybox, the real
+// binary or a placeholder), one symlink per applet, /etc/passwd and /tmp.
+func busyboxLayer(busybox string) ([]byte, error) {
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
 	add := func(hdr *tar.Header, body string) error {
@@ -58,7 +107,7 @@ func placeholderLayer() ([]byte, error) {
 		body string
 	}{
 		{dir("bin/"), ""},
-		{&tar.Header{Name: "bin/busybox", Typeflag: tar.TypeReg, Mode: 0755}, "placeholder: the fake kernel runs busybox by name\n"},
+		{&tar.Header{Name: "bin/busybox", Typeflag: tar.TypeReg, Mode: 0755}, busybox},
 		{dir("etc/"), ""},
 		{&tar.Header{Name: "etc/passwd", Typeflag: tar.TypeReg, Mode: 0644}, "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65533:nobody:/:/bin/false\n"},
 		{&tar.Header{Name: "tmp/", Typeflag: tar.TypeDir, Mode: 01777}, ""},
