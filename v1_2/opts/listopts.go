@@ -34,8 +34,13 @@ func newListOptsRef(values *[]string, validator ValidatorFctType) *ListOpts {
 	return &ListOpts{values: values, validator: validator}
 }
 
-// String prints the values as Go prints a slice, e.g. "[a b]".
+// String prints the values as Go prints a slice, e.g. "[a b]". The flag
+// package's usage calls it on a zero ListOpts too (to tell a default from
+// none), so a list without its slice prints as an empty one.
 func (opts *ListOpts) String() string {
+	if opts == nil || opts.values == nil {
+		return "[]"
+	}
 	return fmt.Sprintf("%v", *opts.values)
 }
 

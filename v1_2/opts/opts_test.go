@@ -1,6 +1,7 @@
 package opts
 
 import (
+	"bytes"
 	"flag"
 	"net"
 	"os"
@@ -182,4 +183,18 @@ func TestParseEnvFile(t *testing.T) {
 
 	_, err = ParseEnvFile(filepath.Join(dir, "absent"))
 	assert.ErrorIs(t, err, os.ErrNotExist)
+}
+
+// `dockerlab v1.2 run` without arguments prints the flags' usage; the flag
+// package then calls String on a zero ListOpts, which must not panic.
+func TestListOptsUsageDoesNotPanic(t *testing.T) {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	var out bytes.Buffer
+	fs.SetOutput(&out)
+	env := NewListOpts(ValidateEnv)
+	fs.Var(&env, "e", "Set environment variables")
+	fs.PrintDefaults()
+	assert.Contains(t, out.String(), "-e value")
+	assert.NotContains(t, out.String(), "panic")
+	assert.Equal(t, "[]", (&ListOpts{}).String())
 }
