@@ -43,7 +43,16 @@ the list as Docker 1.2 did; 'dockerlab v1.2 COMMAND --help' its flags;
 --trace prints each step of book ch.2 on stderr.
 No registry: pull, push and search (and run's pull of a missing image)
 reach the daemon, which answers that it has none; login and build are
-not there.`,
+not there.
+
+A first session, from the repository's top (make images), in two
+terminals (as root add --backend linux to the daemon for the real kernel):
+  dockerlab v1.2 daemon
+  dockerlab v1.2 import - busybox < build/images/busybox.tar
+  dockerlab v1.2 run busybox echo hello
+  dockerlab v1.2 run -d -p 8080:80 --name web busybox httpd -f -p 80
+  dockerlab v1.2 ps; dockerlab v1.2 logs web; dockerlab v1.2 rm -f web
+The stock docker CLI works too: DOCKER_HOST=unix:///run/dockerlab/v1.2/docker.sock.`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runV12Client(cmd, &f, args)
