@@ -173,11 +173,11 @@ func (daemon *Daemon) Destroy(container *Container) error {
 // the rm (dockerlab's 100-at-once tests met it).
 func removeLayer(driver graphdriver.Driver, id string) error {
 	var err error
-	for try := 0; try < 50; try++ {
+	for try := 0; try < 100; try++ { // up to ~5 s
 		if err = driver.Remove(id); err == nil || !isBusy(err) {
 			return err
 		}
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(50 * time.Millisecond)
 	}
 	return err
 }

@@ -237,7 +237,12 @@ func (d *Driver) Remove(id string) error {
 		return err
 	}
 	if !d.Exists(id) {
-		return graphdriver.NoSuchLayer(op, id)
+		// A Remove the kernel interrupted (EBUSY: a container cloned at
+		// that moment still held a copy of the mount) may have taken
+		// "diff" and left the rest; the caller's retry must finish it.
+		if fi, err := os.Stat(d.dir(id)); err != nil || !fi.IsDir() {
+			return graphdriver.NoSuchLayer(op, id)
+		}
 	}
 	d.mu.Lock()
 	if _, mounted := d.active[id]; mounted {

@@ -118,7 +118,7 @@ func (p *proxyCommand) Start() error {
 	cmd.Stderr = &limitedWriter{w: &stderr, n: 4096}
 	cmd.SysProcAttr = proxySysProcAttr()
 	err = onForkThread(cmd.Start) // see forkthread.go: Pdeathsig follows the forking thread
-	w.Close() // only the child holds the write end now: EOF means it is gone
+	w.Close()                     // only the child holds the write end now: EOF means it is gone
 	if err != nil {
 		return fmt.Errorf("docker-proxy: start: %w", err)
 	}
