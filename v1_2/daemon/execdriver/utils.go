@@ -26,8 +26,11 @@ var AllCapabilities = []string{
 // TweakCapabilities returns basics with drops removed and adds added,
 // upper-cased, case-insensitively. "all" in adds starts from every
 // capability; "all" in drops starts from none. An unknown name is an
-// error with upstream's wording.
+// error with upstream's wording. A "CAP_" prefix is dropped first: 1.2's
+// client sent NET_ADMIN, today's docker CLI sends CAP_NET_ADMIN (and 1.2's
+// daemon refused it; docs/divergences.md).
 func TweakCapabilities(basics, adds, drops []string) ([]string, error) {
+	adds, drops = withoutCapPrefix(adds), withoutCapPrefix(drops)
 	for _, c := range drops {
 		if !strings.EqualFold(c, "all") && !containsFold(AllCapabilities, c) {
 			return nil, fmt.Errorf("Unknown capability drop: %q", c)
@@ -56,6 +59,18 @@ func TweakCapabilities(basics, adds, drops []string) ([]string, error) {
 		}
 	}
 	return caps, nil
+}
+
+// withoutCapPrefix returns names with a leading "CAP_" (any case) cut off.
+func withoutCapPrefix(names []string) []string {
+	out := make([]string, 0, len(names))
+	for _, c := range names {
+		if len(c) > 4 && strings.EqualFold(c[:4], "CAP_") {
+			c = c[4:]
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 func containsFold(list []string, s string) bool {

@@ -48,3 +48,13 @@ func TestConsoles(t *testing.T) {
 	require.NoError(t, tty.Resize(40, 100))
 	assert.Equal(t, [2]int{40, 100}, r.size)
 }
+
+// Today's docker CLI sends --cap-add NET_ADMIN as "CAP_NET_ADMIN"; the
+// daemon took only the bare name, so the CLI's run failed at start.
+func TestTweakCapabilitiesAcceptsCapPrefix(t *testing.T) {
+	caps, err := TweakCapabilities([]string{"CHOWN", "KILL"}, []string{"CAP_NET_ADMIN"}, []string{"cap_kill"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"CHOWN", "NET_ADMIN"}, caps)
+	_, err = TweakCapabilities(nil, []string{"CAP_BOGUS"}, nil)
+	assert.ErrorContains(t, err, `Unknown capability to add: "BOGUS"`)
+}
