@@ -52,7 +52,9 @@ terminals (as root add --backend linux to the daemon for the real kernel):
   dockerlab v1.2 run busybox echo hello
   dockerlab v1.2 run -d -p 8080:80 --name web busybox httpd -f -p 80
   dockerlab v1.2 ps; dockerlab v1.2 logs web; dockerlab v1.2 rm -f web
-The stock docker CLI works too: DOCKER_HOST=unix:///run/dockerlab/v1.2/docker.sock.`,
+The stock docker CLI works too, with DOCKER_HOST=unix://SOCKET (the daemon
+prints "Listening for HTTP on unix (SOCKET)": /run/dockerlab/v1.2/docker.sock
+as root, /tmp/dockerlab-UID/v1.2/docker.sock otherwise).`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runV12Client(cmd, &f, args)
