@@ -74,6 +74,26 @@ func TestUsageMistakesExit2AndHelpSucceeds(t *testing.T) {
 	assert.Empty(t, d.requests(), "no request for a usage mistake")
 }
 
+// The usage lists a flag's names on one line as mflag did, long names with
+// two dashes, and leaves out the deprecated '#' spellings; run's list
+// flags print without a panic line (a zero ListOpts once panicked).
+func TestUsageListsFlagsAsMflag(t *testing.T) {
+	d := newFakeDaemon(t)
+	cli, _, errOut := d.client("")
+	require.NoError(t, cli.Cmd("ps", "--help"))
+	usage := errOut.String()
+	assert.Regexp(t, `(?m)^  -a, --all=false +Show all containers`, usage)
+	assert.Regexp(t, `(?m)^  --before="" +Show only container created before`, usage)
+	assert.Regexp(t, `(?m)^  -n=-1 +Show n last created containers`, usage)
+	assert.NotContains(t, usage, "beforeId", "deprecated spelling hidden")
+	assert.NotContains(t, usage, "notrunc")
+
+	errOut.Reset()
+	require.NoError(t, cli.Cmd("run", "--help"))
+	assert.Regexp(t, `(?m)^  -e, --env=\[\] +Set environment variables`, errOut.String())
+	assert.NotContains(t, errOut.String(), "panic")
+}
+
 func TestRequestShape(t *testing.T) {
 	d := newFakeDaemon(t)
 	d.json("GET /version", 200, map[string]any{"Version": "1.2.0", "ApiVersion": "1.14", "GoVersion": "go1.3.1", "GitCommit": "fa7b24f"})

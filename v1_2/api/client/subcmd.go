@@ -19,8 +19,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"reflect"
 	"slices"
 	"strings"
+	"sync"
+	"text/tabwriter"
 )
 
 // Subcmd makes the flag set of one command, whose usage goes to cli.err.
@@ -29,9 +33,67 @@ func (cli *DockerCli) Subcmd(name, signature, description string) *flag.FlagSet 
 	flags.SetOutput(cli.err) // a bad flag's message, then the usage
 	flags.Usage = func() {
 		fmt.Fprintf(cli.err, "\nUsage: docker %s %s\n\n%s\n\n", name, signature, description)
-		flags.PrintDefaults()
+		printDefaults(cli.err, flags)
 	}
 	return flags
+}
+
+// printDefaults lists the flags as mflag's PrintDefaults did: the names
+// of one flag on one line ("-a, --attach=[]": one letter with one dash,
+// longer names with two), its default after "=", then its usage in a
+// column. Go's own PrintDefaults would list -a and -attach apart, each
+// with one dash. The names of one flag share its Value (the same pointer).
+func printDefaults(w io.Writer, fs *flag.FlagSet) {
+	type group struct {
+		names []string
+		f     *flag.Flag
+	}
+	var groups []*group
+	byValue := map[uintptr]*group{}
+	fs.VisitAll(func(f *flag.Flag) { // in name order
+		key := uintptr(0)
+		if v := reflect.ValueOf(f.Value); v.Kind() == reflect.Pointer {
+			key = v.Pointer()
+		}
+		if g := byValue[key]; key != 0 && g != nil {
+			g.names = append(g.names, f.Name)
+			return
+		}
+		g := &group{names: []string{f.Name}, f: f}
+		groups = append(groups, g)
+		if key != 0 {
+			byValue[key] = g
+		}
+	})
+	tw := tabwriter.NewWriter(w, 20, 1, 3, ' ', 0)
+	for _, g := range groups {
+		// One-letter names first, as upstream declared them ("a", "-attach").
+		slices.SortStableFunc(g.names, func(a, b string) int { return min(len(a), 2) - min(len(b), 2) })
+		var spelled []string
+		for _, n := range g.names {
+			if isDeprecated(fs, n) {
+				continue
+			}
+			if len(n) == 1 {
+				spelled = append(spelled, "-"+n)
+			} else {
+				spelled = append(spelled, "--"+n)
+			}
+		}
+		if len(spelled) == 0 {
+			continue // every name deprecated: mflag did not list it
+		}
+		def := g.f.DefValue
+		if reflect.TypeOf(g.f.Value).String() == "*flag.stringValue" {
+			def = fmt.Sprintf("%q", def)
+		}
+		lines := strings.Split(g.f.Usage, "\n")
+		fmt.Fprintf(tw, "  %s=%s\t%s\n", strings.Join(spelled, ", "), def, lines[0])
+		for _, l := range lines[1:] {
+			fmt.Fprintf(tw, "\t  %s\n", l)
+		}
+	}
+	tw.Flush()
 }
 
 // errUsage is what a command returns after printing its usage for a
@@ -86,7 +148,45 @@ func spellings(names []string) []string {
 	return out
 }
 
+// deprecated records, per flag set, the plain names that were only ever
+// spelled with mflag's '#' ("#notrunc"): they still parse, but the usage
+// leaves them out, as mflag's did.
+var deprecated = struct {
+	sync.Mutex
+	names map[*flag.FlagSet]map[string]bool
+}{names: map[*flag.FlagSet]map[string]bool{}}
+
+// noteDeprecated remembers the '#' spellings among names for cmd.
+func noteDeprecated(cmd *flag.FlagSet, names []string) {
+	deprecated.Lock()
+	defer deprecated.Unlock()
+	for _, n := range names {
+		if !strings.HasPrefix(n, "#") {
+			continue
+		}
+		plain := strings.TrimLeft(n, "#-")
+		live := false
+		for _, m := range names {
+			live = live || (!strings.HasPrefix(m, "#") && strings.TrimLeft(m, "-") == plain)
+		}
+		if !live {
+			if deprecated.names[cmd] == nil {
+				deprecated.names[cmd] = map[string]bool{}
+			}
+			deprecated.names[cmd][plain] = true
+		}
+	}
+}
+
+// isDeprecated says whether name of cmd is hidden from its usage.
+func isDeprecated(cmd *flag.FlagSet, name string) bool {
+	deprecated.Lock()
+	defer deprecated.Unlock()
+	return deprecated.names[cmd][name]
+}
+
 func boolFlag(cmd *flag.FlagSet, names []string, value bool, help string) *bool {
+	noteDeprecated(cmd, names)
 	p := new(bool)
 	for _, n := range spellings(names) {
 		cmd.BoolVar(p, n, value, help)
@@ -95,6 +195,7 @@ func boolFlag(cmd *flag.FlagSet, names []string, value bool, help string) *bool 
 }
 
 func stringFlag(cmd *flag.FlagSet, names []string, value, help string) *string {
+	noteDeprecated(cmd, names)
 	p := new(string)
 	for _, n := range spellings(names) {
 		cmd.StringVar(p, n, value, help)
@@ -103,6 +204,7 @@ func stringFlag(cmd *flag.FlagSet, names []string, value, help string) *string {
 }
 
 func intFlag(cmd *flag.FlagSet, names []string, value int, help string) *int {
+	noteDeprecated(cmd, names)
 	p := new(int)
 	for _, n := range spellings(names) {
 		cmd.IntVar(p, n, value, help)
@@ -111,6 +213,7 @@ func intFlag(cmd *flag.FlagSet, names []string, value int, help string) *int {
 }
 
 func varFlag(cmd *flag.FlagSet, value flag.Value, names []string, help string) {
+	noteDeprecated(cmd, names)
 	for _, n := range spellings(names) {
 		cmd.Var(value, n, help)
 	}
