@@ -82,7 +82,23 @@ func runV12Client(cmd *cobra.Command, f *docker.ClientFlags, args []string) erro
 	if errors.As(err, &st) {
 		return exitStatusError{code: st.StatusCode, msg: st.Status}
 	}
+	if errors.Is(err, client.ErrConnectionRefused) {
+		// Upstream's words name `docker -d`; say what that is here.
+		return fmt.Errorf("%w\n(here 'docker -d' is 'dockerlab v1.2 daemon'; this client tried %s)", err, clientHost(f))
+	}
 	return err
+}
+
+// clientHost is the address the client dials, chosen as MainClient
+// chooses it: -H, else $DOCKER_HOST, else the default socket.
+func clientHost(f *docker.ClientFlags) string {
+	if len(f.Hosts) > 0 {
+		return f.Hosts[0]
+	}
+	if h := os.Getenv("DOCKER_HOST"); h != "" {
+		return h
+	}
+	return "unix://" + docker.DefaultUnixSocket()
 }
 
 // exitStatusError ends dockerlab with code (upstream: os.Exit with a

@@ -258,10 +258,12 @@ func TestV12ClientFlags(t *testing.T) {
 	out, _, code := v12(t, "unix:///none.sock", nil, "-v")
 	assert.Equal(t, 0, code)
 	assert.Equal(t, "Docker version 1.2.0, build fa7b24f\n", out)
-	// No daemon there.
-	_, errOut, code = v12(t, "unix://"+filepath.Join(t.TempDir(), "none.sock"), nil, "ps")
+	// No daemon there: upstream's words, then what they mean here.
+	none := "unix://" + filepath.Join(t.TempDir(), "none.sock")
+	_, errOut, code = v12(t, none, nil, "ps")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errOut, "Cannot connect to the Docker daemon. Is 'docker -d' running on this host?")
+	assert.Contains(t, errOut, "'dockerlab v1.2 daemon'; this client tried "+none)
 	// --tlsverify needs its CA.
 	_, errOut, code = v12(t, "tcp://127.0.0.1:1", nil, "--tlsverify", "--tlscacert", filepath.Join(t.TempDir(), "ca.pem"), "ps")
 	assert.Equal(t, 1, code)
