@@ -9,9 +9,10 @@
 //   - linux: upstream's docker-proxy process, told to open its sockets in
 //     the backend's root network namespace (the sandbox, where docker0
 //     and the containers are), not in the daemon's own.
-//   - fake: a proxy that opens no sockets. The in-memory kernel has no
-//     host sockets for its containers, and a real listener would sit on
-//     the machine's own ports; see docs/divergences.md "The userland proxy".
+//   - fake: a proxy inside the in-memory kernel (portmapper.InKernel): it
+//     listens and dials on the fake's own sockets in its root namespace,
+//     never on the machine's ports; a kernel without sockets gets one that
+//     opens nothing. See docs/divergences.md "The userland proxy".
 package daemon
 
 import (
@@ -31,12 +32,16 @@ func chooseUserlandProxy(host backend.Host) string {
 		}
 		return "userland proxy: docker-proxy processes, sockets in network namespace " + path
 	}
+	if k, ok := host.(portmapper.SocketKernel); ok {
+		portmapper.NewProxy = portmapper.InKernel(k)
+		return "userland proxy: in the " + host.Name() + " kernel's own sockets (its root namespace; no host sockets)"
+	}
 	portmapper.NewProxy = fakeBackendProxy
-	return "userland proxy: none on the " + host.Name() + " backend (no host sockets; iptables rules only)"
+	return "userland proxy: none on the " + host.Name() + " backend (no sockets; iptables rules only)"
 }
 
-// fakeBackendProxy is the stand-in for the fake backend: Start and Stop
-// succeed and nothing listens. It is the unit tests' mock under a name
+// fakeBackendProxy is the stand-in for a machine without sockets: Start
+// and Stop succeed and nothing listens. It is the unit tests' mock under a name
 // that says why the daemon uses it.
 var fakeBackendProxy = portmapper.NewMockProxyCommand
 

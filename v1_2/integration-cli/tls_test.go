@@ -104,7 +104,10 @@ func TestDockerCLITLSVerify(t *testing.T) {
 	// A certificate from another CA: refused too.
 	_, errOut, code = tcp([]string{"DOCKER_TLS_VERIFY=1", "DOCKER_CERT_PATH=" + filepath.Join(certs, "stranger")}, "version", "--format", "{{.Server.Version}}")
 	assert.NotEqual(t, 0, code)
-	assert.True(t, strings.Contains(errOut, "certificate") || strings.Contains(errOut, "tls") || strings.Contains(errOut, "EOF"), errOut)
+	// How the refusal reaches the client depends on timing: the server's
+	// alert, or a reset when the client was still writing its request.
+	assert.True(t, strings.Contains(errOut, "certificate") || strings.Contains(errOut, "tls") ||
+		strings.Contains(errOut, "EOF") || strings.Contains(errOut, "connection reset"), errOut)
 
 	// The unix socket keeps working without TLS, and is 0660.
 	fi, err := os.Stat(d.sock)
