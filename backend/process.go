@@ -55,7 +55,7 @@ type ProcSpec struct {
 
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
-	Tty            bool // allocate a pseudo-terminal for stdio (later issues)
+	Tty            bool // give stdio a pseudo-terminal (docker run -t): stdout and stderr share it
 
 	Cgroup string // a path made with Cgroups.Create; the process joins it before it runs
 
