@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/dockerlab/dockerlab/internal/reexec"
@@ -36,6 +37,7 @@ func initMain() {
 	for _, fd := range []int{fdConfig, fdSync, fdError} {
 		unix.CloseOnExec(fd) // the user's program must not inherit them
 	}
+	closeInheritedFds()
 	errPipe := os.NewFile(fdError, "error-pipe")
 	fail := func(code int, msg string) {
 		errPipe.WriteString(msg)
@@ -62,6 +64,23 @@ func initMain() {
 	}
 	err = unix.Exec(path, cfg.Args, env)
 	fail(1, fmt.Sprintf("dockerlab-init: exec %s: %v", path, err))
+}
+
+// closeInheritedFds marks every descriptor above stderr close-on-exec.
+// Go opens its own files that way, but a daemon started from a shell may
+// hold descriptors the shell opened without it, and fork passes those on;
+// Docker 1.2's init closed them too, so a container's program starts
+// with stdin, stdout and stderr only.
+func closeInheritedFds() {
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if fd, err := strconv.Atoi(e.Name()); err == nil && fd > 2 {
+			unix.CloseOnExec(fd)
+		}
+	}
 }
 
 // prepare does everything up to exec and resolves the program. An empty
