@@ -137,6 +137,10 @@ func (m *containerMonitor) Start() error {
 		if err != nil {
 			if !m.hasStarted() {
 				m.resetContainer() // Container.Start still holds the lock
+				// Not upstream: 1.2 logged "start" and then nothing. A
+				// client that waits for the "die" event (today's docker
+				// CLI below API 1.30, run --rm) would wait for ever.
+				m.container.LogEvent("die")
 				return err
 			}
 			m.container.daemon.logf("Error running container: %s", err)

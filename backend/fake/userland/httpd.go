@@ -9,7 +9,7 @@
 //	          at once — as a container's first process, the container
 //	          then ends
 //	-p        address to listen on (default port 80, every address)
-//	-h HOME   the document root (default /www)
+//	-h HOME   the document root (default ., as busybox)
 //	-v        log each request on stderr
 //
 // GET and HEAD of files under HOME; a directory answers with its
@@ -47,7 +47,7 @@ func httpdMain(p *Process) int {
 			return 1
 		}
 	}
-	home := "/www"
+	home := "." // busybox: "Home directory (default .)"
 	if v, ok := flags['h']; ok {
 		home = v
 	}
