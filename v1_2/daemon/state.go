@@ -18,6 +18,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/dockerlab/dockerlab/v1_2/pkg/units"
 )
 
 // State is a container's run state. The exported fields are the JSON of
@@ -53,17 +55,17 @@ func (s *State) String() string {
 	now := time.Now().UTC()
 	if s.Running {
 		if s.Paused {
-			return fmt.Sprintf("Up %s (Paused)", HumanDuration(now.Sub(s.StartedAt)))
+			return fmt.Sprintf("Up %s (Paused)", units.HumanDuration(now.Sub(s.StartedAt)))
 		}
 		if s.Restarting {
-			return fmt.Sprintf("Restarting (%d) %s ago", s.ExitCode, HumanDuration(now.Sub(s.FinishedAt)))
+			return fmt.Sprintf("Restarting (%d) %s ago", s.ExitCode, units.HumanDuration(now.Sub(s.FinishedAt)))
 		}
-		return fmt.Sprintf("Up %s", HumanDuration(now.Sub(s.StartedAt)))
+		return fmt.Sprintf("Up %s", units.HumanDuration(now.Sub(s.StartedAt)))
 	}
 	if s.FinishedAt.IsZero() {
 		return ""
 	}
-	return fmt.Sprintf("Exited (%d) %s ago", s.ExitCode, HumanDuration(now.Sub(s.FinishedAt)))
+	return fmt.Sprintf("Exited (%d) %s ago", s.ExitCode, units.HumanDuration(now.Sub(s.FinishedAt)))
 }
 
 // stateJSON is State without its methods, so that encoding it does not
@@ -243,34 +245,4 @@ func (s *State) SetUnpaused() {
 	s.Lock()
 	s.Paused = false
 	s.Unlock()
-}
-
-// HumanDuration says roughly how long d is, in Docker 1.2's steps:
-// "Less than a second", "3 seconds", "About a minute", "5 minutes",
-// "About an hour", "7 hours", "3 days", "2 weeks", "4 months", years.
-func HumanDuration(d time.Duration) string {
-	seconds := int(d.Seconds())
-	minutes := int(d.Minutes())
-	hours := int(d.Hours())
-	switch {
-	case seconds < 1:
-		return "Less than a second"
-	case seconds < 60:
-		return fmt.Sprintf("%d seconds", seconds)
-	case minutes == 1:
-		return "About a minute"
-	case minutes < 60:
-		return fmt.Sprintf("%d minutes", minutes)
-	case hours == 1:
-		return "About an hour"
-	case hours < 48:
-		return fmt.Sprintf("%d hours", hours)
-	case hours < 24*7*2:
-		return fmt.Sprintf("%d days", hours/24)
-	case hours < 24*30*3:
-		return fmt.Sprintf("%d weeks", hours/24/7)
-	case hours < 24*365*2:
-		return fmt.Sprintf("%d months", hours/24/30)
-	}
-	return fmt.Sprintf("%f years", d.Hours()/24/365)
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/dockerlab/dockerlab/v1_2/nat"
 	"github.com/dockerlab/dockerlab/v1_2/opts"
 	"github.com/dockerlab/dockerlab/v1_2/pkg/parsers/filters"
+	"github.com/dockerlab/dockerlab/v1_2/pkg/units"
 	"github.com/dockerlab/dockerlab/v1_2/runconfig"
 )
 
@@ -118,9 +119,9 @@ func (cli *DockerCli) CmdPs(args ...string) error {
 			since(out.GetInt64("Created")), out.Get("Status"), api.DisplayablePorts(ports), strings.Join(names, ","))
 		if *size {
 			if out.GetInt("SizeRootFs") > 0 {
-				fmt.Fprintf(w, "%s (virtual %s)\n", humanSize(out.GetInt64("SizeRw")), humanSize(out.GetInt64("SizeRootFs")))
+				fmt.Fprintf(w, "%s (virtual %s)\n", units.HumanSize(out.GetInt64("SizeRw")), units.HumanSize(out.GetInt64("SizeRootFs")))
 			} else {
-				fmt.Fprintf(w, "%s\n", humanSize(out.GetInt64("SizeRw")))
+				fmt.Fprintf(w, "%s\n", units.HumanSize(out.GetInt64("SizeRw")))
 			}
 		} else {
 			fmt.Fprint(w, "\n")

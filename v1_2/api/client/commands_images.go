@@ -20,6 +20,7 @@ import (
 	"github.com/dockerlab/dockerlab/v1_2/graph"
 	"github.com/dockerlab/dockerlab/v1_2/opts"
 	"github.com/dockerlab/dockerlab/v1_2/pkg/parsers/filters"
+	"github.com/dockerlab/dockerlab/v1_2/pkg/units"
 )
 
 // CmdImages lists GET /images/json: one row per repository:tag.
@@ -83,7 +84,7 @@ func (cli *DockerCli) CmdImages(args ...string) error {
 				fmt.Fprintln(w, outID)
 				continue
 			}
-			fmt.Fprintf(w, "%s\t%s\t%s\t%s ago\t%s\n", repo, tag, outID, since(out.GetInt64("Created")), humanSize(out.GetInt64("VirtualSize")))
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s ago\t%s\n", repo, tag, outID, since(out.GetInt64("Created")), units.HumanSize(out.GetInt64("VirtualSize")))
 		}
 	}
 	return w.Flush()
@@ -218,7 +219,7 @@ func (cli *DockerCli) CmdHistory(args ...string) error {
 		if !*noTrunc {
 			createdBy = trunc(createdBy, 45)
 		}
-		fmt.Fprintf(w, "%s\t%s ago\t%s\t%s\n", outID, since(out.GetInt64("Created")), createdBy, humanSize(out.GetInt64("Size")))
+		fmt.Fprintf(w, "%s\t%s ago\t%s\t%s\n", outID, since(out.GetInt64("Created")), createdBy, units.HumanSize(out.GetInt64("Size")))
 	}
 	return w.Flush()
 }
