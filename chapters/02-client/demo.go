@@ -11,7 +11,6 @@
 package chapter02
 
 import (
-	"archive/tar"
 	"bytes"
 	"context"
 	"errors"
@@ -20,7 +19,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -52,7 +50,7 @@ func Run(ctx context.Context, h backend.Host, out io.Writer) error {
 	if err := fs.Parse([]string{"-G", "", "-H", sock, "-g", filepath.Join(dir, "root"), "-p", filepath.Join(dir, "docker.pid")}); err != nil {
 		return err
 	}
-	daemonLog := &prefixWriter{prefix: "    daemon │ ", w: w}
+	daemonLog := &chapterutil.PrefixWriter{Prefix: "    daemon │ ", W: w}
 	fmt.Fprintf(w, "## ch.2 Docker 1.2's client on the %s backend, against dockerlab v1.2 daemon -H %s\n", h.Name(), sock)
 	dctx, stop := context.WithCancel(ctx)
 	defer stop()
@@ -74,7 +72,7 @@ func Run(ctx context.Context, h backend.Host, out io.Writer) error {
 		{title: "version: flags → NewDockerCli → getMethod(\"version\") → GET /v1.14/version → the version job",
 			args: []string{"--trace", "-H", sock, "version"}},
 		{title: "import -: the tarball on stdin is the request body (POST /images/create?fromSrc=-)",
-			stdin: tinyTar(), args: []string{"--trace", "-H", sock, "import", "-", "ch2"}},
+			stdin: chapterutil.OneFileTar("hello", "hello from chapter 2\n", 0o644), args: []string{"--trace", "-H", sock, "import", "-", "ch2"}},
 		{title: "no -H: the host comes from $DOCKER_HOST, as upstream's main read it",
 			env: sock, args: []string{"--trace", "images"}},
 		{title: "an unknown image: the daemon's 404 comes back as \"Error response from daemon: …\"",
@@ -84,7 +82,7 @@ func Run(ctx context.Context, h backend.Host, out io.Writer) error {
 	}
 	for _, step := range steps {
 		fmt.Fprintf(w, "\n## dockerlab v1.2 %s\n## %s\n", strings.Join(step.args, " "), step.title)
-		client := &prefixWriter{prefix: "    client │ ", w: w}
+		client := &chapterutil.PrefixWriter{Prefix: "    client │ ", W: w}
 		if err := runClient(step.env, step.stdin, step.args, client); err != nil {
 			var st interface{ ExitStatus() int }
 			if errors.As(err, &st) {
@@ -130,50 +128,6 @@ func runClient(dockerHost string, stdin []byte, args []string, out io.Writer) er
 		return err
 	}
 	return docker.MainClient(&f, fs.Args(), docker.ClientStreams{In: io.NopCloser(bytes.NewReader(stdin)), Out: out, Err: out})
-}
-
-// tinyTar is a one-file image layer for import.
-func tinyTar() []byte {
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
-	body := []byte("hello from chapter 2\n")
-	tw.WriteHeader(&tar.Header{Name: "hello", Mode: 0o644, Size: int64(len(body)), Typeflag: tar.TypeReg, ModTime: time.Unix(1408000000, 0)})
-	tw.Write(body)
-	tw.Close()
-	return buf.Bytes()
-}
-
-// prefixWriter writes each complete line behind prefix, so the client's
-// lines and the daemon's read side by side.
-type prefixWriter struct {
-	mu     sync.Mutex
-	prefix string
-	w      io.Writer
-	buf    []byte
-}
-
-func (p *prefixWriter) Write(b []byte) (int, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.buf = append(p.buf, b...)
-	for {
-		i := bytes.IndexByte(p.buf, '\n')
-		if i < 0 {
-			return len(b), nil
-		}
-		fmt.Fprintf(p.w, "%s%s\n", p.prefix, p.buf[:i])
-		p.buf = p.buf[i+1:]
-	}
-}
-
-// Flush writes a last line that has no newline (inspect's "]", say).
-func (p *prefixWriter) Flush() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if len(p.buf) > 0 {
-		fmt.Fprintf(p.w, "%s%s\n", p.prefix, p.buf)
-		p.buf = nil
-	}
 }
 
 // waitForDaemon bounds how long the demo waits for NewDaemon.

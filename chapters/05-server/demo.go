@@ -10,7 +10,6 @@
 package chapter05
 
 import (
-	"archive/tar"
 	"bufio"
 	"bytes"
 	"context"
@@ -56,7 +55,7 @@ func Run(ctx context.Context, h backend.Host, out io.Writer) error {
 	if err := fs.Parse([]string{"--trace", "-G", "", "-H", "unix://" + sockPath, "-g", filepath.Join(dir, "root"), "-p", filepath.Join(dir, "docker.pid")}); err != nil {
 		return err
 	}
-	daemonLog := &linePrefixer{prefix: "    daemon │ ", w: w}
+	daemonLog := &chapterutil.PrefixWriter{Prefix: "    daemon │ ", W: w}
 	trace := &traceFilter{w: w}
 	fmt.Fprintf(w, "## ch.5 the Remote API server on the %s backend\n", h.Name())
 	fmt.Fprintf(w, "## §5.2-5.3: mainDaemon runs the serveapi job; ServeApi starts one ListenAndServe per -H\n")
@@ -82,7 +81,7 @@ func Run(ctx context.Context, h backend.Host, out io.Writer) error {
 	}{
 		{"ping: no job at all, the handler writes OK", "GET", "/_ping", "", nil},
 		{"version: the version job's env, as JSON", "GET", "/v1.14/version", "", nil},
-		{"import from the request body: fromSrc=- hands r.Body to the import job's stdin", "POST", "/v1.14/images/create?fromSrc=-&repo=ch5&tag=latest", "application/x-tar", tinyTar()},
+		{"import from the request body: fromSrc=- hands r.Body to the import job's stdin", "POST", "/v1.14/images/create?fromSrc=-&repo=ch5&tag=latest", "application/x-tar", chapterutil.OneFileTar("hello", "hello from chapter 5\n", 0o755)},
 		{"images: the images job's table, streamed as a JSON list", "GET", "/v1.14/images/json", "", nil},
 		{"create: the body decoded into the create job's env; 201 with the id from its stdout", "POST", "/v1.14/containers/create?name=ch5", "application/json", []byte(`{"Image":"ch5","Cmd":["/hello"]}`)},
 		{"containers: the containers job, all=1", "GET", "/v1.14/containers/json?all=1", "", nil},
@@ -154,49 +153,6 @@ func shorten(s string) string {
 		return s[:157] + "..."
 	}
 	return s
-}
-
-// tinyTar is a one-file image layer for import.
-func tinyTar() []byte {
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
-	body := []byte("hello from chapter 5\n")
-	tw.WriteHeader(&tar.Header{Name: "hello", Mode: 0o755, Size: int64(len(body)), Typeflag: tar.TypeReg, ModTime: time.Unix(1408000000, 0)})
-	tw.Write(body)
-	tw.Close()
-	return buf.Bytes()
-}
-
-// linePrefixer writes each complete line behind prefix.
-type linePrefixer struct {
-	mu     sync.Mutex
-	prefix string
-	w      io.Writer
-	buf    []byte
-}
-
-func (p *linePrefixer) Write(b []byte) (int, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.buf = append(p.buf, b...)
-	for {
-		i := bytes.IndexByte(p.buf, '\n')
-		if i < 0 {
-			return len(b), nil
-		}
-		fmt.Fprintf(p.w, "%s%s\n", p.prefix, p.buf[:i])
-		p.buf = p.buf[i+1:]
-	}
-}
-
-// Flush writes a last line that has no newline.
-func (p *linePrefixer) Flush() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if len(p.buf) > 0 {
-		fmt.Fprintf(p.w, "%s%s\n", p.prefix, p.buf)
-		p.buf = nil
-	}
 }
 
 // traceFilter shows mainDaemon's trace lines of ch.3 §3.3.8 (serveapi)
