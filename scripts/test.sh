@@ -33,8 +33,9 @@ fail() { failures+=("$1"); echo "make test: FAILED: $1" >&2; }
 step() { printf '\n=== make test: %s\n' "$*"; }
 
 # linux_packages lists the packages whose tests reach the real kernel:
-# those importing backend/linux (or its linuxtest helpers) in tests, and
-# the walkthroughs, which run `dockerlab --backend linux`. LINUX_PKGS
+# those importing backend/linux (or its linuxtest helpers, directly or
+# through chapters/chapterutil/chaptertest's RunOnLinux) in tests, and the
+# walkthroughs, which run `dockerlab --backend linux`. LINUX_PKGS
 # overrides the list.
 linux_packages() {
 	if [ -n "${LINUX_PKGS:-}" ]; then
@@ -42,7 +43,7 @@ linux_packages() {
 		return
 	fi
 	$GO list -f '{{.ImportPath}}{{range .TestImports}} {{.}}{{end}}{{range .XTestImports}} {{.}}{{end}}' ./... |
-		awk -v m="$MODULE" '{for (i = 2; i <= NF; i++) if ($i == m"/backend/linux" || $i == m"/backend/linux/linuxtest") {print $1; break}}'
+		awk -v m="$MODULE" '{for (i = 2; i <= NF; i++) if ($i == m"/backend/linux" || $i == m"/backend/linux/linuxtest" || $i == m"/chapters/chapterutil/chaptertest") {print $1; break}}'
 	$GO list ./walkthroughs/...
 }
 
