@@ -182,6 +182,9 @@ func removeLayer(driver graphdriver.Driver, id string) error {
 	return err
 }
 
+// isBusy: EBUSY itself, or ENOTEMPTY when RemoveAll could not empty a
+// directory because a mount point inside it was busy.
 func isBusy(err error) bool {
-	return errors.Is(err, backend.ErrBusy) || errors.Is(err, syscall.EBUSY) || strings.Contains(err.Error(), "device or resource busy")
+	return errors.Is(err, backend.ErrBusy) || errors.Is(err, syscall.EBUSY) || errors.Is(err, syscall.ENOTEMPTY) ||
+		strings.Contains(err.Error(), "device or resource busy") || strings.Contains(err.Error(), "directory not empty")
 }

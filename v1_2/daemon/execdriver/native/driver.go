@@ -244,11 +244,9 @@ func (d *Driver) Terminate(c *execdriver.Command) error {
 	}
 	state, err := libcontainer.GetState(dataPath)
 	if err == nil && state.InitPid > 0 && d.stillRuns(state) {
-		k, ok := d.host.(pidKiller)
-		if !ok {
-			return fmt.Errorf("native: container %s: pid %d from an earlier daemon still runs, and this backend cannot signal a process it did not start", c.ID, state.InitPid)
-		}
-		if err := k.Kill(state.InitPid, syscall.SIGKILL); err != nil && !errors.Is(err, backend.ErrNotFound) {
+		// Not our child: backend.Host.Kill reaches it after checking
+		// that the pid is still the process an earlier run started.
+		if err := d.host.Kill(state.InitPid, syscall.SIGKILL); err != nil && !errors.Is(err, backend.ErrNotFound) {
 			return err
 		}
 		d.waitGone(state)
@@ -264,12 +262,6 @@ func (d *Driver) Terminate(c *execdriver.Command) error {
 		d.host.Root().LinkDel(state.NetworkState.VethHost) // gone already if its namespace went
 	}
 	return os.RemoveAll(dataPath)
-}
-
-// pidKiller is a backend that can signal a process an earlier dockerlab
-// run started (backend.Host.Kill).
-type pidKiller interface {
-	Kill(pid int, sig syscall.Signal) error
 }
 
 // waitGone polls the process table until the state's process has exited

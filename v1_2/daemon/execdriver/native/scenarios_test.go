@@ -337,16 +337,17 @@ func runAll(t *testing.T, newHost func(t *testing.T) backend.Host) {
 	}
 }
 
-// scenarioResources: -c and --cpuset land in the container's cgroup, and
-// the process is in it.
+// scenarioResources: -m, -c and --cpuset land in the container's cgroup,
+// and the process is in it.
 func scenarioResources(t *testing.T, h backend.Host, rootfs string) {
 	d, _ := newTestDriver(t, h)
 	c := command(id1, rootfs, "sleep", "1000")
-	c.Resources = &execdriver.Resources{CpuShares: 512, Cpuset: "0"}
+	c.Resources = &execdriver.Resources{Memory: 64 << 20, CpuShares: 512, Cpuset: "0"}
 	code, err := d.Run(c, nil, func(c *execdriver.Command) {
 		defer d.Kill(c, int(syscall.SIGKILL))
 		st, err := h.Cgroups().Stats(id1)
 		if assert.NoError(t, err) {
+			assert.Equal(t, int64(64<<20), st.MemoryLimit)
 			assert.Equal(t, int64(512), st.CPUShares)
 			assert.Equal(t, "0", st.CpusetCpus)
 			assert.Equal(t, []int{c.ContainerPid}, st.Pids)
@@ -360,9 +361,6 @@ func scenarioResources(t *testing.T, h backend.Host, rootfs string) {
 // restarted daemon) does not know the process, finds it through
 // state.json and kills it through the backend (Host.Kill).
 func scenarioTerminateEarlierDaemon(t *testing.T, h backend.Host, rootfs string) {
-	if _, ok := h.(pidKiller); !ok {
-		t.Skip("this backend has no Kill(pid, sig) yet")
-	}
 	old, root := newTestDriver(t, h)
 	addBridge(t, h)
 	c := command(id1, rootfs, "sleep", "1000")
