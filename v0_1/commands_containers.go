@@ -303,15 +303,9 @@ func (srv *Server) attach(container *Container, stdin io.ReadCloser, stdout io.W
 		defer mu.Unlock()
 		return stdout.Write(p)
 	})
-	if withStdin && container.Config.OpenStdin {
-		pipe, _ := container.StdinPipe()
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			io.Copy(pipe, stdin)
-			pipe.Close()
-		}()
-	}
+	// Output pipes first: once stdin is copied and closed, the process may
+	// end at once, and a pipe taken after its output closed would never
+	// see EOF (the attach would hang).
 	copyFrom := func(pipe func() (io.ReadCloser, error)) {
 		r, _ := pipe()
 		wg.Add(1)
@@ -325,6 +319,15 @@ func (srv *Server) attach(container *Container, stdin io.ReadCloser, stdout io.W
 	}
 	if withStderr {
 		copyFrom(container.StderrPipe)
+	}
+	if withStdin && container.Config.OpenStdin {
+		pipe, _ := container.StdinPipe()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			io.Copy(pipe, stdin)
+			pipe.Close()
+		}()
 	}
 	wg.Wait()
 	return nil
