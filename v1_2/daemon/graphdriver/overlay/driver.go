@@ -21,6 +21,7 @@ package overlay
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -181,8 +182,10 @@ func (d *Driver) Get(id, mountLabel string) (string, error) {
 	merged := filepath.Join(d.dir(id), "merged")
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.active[id] > 0 {
-		d.active[id]++
+	if n, mounted := d.active[id]; mounted {
+		// n may be 0: a Put whose unmount the kernel refused (busy)
+		// leaves the layer mounted and recorded (unmountLocked).
+		d.active[id] = n + 1
 		return merged, nil
 	}
 	m := backend.Mount{
@@ -225,9 +228,19 @@ func (d *Driver) Put(id string) {
 	d.unmountLocked(id)
 }
 
+// unmountLocked unmounts the layer and forgets it. When the kernel says
+// the mount is busy (a descriptor in it was inherited for a moment by a
+// child being forked), the layer stays recorded as mounted with no user,
+// so that the next Put, Remove or Cleanup tries again instead of leaving
+// a mount nobody knows about (which would make Remove fail for ever).
 func (d *Driver) unmountLocked(id string) error {
-	delete(d.active, id)
-	return d.host.Unmount(filepath.Join(d.dir(id), "merged"))
+	err := d.host.Unmount(filepath.Join(d.dir(id), "merged"))
+	if err == nil || errors.Is(err, backend.ErrInvalid) { // EINVAL: not mounted
+		delete(d.active, id)
+		return nil
+	}
+	d.active[id] = 0
+	return err
 }
 
 // Remove unmounts the layer if needed and deletes its directories.
@@ -237,9 +250,9 @@ func (d *Driver) Remove(id string) error {
 		return err
 	}
 	if !d.Exists(id) {
-		// A Remove the kernel interrupted (EBUSY: a container cloned at
-		// that moment still held a copy of the mount) may have taken
-		// "diff" and left the rest; the caller's retry must finish it.
+		// A Remove the kernel interrupted (a busy mount point inside)
+		// may have taken "diff" and left the rest; the caller's retry
+		// must finish it.
 		if fi, err := os.Stat(d.dir(id)); err != nil || !fi.IsDir() {
 			return graphdriver.NoSuchLayer(op, id)
 		}
