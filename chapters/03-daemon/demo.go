@@ -10,7 +10,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -25,12 +24,11 @@ import (
 // Run runs the demo on h, printing to out.
 func Run(ctx context.Context, h backend.Host, out io.Writer) error {
 	w := &chapterutil.SyncWriter{W: out}
-	dir, err := os.MkdirTemp("", "dockerlab-ch3-")
+	dir, cleanup, err := chapterutil.TempRoot("dockerlab-ch3-")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	defer os.Setenv("TMPDIR", os.Getenv("TMPDIR")) // NewDaemon moves TMPDIR into its root
+	defer cleanup()
 	before, err := chapterutil.Take(h.Root())
 	if err != nil {
 		return err

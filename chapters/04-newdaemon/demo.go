@@ -12,7 +12,6 @@ import (
 	"io"
 	"io/fs"
 	"net"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -25,12 +24,11 @@ import (
 
 // Run runs the demo on h, printing to out.
 func Run(ctx context.Context, h backend.Host, out io.Writer) error {
-	dir, err := os.MkdirTemp("", "dockerlab-ch4-")
+	dir, cleanup, err := chapterutil.TempRoot("dockerlab-ch4-")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	defer os.Setenv("TMPDIR", os.Getenv("TMPDIR")) // NewDaemon moves TMPDIR into its root
+	defer cleanup()
 	before, err := chapterutil.Take(h.Root())
 	if err != nil {
 		return err

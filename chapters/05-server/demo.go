@@ -17,7 +17,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -37,12 +36,11 @@ const waitForDaemon = 30 * time.Second
 // Run runs the demo on h, printing to out.
 func Run(ctx context.Context, h backend.Host, out io.Writer) error {
 	w := &chapterutil.SyncWriter{W: out}
-	dir, err := os.MkdirTemp("", "dockerlab-ch5-")
+	dir, cleanup, err := chapterutil.TempRoot("dockerlab-ch5-")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	defer os.Setenv("TMPDIR", os.Getenv("TMPDIR")) // NewDaemon moves TMPDIR into its root
+	defer cleanup()
 	before, err := chapterutil.Take(h.Root())
 	if err != nil {
 		return err

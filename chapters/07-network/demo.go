@@ -77,12 +77,11 @@ func Run(ctx context.Context, h backend.Host, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	dir, err := os.MkdirTemp("", "dockerlab-ch7-")
+	dir, cleanup, err := chapterutil.TempRoot("dockerlab-ch7-")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	defer os.Setenv("TMPDIR", os.Getenv("TMPDIR")) // NewDaemon moves TMPDIR into its root
+	defer cleanup()
 
 	fmt.Fprintf(out, "## ch.7 Docker容器网络 on the %s backend\n", h.Name())
 	fmt.Fprintln(out, "## §7.3 Client配置: what the `docker run` flags become (runconfig.Parse)")

@@ -19,13 +19,13 @@ import (
 	"io"
 	"io/fs"
 	"net"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/dockerlab/dockerlab/backend"
+	"github.com/dockerlab/dockerlab/chapters/chapterutil"
 	"github.com/dockerlab/dockerlab/v1_2/builtins"
 	"github.com/dockerlab/dockerlab/v1_2/daemon"
 	"github.com/dockerlab/dockerlab/v1_2/engine"
@@ -34,12 +34,11 @@ import (
 
 // Run runs the demo on h, printing to out.
 func Run(ctx context.Context, h backend.Host, out io.Writer) error {
-	dir, err := os.MkdirTemp("", "dockerlab-ch8-")
+	dir, cleanup, err := chapterutil.TempRoot("dockerlab-ch8-")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	defer os.Setenv("TMPDIR", os.Getenv("TMPDIR")) // NewDaemon moves TMPDIR into its root
+	defer cleanup()
 
 	eng := engine.New()
 	eng.Logging = false

@@ -38,12 +38,11 @@ func Run(ctx context.Context, h backend.Host, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	dir, err := os.MkdirTemp("", "dockerlab-ch12-")
+	dir, cleanup, err := chapterutil.TempRoot("dockerlab-ch12-")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	defer os.Setenv("TMPDIR", os.Getenv("TMPDIR")) // NewDaemon moves TMPDIR into its root
+	defer cleanup()
 
 	err = demo(h, dir, out)
 	fmt.Fprintln(out, "\n## the daemon has stopped; docker0 and its rules stay after a daemon, as upstream left them; the demo removes them:")

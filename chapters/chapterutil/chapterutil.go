@@ -10,6 +10,7 @@ package chapterutil
 import (
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -118,4 +119,19 @@ func (s *Snapshot) Restore(n backend.Net, out io.Writer) error {
 		return n.SetSysctl("net.ipv4.ip_forward", s.ipForward)
 	}
 	return nil
+}
+
+// TempRoot makes a temporary directory for a demo's daemon (its -g root,
+// socket and pid file). cleanup puts TMPDIR back — NewDaemon moves it into
+// its root, as upstream did — and then removes the directory.
+func TempRoot(prefix string) (dir string, cleanup func(), err error) {
+	dir, err = os.MkdirTemp("", prefix)
+	if err != nil {
+		return "", nil, err
+	}
+	tmpdir := os.Getenv("TMPDIR")
+	return dir, func() {
+		os.Setenv("TMPDIR", tmpdir)
+		os.RemoveAll(dir)
+	}, nil
 }
