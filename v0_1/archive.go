@@ -1,21 +1,23 @@
 // Archives: unpacking an image layer from a tar stream, and packing a
 // directory back into one.
 //
-// This file reproduces archive.go of Docker v0.1.0 (commit 57e2126), which
-// ran the external `bsdtar -f - -C DIR -x` and let bsdtar detect gzip and
-// bzip2. Reader's notes 002 do not cover archives; an
-// imported layer is unpacked into graph/:tmp:/<id>/layer (see graph.go).
-// Reference: shared/reference/upstream-v0_1.md §7 "Archives".
+// Upstream: archive.go at v0.1.0 (Compression, Untar, Tar).
+//
+// Docker 0.1.0 ran the external `bsdtar -f - -C DIR -x` and let bsdtar
+// detect gzip and bzip2. The notes do not cover archives; an imported
+// layer is unpacked into graph/:tmp:/<id>/layer (see graph.go).
 //
 // Divergences (docs/divergences.md "v0.1 archives in Go"):
 //   - Go's archive/tar and compress/{gzip,bzip2} replace bsdtar, so no
 //     external program is needed and the same code runs on every OS;
-//   - every entry is written through os.Root: a member named
-//     "../../etc/passwd" or a symlink pointing out of the layer cannot
-//     write outside the layer directory (bsdtar refused ".." too, but a
-//     symlink followed by a file through it was not checked in 2013);
-//   - device nodes are skipped (creating them needs root and a layer has
-//     no use for them in dockerlab).
+//   - every entry goes through pkg/chrootarchive, the one confined
+//     extractor v1.2 uses too: a member named "../../etc/passwd" is
+//     refused, and a symlink pointing out of the layer is followed as
+//     inside a chroot, so nothing lands outside the layer directory
+//     (bsdtar refused ".." too, but a symlink followed by a file through
+//     it was not checked in 2013);
+//   - device nodes and fifos are skipped (creating them needs root and a
+//     layer has no use for them in dockerlab).
 package docker
 
 import (
@@ -29,9 +31,10 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"strings"
+
+	"github.com/dockerlab/dockerlab/pkg/chrootarchive"
 )
 
 // Compression is the compression of an archive (0.1.0's names).
@@ -58,86 +61,22 @@ func detectCompression(r *bufio.Reader) (io.Reader, error) {
 	return r, nil
 }
 
-// Untar unpacks archive into dir, which must exist.
+// Untar unpacks archive into dir (0.1.0: bsdtar -x -C dir), through
+// dockerlab's one confined extractor. Layers keep AUFS's ".wh." files as
+// files (v0.1's mount reads them), devices and fifos are skipped.
 func Untar(archive io.Reader, dir string) error {
 	plain, err := detectCompression(bufio.NewReader(archive))
 	if err != nil {
 		return fmt.Errorf("reading the archive: %v", err)
 	}
-	root, err := os.OpenRoot(dir)
+	n, err := chrootarchive.Untar(plain, dir, &chrootarchive.Options{NoDevices: true})
 	if err != nil {
 		return err
 	}
-	defer root.Close()
-	tr := tar.NewReader(plain)
-	dirModes := map[string]fs.FileMode{}
-	for n := 0; ; n++ {
-		hdr, err := tr.Next()
-		if err == io.EOF {
-			if n == 0 {
-				return errors.New("the archive is empty or not a tar archive")
-			}
-			break
-		}
-		if err != nil {
-			return fmt.Errorf("reading the archive: %v", err)
-		}
-		if err := untarEntry(root, tr, hdr, dirModes); err != nil {
-			return fmt.Errorf("unpacking %s: %v", hdr.Name, err)
-		}
-	}
-	// Directories get their own modes last: a read-only directory (0555)
-	// must stay writable while its contents are unpacked, even without root.
-	for name, mode := range dirModes {
-		if err := root.Chmod(name, mode); err != nil {
-			return fmt.Errorf("unpacking %s: %v", name, err)
-		}
+	if n == 0 {
+		return errors.New("the archive is empty or not a tar archive")
 	}
 	return nil
-}
-
-// untarEntry writes one member below root.
-// A directory's mode is recorded in dirModes and applied by Untar at the end.
-func untarEntry(root *os.Root, tr *tar.Reader, hdr *tar.Header, dirModes map[string]fs.FileMode) error {
-	name := path.Clean("/" + hdr.Name)[1:]
-	if name == "" {
-		return nil // "./" itself
-	}
-	if dir := path.Dir(name); dir != "." {
-		if err := root.MkdirAll(dir, 0755); err != nil {
-			return err
-		}
-	}
-	mode := fs.FileMode(hdr.Mode).Perm()
-	switch hdr.Typeflag {
-	case tar.TypeDir:
-		if err := root.MkdirAll(name, 0755); err != nil {
-			return err
-		}
-		dirModes[name] = mode
-		return root.Chmod(name, mode|0700)
-	case tar.TypeReg:
-		root.Remove(name)
-		f, err := root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, mode)
-		if err != nil {
-			return err
-		}
-		_, err = io.Copy(f, tr)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return err
-		}
-		return root.Chmod(name, mode)
-	case tar.TypeSymlink:
-		root.Remove(name)
-		return root.Symlink(hdr.Linkname, name)
-	case tar.TypeLink:
-		root.Remove(name)
-		return root.Link(path.Clean("/" + hdr.Linkname)[1:], name)
-	}
-	return nil // devices, fifos: skipped (see the header)
 }
 
 // Tar packs the directory dir into a tar stream (0.1.0: bsdtar -c). It is

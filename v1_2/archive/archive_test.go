@@ -109,7 +109,7 @@ func TestApplyLayerAcceptsGzip(t *testing.T) {
 func TestApplyLayerRefusesEscape(t *testing.T) {
 	dst := t.TempDir()
 	err := ApplyLayer(filepath.Join(dst, "in"), tarOf(t, [2]string{"../evil", "x"}))
-	assert.ErrorContains(t, err, "outside the layer")
+	assert.ErrorContains(t, err, "outside the destination")
 	assert.NoFileExists(t, filepath.Join(dst, "evil"))
 }
 

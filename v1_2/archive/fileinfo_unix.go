@@ -1,32 +1,13 @@
 //go:build !windows
 
-// What only a Unix file system has: device nodes and inode numbers
-// (upstream archive/archive.go createTarFile's Mknod case and
-// addTarFile's hard-link map, at v1.2.0).
+// What only a Unix file system has: inode numbers and owners
+// (upstream archive/archive.go addTarFile's hard-link map, at v1.2.0).
 package archive
 
 import (
-	"archive/tar"
 	"os"
 	"syscall"
-
-	"golang.org/x/sys/unix"
 )
-
-// mknod makes a character device, block device or fifo. Only root can
-// make devices.
-func mknod(path string, hdr *tar.Header) error {
-	m := uint32(hdr.Mode) & 07777
-	switch hdr.Typeflag {
-	case tar.TypeChar:
-		m |= unix.S_IFCHR
-	case tar.TypeBlock:
-		m |= unix.S_IFBLK
-	default:
-		m |= unix.S_IFIFO
-	}
-	return unix.Mknod(path, m, int(unix.Mkdev(uint32(hdr.Devmajor), uint32(hdr.Devminor))))
-}
 
 // inode returns a file's inode number and link count (0, 0 if unknown).
 func inode(fi os.FileInfo) (ino, nlink uint64) {

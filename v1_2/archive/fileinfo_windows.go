@@ -1,16 +1,8 @@
-// Windows has no device nodes or inode numbers to carry in a layer; the
-// graph still builds there (dockerlab's fake backend runs everywhere).
+// Windows has no inode numbers or owners to carry in a layer; the graph
+// still builds there (dockerlab's fake backend runs everywhere).
 package archive
 
-import (
-	"archive/tar"
-	"errors"
-	"os"
-)
-
-func mknod(path string, hdr *tar.Header) error {
-	return errors.New("archive: device nodes are not supported on windows")
-}
+import "os"
 
 func inode(fi os.FileInfo) (ino, nlink uint64) { return 0, 0 }
 

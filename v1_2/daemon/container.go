@@ -31,6 +31,7 @@ import (
 	"time"
 
 	"github.com/dockerlab/dockerlab/backend"
+	"github.com/dockerlab/dockerlab/pkg/symlink"
 	"github.com/dockerlab/dockerlab/v1_2/daemon/execdriver"
 	"github.com/dockerlab/dockerlab/v1_2/links"
 	"github.com/dockerlab/dockerlab/v1_2/pkg/broadcastwriter"
@@ -223,14 +224,14 @@ func (container *Container) LogEvent(action string) {
 // getRootResourcePath is a file of the container's metadata directory,
 // symlinks followed but never out of it.
 func (container *Container) getRootResourcePath(path string) (string, error) {
-	return followSymlinkInScope(filepath.Join(container.root, filepath.Clean("/"+path)), container.root)
+	return symlink.FollowSymlinkInScope(filepath.Join(container.root, filepath.Clean("/"+path)), container.root)
 }
 
 // getResourcePath is path inside the container's filesystem, with
 // symlinks followed but never out of it (a link to "/etc" in an image
 // means the container's /etc, not the host's).
 func (container *Container) getResourcePath(path string) (string, error) {
-	return followSymlinkInScope(filepath.Join(container.basefs, filepath.Clean("/"+path)), container.basefs)
+	return symlink.FollowSymlinkInScope(filepath.Join(container.basefs, filepath.Clean("/"+path)), container.basefs)
 }
 
 // Mount asks the graph driver for the container's filesystem (book §12.4

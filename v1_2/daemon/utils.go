@@ -110,58 +110,6 @@ func writeFileAtomic(name string, data []byte, perm os.FileMode) error {
 	return os.Rename(tmp, name)
 }
 
-// followSymlinkInScope resolves the symlinks of path, which lies under
-// root, as if root were "/": an absolute link target starts again at
-// root, and ".." never climbs above it. A container's image may hold a
-// link "/etc -> /host-etc"; the daemon must then write the container's
-// own files, never the host's. Parts that do not exist yet are kept as
-// written. (Upstream: pkg/symlink FollowSymlinkInScope.)
-func followSymlinkInScope(path, root string) (string, error) {
-	root = filepath.Clean(root)
-	path = filepath.Clean(path)
-	rel, err := filepath.Rel(root, path)
-	if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
-		return "", fmt.Errorf("%s is not within %s", path, root)
-	}
-	if rel == "." {
-		return root, nil
-	}
-	todo := strings.Split(rel, "/")
-	var done []string // resolved parts under root
-	for hops := 0; len(todo) > 0; {
-		part := todo[0]
-		todo = todo[1:]
-		switch part {
-		case "", ".":
-			continue
-		case "..":
-			if len(done) > 0 {
-				done = done[:len(done)-1]
-			}
-			continue
-		}
-		candidate := filepath.Join(root, filepath.Join(append(done, part)...))
-		fi, err := os.Lstat(candidate)
-		if err != nil || fi.Mode()&os.ModeSymlink == 0 {
-			// Missing (to be created) or a real file/directory.
-			done = append(done, part)
-			continue
-		}
-		if hops++; hops > 255 {
-			return "", fmt.Errorf("too many symlinks under %s resolving %s", root, path)
-		}
-		dest, err := os.Readlink(candidate)
-		if err != nil {
-			return "", err
-		}
-		if filepath.IsAbs(dest) {
-			done = nil
-		}
-		todo = append(strings.Split(filepath.Clean(dest), "/"), todo...)
-	}
-	return filepath.Join(root, filepath.Join(done...)), nil
-}
-
 // GenerateRandomID is a container id: 32 random bytes in hex (64
 // characters). An id whose 12-character short form is all digits is
 // drawn again: it would look like a number where a hostname is expected.

@@ -127,7 +127,7 @@ func TestRegisterRefusals(t *testing.T) {
 func TestRegisterBadLayerLeavesNothing(t *testing.T) {
 	g, _ := newTestGraph(t)
 	err := g.Register(nil, layer(t, "../escape", "x"), &image.Image{ID: otherID})
-	assert.ErrorContains(t, err, "outside the layer")
+	assert.ErrorContains(t, err, "outside the destination")
 	assert.False(t, g.Exists(otherID))
 	assert.False(t, g.Driver().Exists(otherID), "the driver's layer is removed on failure")
 	assert.NoDirExists(t, filepath.Join(g.Root, otherID))

@@ -12,12 +12,17 @@
 // blobs/ from a modern `docker save`) are passed over instead of failing
 // the load, and a tar with no image and no names at all is an error
 // rather than a silent success; an image directory whose name is not the
-// id in its json is refused.
+// id in its json is refused. The tar is unpacked by the confined
+// extractor (v1_2/archive.Untar), and the files read back from it are
+// read through an os.Root, so a symlink in the tar ("<id>/json ->
+// /etc/shadow") cannot make load read a host file (upstream 1.2 followed
+// it: part of CVE-2014-6408).
 package graph
 
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -41,6 +46,11 @@ func (s *TagStore) CmdLoad(job *engine.Job) engine.Status {
 		return job.Errorf("load: the input is not a tar made by docker save: %s", err)
 	}
 
+	repo, err := os.OpenRoot(repoDir)
+	if err != nil {
+		return job.Error(err)
+	}
+	defer repo.Close()
 	entries, err := os.ReadDir(repoDir)
 	if err != nil {
 		return job.Error(err)
@@ -50,16 +60,16 @@ func (s *TagStore) CmdLoad(job *engine.Job) engine.Status {
 		if !e.IsDir() {
 			continue
 		}
-		if _, err := os.Stat(filepath.Join(repoDir, e.Name(), "json")); err != nil {
+		if fi, err := repo.Stat(filepath.Join(e.Name(), "json")); err != nil || !fi.Mode().IsRegular() {
 			continue // not an image directory
 		}
 		found++
-		if err := s.recursiveLoad(e.Name(), repoDir, 0); err != nil {
+		if err := s.recursiveLoad(e.Name(), repo, 0); err != nil {
 			return job.Error(err)
 		}
 	}
 
-	data, err := os.ReadFile(filepath.Join(repoDir, "repositories"))
+	data, err := readRegular(repo, "repositories")
 	if os.IsNotExist(err) {
 		if found == 0 {
 			return job.Errorf("load: no image found in the tar (Docker 1.2's format has <id>/json, <id>/layer.tar and a repositories file)")
@@ -83,19 +93,19 @@ func (s *TagStore) CmdLoad(job *engine.Job) engine.Status {
 	return engine.StatusOK
 }
 
-// recursiveLoad registers image id from repoDir/<id>, its parent first
+// recursiveLoad registers image id from <repo>/<id>, its parent first
 // when the graph lacks it. An image the graph already has is skipped
 // (upstream asked the image_get job, whose "No such id" then landed on
 // the daemon's stderr for every new image; the graph answers quietly).
 // depth stops a loop of parents a hand-made tar could contain.
-func (s *TagStore) recursiveLoad(id, repoDir string, depth int) error {
+func (s *TagStore) recursiveLoad(id string, repo *os.Root, depth int) error {
 	if s.graph.Exists(id) {
 		return nil
 	}
 	if depth > image.MaxImageDepth {
 		return fmt.Errorf("load: image %s has more than %d parents (or its parents loop)", id, image.MaxImageDepth)
 	}
-	imageJSON, err := os.ReadFile(filepath.Join(repoDir, id, "json"))
+	imageJSON, err := readRegular(repo, filepath.Join(id, "json"))
 	if err != nil {
 		return fmt.Errorf("load: image %s: %w", id, err)
 	}
@@ -107,11 +117,11 @@ func (s *TagStore) recursiveLoad(id, repoDir string, depth int) error {
 		return fmt.Errorf("load: directory %s holds the json of image %q", id, img.ID)
 	}
 	if img.Parent != "" && !s.graph.Exists(img.Parent) {
-		if err := s.recursiveLoad(img.Parent, repoDir, depth+1); err != nil {
+		if err := s.recursiveLoad(img.Parent, repo, depth+1); err != nil {
 			return err
 		}
 	}
-	layer, err := os.Open(filepath.Join(repoDir, id, "layer.tar"))
+	layer, err := regularFile(repo, filepath.Join(id, "layer.tar"))
 	if err != nil {
 		return fmt.Errorf("load: image %s: %w", id, err)
 	}
@@ -123,4 +133,28 @@ func (s *TagStore) recursiveLoad(id, repoDir string, depth int) error {
 		return err
 	}
 	return nil
+}
+
+// regularFile opens name in repo if it is a regular file (after the
+// symlinks inside repo): a fifo from the tar would block the load for
+// ever, a directory or device is no image file.
+func regularFile(repo *os.Root, name string) (*os.File, error) {
+	fi, err := repo.Stat(name)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s in the tar is not a regular file (%s)", name, fi.Mode().Type())
+	}
+	return repo.Open(name)
+}
+
+// readRegular reads the regular file name in repo.
+func readRegular(repo *os.Root, name string) ([]byte, error) {
+	f, err := regularFile(repo, name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(f)
 }
