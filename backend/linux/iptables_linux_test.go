@@ -1,7 +1,7 @@
 //go:build linux
 
-// iptables inside a throwaway namespace (reference testing-real-and-fake-
-// kernels.md §2 error table and canonical forms; the rules Docker 1.2.0's
+// iptables inside a throwaway namespace (reference
+// docs/kernels.md §2 error table and canonical forms; the rules Docker 1.2.0's
 // bridge driver wrote, upstream-v1_2 §3).
 
 package linux_test
