@@ -5,7 +5,7 @@
 // ran the external `bsdtar -f - -C DIR -x` and let bsdtar detect gzip and
 // bzip2. Reader's notes 002 do not cover archives; an
 // imported layer is unpacked into graph/:tmp:/<id>/layer (see graph.go).
-// Reference: shared/reference/upstream-v0_1.md §7 "Archives".
+// Reference: docs/upstream/v0.1.0.md §7 "Archives".
 //
 // Divergences (docs/divergences.md "v0.1 archives in Go"):
 //   - Go's archive/tar and compress/{gzip,bzip2} replace bsdtar, so no

@@ -3,8 +3,8 @@
 // unbounded buffer so the process never waits for a slow client.
 //
 // This file reproduces writeBroadcaster and bufReader from utils.go of
-// Docker v0.1.0 (commit 57e2126). Reference: shared/reference/
-// upstream-v0_1.md §6 "Pipes" and §9.12. Reader's notes 002 do not cover
+// Docker v0.1.0 (commit 57e2126). Reference:
+// docs/upstream/v0.1.0.md §6 "Pipes" and §9.12. Reader's notes 002 do not cover
 // the pipes; their section "恢复容器" mentions the broadcasters Register
 // creates for each container's stdout and stderr.
 //

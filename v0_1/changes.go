@@ -6,7 +6,7 @@
 // Reader's notes 002 do not cover `diff`: it compares the container's rw
 // layer with the image's layers. Book ch.8
 // (Union Mount: 写时复制与whiteout). Reference:
-// shared/reference/upstream-v0_1.md §7 "Changes", §9.7.
+// docs/upstream/v0.1.0.md §7 "Changes", §9.7.
 //
 // How it decides, for every entry of rw (the top layer):
 //   - ".wh.NAME" is AUFS's whiteout: NAME was deleted → D;

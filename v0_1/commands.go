@@ -7,7 +7,7 @@
 // and output formats, and inspect for images. Reader's notes 002, sections
 // "创建tcp服务端" and "command" (tcp call / local call: the client sends
 // the arguments as JSON to 127.0.0.1:4242, the server calls Cmd<Name> by
-// reflection); the notes do not walk the image commands. Reference: shared/reference/upstream-v0_1.md §4, §5,
+// reflection); the notes do not walk the image commands. Reference: docs/upstream/v0.1.0.md §4, §5,
 // §9.16.
 //
 // The container commands are in commands_containers.go.

@@ -3,8 +3,8 @@
 // commit, export (inspect, which also shows images, is in commands.go).
 // Flags, usage lines and output formats are 0.1.0's. Reader's notes 002,
 // section "command" (how a command reaches the server); the notes do not
-// walk the container commands. Reference: shared/reference/
-// upstream-v0_1.md §5, §9.1, §9.16.
+// walk the container commands. Reference:
+// docs/upstream/v0.1.0.md §5, §9.1, §9.16.
 //
 // Divergences (docs/divergences.md "v0.1 containers"): `run` with no
 // arguments prints the usage (0.1.0 crashed the daemon, §9.1); a command

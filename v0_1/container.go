@@ -8,7 +8,7 @@
 // filesystem helpers (Changes, Export). Reader's notes 002, sections
 // "/sbin/init" (what runs first inside the container) and "恢复容器" (how
 // containers come back from disk); the notes do not walk Start.
-// Reference: shared/reference/upstream-v0_1.md §6, §9.13, §9.14, §9.18.
+// Reference: docs/upstream/v0.1.0.md §6, §9.13, §9.14, §9.18.
 //
 // Divergences (docs/divergences.md "v0.1 containers"):
 //   - no lxc-start: the process starts through backend.Host.Start, and the

@@ -3,7 +3,7 @@
 // This file reproduces graph.go of Docker v0.1.0 (commit 57e2126). Reader's
 // notes 002, section "创建runtime" → "graph": NewGraph(/var/lib/docker/graph)
 // 创建目录(0700), 每个镜像一个子目录 <id>/json 和 <id>/layer. Reference:
-// shared/reference/upstream-v0_1.md §2 (layout and modes), §7, §9.6.
+// docs/upstream/v0.1.0.md §2 (layout and modes), §7, §9.6.
 //
 //	graph/                 0700
 //	├── <id>/json          0600   the Image as JSON

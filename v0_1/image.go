@@ -6,7 +6,7 @@
 // not walk image.go itself: an image is a stack of layers, each holding
 // only its differences from its parent, stacked by AUFS into a rootfs. Book ch.8 (Union
 // Mount) describes the same idea for 1.2. Reference:
-// shared/reference/upstream-v0_1.md §7, §9.17, §9.20.
+// docs/upstream/v0.1.0.md §7, §9.17, §9.20.
 //
 // Divergences (docs/divergences.md):
 //   - "Overlayfs instead of AUFS": on the linux backend Mount stacks the

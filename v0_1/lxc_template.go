@@ -3,7 +3,7 @@
 //
 // This file reproduces lxc_template.go of Docker v0.1.0 (commit 57e2126)
 // in dockerlab's own template: the same keys and values (reference
-// shared/reference/upstream-v0_1.md §6 "LXC template"). Reader's notes
+// docs/upstream/v0.1.0.md §6 "LXC template"). Reader's notes
 // 002 have no section on the template; its sections "/sbin/init" and
 // "关于lxcbr0" describe what the template sets up (docker bind-mounted as
 // /sbin/init inside the container, a veth on lxcbr0).

@@ -7,7 +7,7 @@
 // v0.1.0). Reader's notes 002 (docker-v0.1.0源码分析), section
 // "从lxcbr0网桥接口创建网络管理器" (ip分配器是一个ip地址的channel …, 端口分配器是
 // 一个存放了指定范围49153~65535个int的channel, 端口映射器是设置和清除iptable的方法
-// 集合) and "关于lxcbr0". Reference: shared/reference/upstream-v0_1.md §3, §9.3,
+// 集合) and "关于lxcbr0". Reference: docs/upstream/v0.1.0.md §3, §9.3,
 // §9.4.
 //
 // The kernel is reached only through backend: the bridge's address with

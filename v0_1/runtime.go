@@ -4,7 +4,7 @@
 // This file reproduces runtime.go of Docker v0.1.0 (commit 57e2126).
 // Reader's notes 002, section "创建runtime" (NewRuntime →
 // NewRuntimeFromDirectory: containers目录, graph, repositories, 网络管理器,
-// 认证配置, restore). Reference: shared/reference/upstream-v0_1.md §2.
+// 认证配置, restore). Reference: docs/upstream/v0.1.0.md §2.
 //
 // The containers' half (Create, Load, Register, Get, Destroy, Commit) is
 // in runtime_containers.go.

@@ -4,7 +4,7 @@
 // (commit 57e2126). Reader's notes 002, sections "创建runtime" and
 // "恢复容器" (restore: Load each directory, then Register: the id is checked,
 // the lock and condition made, the container appended to the list); the
-// notes do not walk Create. Reference: shared/reference/upstream-v0_1.md §6
+// notes do not walk Create. Reference: docs/upstream/v0.1.0.md §6
 // "Create", "Register", "Restore", "Destroy".
 package docker
 

@@ -5,7 +5,7 @@
 // and a MASQUERADE rule, which 0.1.0 did not need to start). Reader's notes
 // 002, section "关于lxcbr0" (lxcbr0 appears once lxc is installed; "lxc安装").
 // Reference:
-// shared/reference/upstream-v0_1.md §1 (host requirements), §10.
+// docs/upstream/v0.1.0.md §1 (host requirements), §10.
 // `dockerlab v0.1 setup-bridge` runs this on the selected backend (inside
 // the sandbox namespace on linux).
 package docker

@@ -4,7 +4,7 @@
 // This file reproduces state.go of Docker v0.1.0 (commit 57e2126, tag
 // v0.1.0), plus HumanDuration, which 0.1.0 kept in utils.go and used for
 // `docker ps`'s STATUS column ("Up 3 minutes") and `docker history`.
-// Reference: shared/reference/upstream-v0_1.md §6 (State, monitor, Wait)
+// Reference: docs/upstream/v0.1.0.md §6 (State, monitor, Wait)
 // and §9.11, §9.12.
 //
 // In 0.1.0 the lock and condition variable were pointers created by

@@ -3,8 +3,8 @@
 //
 // This file stands for sysinit.go of Docker v0.1.0 (commit 57e2126).
 // Reader's notes 002, section "run" (lxc-start启动/sbin/init, 即docker自身:
-// SysInit设置默认路由, 切换用户, exec用户命令). Reference: shared/reference/
-// upstream-v0_1.md §6 "sysinit".
+// SysInit设置默认路由, 切换用户, exec用户命令). Reference:
+// docs/upstream/v0.1.0.md §6 "sysinit".
 //
 // How 0.1.0 split the work:
 //   - lxc-start (from config.lxc) made the namespaces, a veth pair with

@@ -5,7 +5,7 @@
 // v0.1.0). Reader's notes 002 (docker-v0.1.0源码分析), section "创建runtime" →
 // "repositories": 如果存在/var/lib/docker/repositories文件(json格式), 则读入
 // 文件内容到TagStore中, 否则将TagStore内容写入到该文件, 权限为0600.
-// Reference: shared/reference/upstream-v0_1.md §2 "TagStore", §9.5.
+// Reference: docs/upstream/v0.1.0.md §2 "TagStore", §9.5.
 //
 // The file is json.Marshal of the store, so only Repositories is saved:
 //

@@ -5,7 +5,7 @@
 // v0.1.0). Reader's notes 002 (docker-v0.1.0源码分析), section "读取认证文件":
 // 仓库地址为 https://registry.docker.io, 文件路径为/var/lib/docker/.dockercfg,
 // 包括两个字段: auth = basic auth值、email = email值.
-// Reference: shared/reference/upstream-v0_1.md §2 "AuthConfig / .dockercfg".
+// Reference: docs/upstream/v0.1.0.md §2 "AuthConfig / .dockercfg".
 //
 // The file is not JSON. It is two lines:
 //

@@ -7,7 +7,7 @@
 // tag v0.1.0): the Service interface, LocalCall, getMethod and Subcmd.
 // Reader's notes 002 (docker-v0.1.0源码分析), section "command" →
 // "local call": 解析参数, 方法名命名格式, 通过反射查找方法, 调用方法.
-// Reference: shared/reference/upstream-v0_1.md §4 "Dispatch".
+// Reference: docs/upstream/v0.1.0.md §4 "Dispatch".
 package rcli
 
 import (
