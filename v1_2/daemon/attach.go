@@ -2,7 +2,7 @@
 // without -d): join a container's stdin, stdout and stderr.
 //
 // Upstream: daemon/attach.go at v1.2.0 (ContainerAttach, Attach) and
-// utils.CopyEscapable. Reference upstream-v1_2.md §2.4 (attach: env logs,
+// utils.CopyEscapable. Reference docs/upstream/v1.2.0.md §2.4 (attach: env logs,
 // stream, stdin, stdout, stderr) and §6.2 (POST /containers/{name}/attach
 // hijacks the HTTP connection and gives it to this job as Stdin/Stdout/
 // Stderr). Book ch.12 (docker run = create, then attach, then start).

@@ -2,7 +2,7 @@
 // image plus one layer holding what the container changed.
 //
 // Upstream: daemon/commit.go (ContainerCommit, Commit) at v1.2.0.
-// Reference upstream-v1_2.md §2.4 and §6.2 (POST /commit?container=&repo=
+// Reference docs/upstream/v1.2.0.md §2.4 and §6.2 (POST /commit?container=&repo=
 // &tag=&comment=&author=, the body a Config). Book ch.8 (an image is a
 // stack of layers; commit adds one) and ch.10 §10.2 (graph.Create then
 // Register store it).

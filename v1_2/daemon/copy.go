@@ -2,7 +2,7 @@
 // directory of the container's filesystem as a tar.
 //
 // Upstream: daemon/copy.go (ContainerCopy) and Container.Copy of
-// daemon/container.go at v1.2.0. Reference upstream-v1_2.md §6.2
+// daemon/container.go at v1.2.0. Reference docs/upstream/v1.2.0.md §6.2
 // (POST /containers/{name}/copy with {"Resource": "/etc/hostname"}).
 // The book does not walk copy.go; the path it reads is the union mount
 // of ch.8 (Docker镜像), seen through the graph driver.

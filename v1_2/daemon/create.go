@@ -4,7 +4,7 @@
 // Upstream: daemon/create.go at v1.2.0 (ContainerCreate, Create) and
 // daemon/daemon.go (mergeAndVerifyConfig, generateIdAndName, reserveName,
 // generateNewName, generateHostname, getEntrypointAndArgs, newContainer,
-// createRootfs). Reference upstream-v1_2.md §2.4 ("create"). Book ch.12
+// createRootfs). Reference docs/upstream/v1.2.0.md §2.4 ("create"). Book ch.12
 // §12.2 (创建容器: the job) and §12.3 (创建容器对象: the steps below, in
 // order); note 001 容器的创建.
 //

@@ -2,7 +2,7 @@
 // layers, its names and links, and with -v its data volumes, gone.
 //
 // Upstream: daemon/delete.go at v1.2.0 (ContainerDestroy, Destroy).
-// Reference upstream-v1_2.md §2.4 ("delete <id>", env removeVolume,
+// Reference docs/upstream/v1.2.0.md §2.4 ("delete <id>", env removeVolume,
 // removeLink, forceRemove; upstream's FIXME wanted it called rm). Book
 // ch.12 (the end of a container's life); note 001.
 //

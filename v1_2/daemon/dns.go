@@ -5,7 +5,7 @@
 //
 // Upstream: daemon/daemon.go checkLocaldns and utils.CheckLocalDns, and
 // pkg/networkfs/resolvconf (GetNameservers, GetSearchDomains, Build) at
-// v1.2.0. Reference upstream-v1_2.md §2.3 step 19. Book ch.4 §4.11 (检测DNS
+// v1.2.0. Reference docs/upstream/v1.2.0.md §2.3 step 19. Book ch.4 §4.11 (检测DNS
 // 配置) and ch.12 §12.4 (setupContainerDns); note 000 "DNS".
 package daemon
 

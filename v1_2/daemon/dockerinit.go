@@ -4,7 +4,7 @@
 // rebuilt.
 //
 // Upstream: daemon/daemon.go NewDaemonFromDirectory (the sysInitPath
-// block) and utils.DockerInitPath at v1.2.0. Reference upstream-v1_2.md
+// block) and utils.DockerInitPath at v1.2.0. Reference docs/upstream/v1.2.0.md
 // §2.3 step 15 and §5.4. Book ch.4 §4.9; ch.13 (dockerinit启动).
 //
 // Divergence: upstream searched a list of places for a separate

@@ -3,7 +3,7 @@
 //
 // Upstream: daemon/export.go (ContainerExport) and Container.Export,
 // Container.ExportRw of daemon/container.go at v1.2.0. Reference
-// upstream-v1_2.md §6.2 (GET /containers/{name}/export). Book ch.8 (the
+// docs/upstream/v1.2.0.md §6.2 (GET /containers/{name}/export). Book ch.8 (the
 // union of layers a container sees is what export writes out).
 //
 // Export and ExportRw both mount the container's layer first and unmount

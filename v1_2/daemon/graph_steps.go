@@ -3,7 +3,7 @@
 //
 // Upstream: daemon/daemon.go NewDaemonFromDirectory L717-765 at v1.2.0
 // (and the blank imports of the driver packages at its top). Reference
-// upstream-v1_2.md §2.3 steps 8-12. Book ch.4 §4.6 (graphdriver, 创建容器
+// docs/upstream/v1.2.0.md §2.3 steps 8-12. Book ch.4 §4.6 (graphdriver, 创建容器
 // 仓库目录, 迁移至aufs, graph, volumes graph, TagStore).
 package daemon
 

@@ -2,7 +2,7 @@
 // "info" job (docker info).
 //
 // Upstream: daemon/daemon.go Install (L100-139) and daemon/info.go
-// (CmdInfo) at v1.2.0. Reference upstream-v1_2.md §2.4. Book ch.3 §3.3.6
+// (CmdInfo) at v1.2.0. Reference docs/upstream/v1.2.0.md §2.4. Book ch.3 §3.3.6
 // (d.Install(eng) after NewDaemon).
 //
 // Upstream's Install registered 22 container and image jobs; the table

@@ -2,7 +2,7 @@
 // daemon knows about one container, as one JSON object.
 //
 // Upstream: daemon/inspect.go (ContainerInspect) at v1.2.0. Reference
-// upstream-v1_2.md §6.2 (GET /containers/{name}/json). Book ch.12 §12.3
+// docs/upstream/v1.2.0.md §6.2 (GET /containers/{name}/json). Book ch.12 §12.3
 // (the fields are the Container struct newContainer filled).
 //
 // The keys are upstream's: Id, Created, Path, Args, Config, State, Image,

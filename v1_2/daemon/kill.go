@@ -2,7 +2,7 @@
 //
 // Upstream: daemon/kill.go (ContainerKill) and daemon/container.go
 // (KillSig, Kill) at v1.2.0, pkg/signal (the signal names). Reference
-// upstream-v1_2.md §2.4 ("kill <id> [sig]"). Book ch.12; note 001.
+// docs/upstream/v1.2.0.md §2.4 ("kill <id> [sig]"). Book ch.12; note 001.
 //
 // Without a signal (or with KILL) the job kills and waits for the exit;
 // with another signal it only sends it.

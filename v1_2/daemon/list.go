@@ -1,7 +1,7 @@
 // The "containers" job (docker ps): one row per container, newest first.
 //
 // Upstream: daemon/list.go (Containers) and GetSize of daemon/container.go
-// at v1.2.0. Reference upstream-v1_2.md §2.4 (containers: all, limit,
+// at v1.2.0. Reference docs/upstream/v1.2.0.md §2.4 (containers: all, limit,
 // since, before, size, filters) and §6.2 (GET /containers/json: the rows'
 // keys Id, Names, Image, Command, Created, Status, Ports, SizeRw,
 // SizeRootFs). The book does not walk list.go; the fields it shows are

@@ -3,7 +3,7 @@
 //
 // Upstream: daemon/logs.go (ContainerLogs) and the log pipes of
 // daemon/container.go (ReadLog, StdoutLogPipe, StderrLogPipe) at v1.2.0.
-// Reference upstream-v1_2.md §2.4 (logs: env stdout, stderr, tail, follow,
+// Reference docs/upstream/v1.2.0.md §2.4 (logs: env stdout, stderr, tail, follow,
 // timestamps) and §6.2 (GET /containers/{name}/logs). Book ch.12 §12.4
 // (the log file is written from the moment the container starts).
 //

@@ -3,7 +3,7 @@
 //
 // Upstream: daemon/pause.go (ContainerPause, ContainerUnpause) and
 // daemon/container.go (Pause, Unpause) at v1.2.0. Reference
-// upstream-v1_2.md §2.4. Book ch.12 (after start) and ch.14 (libcontainer's
+// docs/upstream/v1.2.0.md §2.4. Book ch.12 (after start) and ch.14 (libcontainer's
 // cgroups); note 003 (cgroups: freezer).
 package daemon
 

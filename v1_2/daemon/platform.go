@@ -2,7 +2,7 @@
 //
 // Upstream: daemon/daemon.go NewDaemonFromDirectory (the runtime.GOOS and
 // euid checks) and checkKernelAndArch at v1.2.0. Reference
-// upstream-v1_2.md §2.3 step 4. Book ch.4 §4.4.
+// docs/upstream/v1.2.0.md §2.3 step 4. Book ch.4 §4.4.
 //
 // Divergences: upstream needed linux, root and amd64. dockerlab needs
 // linux and root only on the linux backend: the fake backend is an

@@ -4,7 +4,7 @@
 // Upstream: daemon/start.go at v1.2.0 (ContainerStart, setHostConfig) and
 // daemon/container.go (Start, setupContainerDns, verifyDaemonSettings,
 // setupWorkingDirectory, createDaemonEnvironment, populateCommand,
-// startLoggingToDisk, waitForStart, cleanup). Reference upstream-v1_2.md
+// startLoggingToDisk, waitForStart, cleanup). Reference docs/upstream/v1.2.0.md
 // §2.4 ("start") and §5.1 (populateCommand). Book ch.12 §12.4 启动容器;
 // note 001 容器的创建 (start).
 //
@@ -261,7 +261,7 @@ func (container *Container) createDaemonEnvironment(linkedEnv []string) []string
 	return ReplaceOrAppendEnvValues(env, container.Config.Env)
 }
 
-// populateCommand fills the execdriver.Command (upstream-v1_2.md §5.1).
+// populateCommand fills the execdriver.Command (docs/upstream/v1.2.0.md §5.1).
 func populateCommand(c *Container, env []string) error {
 	network, err := c.networkForCommand()
 	if err != nil {

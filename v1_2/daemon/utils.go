@@ -5,7 +5,7 @@
 // Upstream: utils/utils.go at v1.2.0 (CreatePidFile, RemovePidFile,
 // TempDir, ReadSymlinkedDirectory, GenerateRandomID, TruncateID,
 // ReplaceOrAppendEnvValues), pkg/namesgenerator and pkg/symlink.
-// Reference upstream-v1_2.md §2.3 steps 3, 5 and 7. Book ch.4 §4.3
+// Reference docs/upstream/v1.2.0.md §2.3 steps 3, 5 and 7. Book ch.4 §4.3
 // (PID文件) and §4.5 (工作路径); ch.12 §12.3 (newContainer: id and name).
 package daemon
 

@@ -1,7 +1,7 @@
 // The "wait" job: block until the container stops, print its exit code.
 //
 // Upstream: daemon/wait.go at v1.2.0 (ContainerWait). Reference
-// upstream-v1_2.md §2.4 ("wait <id>" prints "%d\n"). Book ch.12; the
+// docs/upstream/v1.2.0.md §2.4 ("wait <id>" prints "%d\n"). Book ch.12; the
 // mechanism is State.WaitStop (state.go).
 package daemon
 

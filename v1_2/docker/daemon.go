@@ -2,7 +2,7 @@
 // server, then run until a signal.
 //
 // Upstream: docker/daemon.go mainDaemon at v1.2.0. Reference
-// upstream-v1_2.md §2.2. Book ch.3 §3.3.2-3.3.8 (flag检查, 创建engine, 信号
+// docs/upstream/v1.2.0.md §2.2. Book ch.3 §3.3.2-3.3.8 (flag检查, 创建engine, 信号
 // 捕获, 加载builtins, goroutine加载daemon, 打印版本/驱动, serveapi).
 package docker
 

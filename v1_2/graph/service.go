@@ -3,7 +3,7 @@
 // image: image_set, image_get, image_inspect, image_tarlayer.
 //
 // Upstream: graph/service.go at v1.2.0 (Install, CmdSet, CmdGet,
-// CmdLookup, CmdTarLayer). Reference upstream-v1_2.md §2.4 (the job
+// CmdLookup, CmdTarLayer). Reference docs/upstream/v1.2.0.md §2.4 (the job
 // list: daemon.Install ends with Repositories().Install(eng)) and §6.2
 // (GET /images/{name}/json is image_inspect). Book ch.8 Docker镜像 (an
 // image is a layer plus its json), ch.3 §3.3.6 (d.Install(eng)); note

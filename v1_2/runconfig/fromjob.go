@@ -4,7 +4,7 @@
 //
 // Upstream: runconfig/config.go ContainerConfigFromJob and
 // runconfig/hostconfig.go ContainerHostConfigFromJob at v1.2.0; the jobs
-// are daemon ContainerCreate / ContainerStart (reference upstream-v1_2.md
+// are daemon ContainerCreate / ContainerStart (reference docs/upstream/v1.2.0.md
 // §2.4). Book ch.7 §7.3 and ch.8 (create), ch.9 (start).
 package runconfig
 

@@ -3,7 +3,7 @@
 // the answers the way Docker 1.2 printed them.
 //
 // Upstream: api/client/cli.go at v1.2.0 (DockerCli, NewDockerCli,
-// getMethod, Cmd, Subcmd). Reference upstream-v1_2.md §2.1 and §6.3. Book
+// getMethod, Cmd, Subcmd). Reference docs/upstream/v1.2.0.md §2.1 and §6.3. Book
 // ch.2 §2.2 (创建Docker Client) and §2.3 (Docker Client执行命令); note 004
 // section 五(三) 創建 Docker Client.
 //

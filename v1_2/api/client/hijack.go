@@ -2,7 +2,7 @@
 // the container's stdin one way and its stdout/stderr the other.
 //
 // Upstream: api/client/hijack.go at v1.2.0 (dial, hijack). Reference
-// upstream-v1_2.md §6.2 (POST /containers/{name}/attach). Book ch.2 §2.3.
+// docs/upstream/v1.2.0.md §6.2 (POST /containers/{name}/attach). Book ch.2 §2.3.
 //
 // Docker 1.2's client sent a plain POST and then took over the socket
 // whatever came back (httputil.ClientConn.Hijack). This one also asks

@@ -4,7 +4,7 @@
 //
 // Upstream: api/server/server.go at v1.2.0 (getContainersLogs,
 // postContainersAttach, hijackServer, wsContainersAttach). Reference
-// upstream-v1_2.md §6.2. Book ch.5 §5.4; ch.12 (docker run attaches
+// docs/upstream/v1.2.0.md §6.2. Book ch.5 §5.4; ch.12 (docker run attaches
 // before it starts).
 //
 // Without a tty a container has two output streams, and one connection

@@ -4,7 +4,7 @@
 // Upstream: api/server/server.go at v1.2.0 (getImagesJSON,
 // getImagesByName, getImagesHistory, postImagesTag, deleteImages,
 // postImagesCreate, postImagesPush, getImagesGet, postImagesLoad).
-// Reference upstream-v1_2.md §6.2. Book ch.5 §5.4 and ch.8 (images).
+// Reference docs/upstream/v1.2.0.md §6.2. Book ch.5 §5.4 and ch.8 (images).
 package server
 
 import (

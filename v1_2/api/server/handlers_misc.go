@@ -3,7 +3,7 @@
 //
 // Upstream: api/server/server.go at v1.2.0 (ping, getVersion, getInfo,
 // getEvents, postAuth, getImagesSearch, getImagesViz, postBuild).
-// Reference upstream-v1_2.md §6.2. Book ch.5 §5.4.
+// Reference docs/upstream/v1.2.0.md §6.2. Book ch.5 §5.4.
 package server
 
 import (

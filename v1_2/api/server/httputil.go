@@ -3,7 +3,7 @@
 //
 // Upstream: api/server/server.go at v1.2.0 (parseForm, httpError,
 // writeJSON, streamJSON, getBoolParam) and utils.WriteFlusher. Reference
-// upstream-v1_2.md §6.1. Book ch.5 §5.4.
+// docs/upstream/v1.2.0.md §6.1. Book ch.5 §5.4.
 package server
 
 import (

@@ -3,7 +3,7 @@
 //
 // Upstream: api/server/server.go at v1.2.0 (createRouter, makeHttpHandler,
 // HttpApiFunc, optionsHandler, writeCorsHeaders, ServeRequest). Reference
-// upstream-v1_2.md §6.1-6.2. Book ch.5 §5.4 创建router; note 000
+// docs/upstream/v1.2.0.md §6.1-6.2. Book ch.5 §5.4 创建router; note 000
 // (ListenAndServe's first part: createRouter).
 //
 // Upstream used gorilla/mux: a route such as "/containers/{name:.*}/json"

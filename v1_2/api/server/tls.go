@@ -2,7 +2,7 @@
 // --tlsverify also demands a client certificate signed by --tlscacert.
 //
 // Upstream: api/server/server.go at v1.2.0 (the TLS block of
-// ListenAndServe). Reference upstream-v1_2.md §6.3. Book ch.5 §5.4
+// ListenAndServe). Reference docs/upstream/v1.2.0.md §6.3. Book ch.5 §5.4
 // 创建listener; note 004 for the client's side of the same flags.
 package server
 

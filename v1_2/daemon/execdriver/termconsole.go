@@ -4,7 +4,7 @@
 //
 // Upstream: daemon/execdriver/termconsole.go (StdConsole) and
 // daemon/execdriver/native/term.go (TtyConsole) at Docker v1.2.0.
-// Reference upstream-v1_2.md §5.1–5.2 (Run step 2). Book ch.13 §13.3.
+// Reference docs/upstream/v1.2.0.md §5.1–5.2 (Run step 2). Book ch.13 §13.3.
 //
 // Divergence of shape: upstream's StdConsole attached the pipes to the
 // embedded exec.Cmd; here the driver hands the pipes to the backend in the

@@ -3,7 +3,7 @@
 //
 // Upstream: daemon/execdriver/utils.go at Docker v1.2.0 (the list of
 // every capability came from libcontainer/security/capabilities). Reference
-// upstream-v1_2.md §5.1, §5.2. Book ch.14 §14.3 其他 (capabilities).
+// docs/upstream/v1.2.0.md §5.1, §5.2. Book ch.14 §14.3 其他 (capabilities).
 package execdriver
 
 import (

@@ -1,6 +1,6 @@
 // The machine whose mounts the overlay driver uses.
 //
-// Divergence (the backend seam, design.md "The backend"): upstream's
+// Divergence (the backend seam, docs/design.md "The backend"): upstream's
 // drivers called mount(2) directly (pkg/mount). Here one package-level
 // Host stands for the kernel, as in the networking packages
 // (networkdriver.SetHost): the daemon sets it before New, tests point it

@@ -1,5 +1,5 @@
 // Choosing a storage driver (upstream daemon/graphdriver/driver.go
-// Register, GetDriver and New at v1.2.0; upstream-v1_2.md §2.3 step 8;
+// Register, GetDriver and New at v1.2.0; docs/upstream/v1.2.0.md §2.3 step 8;
 // book ch.4 NewDaemon, ch.10). Drivers register themselves from init();
 // the daemon imports the driver packages it wants and calls New.
 package graphdriver

@@ -6,7 +6,7 @@
 // (the Cgroup type) and cgroups/fs/apply_raw.go (Apply, one directory per
 // controller under /sys/fs/cgroup/<controller>/<parent>/<name>) at Docker
 // v1.2.0. Book ch.14 §14.3 cgroup; note 003 "控制组"; reference
-// testing-real-and-fake-kernels.md §4.
+// docs/kernels.md §4.
 //
 // cgroup v1, which the book describes, has one hierarchy per controller:
 // the container's memory limit is memory/docker/<id>/memory.limit_in_bytes

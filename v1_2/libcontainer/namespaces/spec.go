@@ -5,7 +5,7 @@
 //
 // Upstream: vendor/src/github.com/docker/libcontainer/namespaces/
 // {create.go,exec.go (DefaultCreateCommand),init.go,types_linux.go} and
-// mount/init.go at Docker v1.2.0. Reference upstream-v1_2.md §5.2. Book
+// mount/init.go at Docker v1.2.0. Reference docs/upstream/v1.2.0.md §5.2. Book
 // ch.13 §13.3 (createCommand, namespace.exec) and §13.5 (mount namespace,
 // namespace完成); ch.14 §14.3 namespace, 挂载; note 003 "命名空间".
 package namespaces

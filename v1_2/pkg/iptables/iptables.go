@@ -3,7 +3,7 @@
 //
 // Upstream: pkg/iptables/iptables.go at v1.2.0 (Action, Chain, NewChain,
 // RemoveExistingChain, Forward, Prerouting, Output, Remove). Reference
-// upstream-v1_2.md §3.2.
+// docs/upstream/v1.2.0.md §3.2.
 // Book: ch.6 §6.4 (bridge driver); note 000 "创建DOCKER链": the DOCKER chain
 // is where port mappings go when a container publishes a port.
 //

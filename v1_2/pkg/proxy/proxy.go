@@ -4,7 +4,7 @@
 // itself over loopback, which the DNAT rule in PREROUTING never sees.
 //
 // Upstream: pkg/proxy/{proxy,tcp_proxy,udp_proxy,stub_proxy}.go at v1.2.0.
-// Reference upstream-v1_2.md §3.5 (portmapper runs it as "docker-proxy").
+// Reference docs/upstream/v1.2.0.md §3.5 (portmapper runs it as "docker-proxy").
 // Book: ch.11 (port mapping).
 //
 // Divergence (the backend seam): a socket belongs to the network namespace

@@ -1,6 +1,6 @@
 // Package version compares API versions such as "1.9" and "1.14".
 //
-// Upstream: pkg/version/version.go at v1.2.0. Reference upstream-v1_2.md
+// Upstream: pkg/version/version.go at v1.2.0. Reference docs/upstream/v1.2.0.md
 // §6.1. Book ch.5 §5.4 (the router hands each handler the version taken
 // from the /v{version} path prefix).
 //

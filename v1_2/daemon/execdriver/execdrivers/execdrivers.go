@@ -1,7 +1,7 @@
 // Package execdrivers chooses the execdriver named by the daemon's -e flag.
 //
 // Upstream: daemon/execdriver/execdrivers/driver.go at v1.2.0 (NewDriver).
-// Reference upstream-v1_2.md §2.3 step 17 and §5. Book ch.4 §4.9 创建
+// Reference docs/upstream/v1.2.0.md §2.3 step 17 and §5. Book ch.4 §4.9 创建
 // execdriver; note 000 "创建execdriver".
 //
 // "native" is the native driver (daemon/execdriver/native) running on the

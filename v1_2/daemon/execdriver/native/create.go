@@ -3,7 +3,7 @@
 // capabilities or privileges, cgroup limits, volumes, labels.
 //
 // Upstream: daemon/execdriver/native/create.go at Docker v1.2.0.
-// Reference upstream-v1_2.md §5.2. Book ch.13 §13.3 (the driver's part
+// Reference docs/upstream/v1.2.0.md §5.2. Book ch.13 §13.3 (the driver's part
 // before namespace.exec) and ch.14 §14.3; note 003 "Docker容器中的网络"
 // (bridge, host, container, none).
 package native

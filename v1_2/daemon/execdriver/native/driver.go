@@ -4,7 +4,7 @@
 // (namespaces, cgroups, network) on the backend.
 //
 // Upstream: daemon/execdriver/native/driver.go at Docker v1.2.0.
-// Reference upstream-v1_2.md §5.2. Book ch.12 §12.4 (daemon.Run hands the
+// Reference docs/upstream/v1.2.0.md §5.2. Book ch.12 §12.4 (daemon.Run hands the
 // Command to the driver), ch.13 §13.3 (the driver's Run, createCommand,
 // namespace.exec), ch.14 §14.3 (freezer for pause). Note 001 "Driver" and
 // "docker 和libcontainer的关系".

@@ -3,7 +3,7 @@
 //
 // Upstream: daemon/execdriver/native/init.go (the initializer registered
 // with reexec under the name "native") and driver.go's createCommand at
-// Docker v1.2.0. Reference upstream-v1_2.md §5.2 step 5 and §5.4. Book
+// Docker v1.2.0. Reference docs/upstream/v1.2.0.md §5.2 step 5 and §5.4. Book
 // ch.13 §13.2–13.4 (dockerinit与Daemon, 入口, reexec.Init() and 执行流程).
 //
 // Upstream, the daemon started <root>/init/dockerinit-1.2.0 with

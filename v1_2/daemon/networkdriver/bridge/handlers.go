@@ -2,7 +2,7 @@
 // allocate_interface, release_interface, allocate_port and link.
 //
 // Upstream: daemon/networkdriver/bridge/driver.go at v1.2.0 (Allocate,
-// Release, AllocatePort, LinkContainers). Reference upstream-v1_2.md §3.1
+// Release, AllocatePort, LinkContainers). Reference docs/upstream/v1.2.0.md §3.1
 // "Handlers". Book: ch.6 §6.4 and ch.11 (container start: 为Docker container
 // 分配一个专属网卡, port publishing, links).
 //

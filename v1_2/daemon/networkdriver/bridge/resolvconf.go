@@ -2,7 +2,7 @@
 // range the host's DNS server lives in.
 //
 // Upstream: pkg/networkfs/resolvconf (Get, GetNameserversAsCIDR) at v1.2.0,
-// used by bridge/driver.go createBridge. Reference upstream-v1_2.md §3.1.
+// used by bridge/driver.go createBridge. Reference docs/upstream/v1.2.0.md §3.1.
 package bridge
 
 import (

@@ -2,7 +2,7 @@
 // daemon, its sockets made through an Enter function.
 //
 // Upstream: none; Docker 1.2.0 always re-executed itself as docker-proxy
-// (see proxy.go, proxy_main.go). Reference upstream-v1_2.md §3.5.
+// (see proxy.go, proxy_main.go). Reference docs/upstream/v1.2.0.md §3.5.
 //
 // Why it is kept: it is the shortest way to read what docker-proxy does
 // (listen, dial, copy) without a second process, and it serves callers

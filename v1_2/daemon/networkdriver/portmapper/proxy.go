@@ -4,7 +4,7 @@
 //
 // Upstream: daemon/networkdriver/portmapper/proxy.go at v1.2.0 (the
 // parent's half; the child's half is proxy_main.go). Reference
-// upstream-v1_2.md §3.5 (argv, Pdeathsig, Stop) and §5 (pkg/reexec).
+// docs/upstream/v1.2.0.md §3.5 (argv, Pdeathsig, Stop) and §5 (pkg/reexec).
 // Book: ch.11 (`docker run -p`); note 000 "外界访问Docker Container内部服务的流程".
 //
 // Two additions, both for the backend seam and both said in

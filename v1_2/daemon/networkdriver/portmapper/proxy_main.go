@@ -4,7 +4,7 @@
 //
 // Upstream: daemon/networkdriver/portmapper/proxy.go at v1.2.0 (init
 // registering "docker-proxy", execProxy, parseHostContainerAddrs).
-// Reference upstream-v1_2.md §3.5 and §5 (pkg/reexec: registered names).
+// Reference docs/upstream/v1.2.0.md §3.5 and §5 (pkg/reexec: registered names).
 // The -netns flag and the fd-3 report are dockerlab's (see proxy.go).
 package portmapper
 

@@ -3,7 +3,7 @@
 // cgroup parent, /sys read-only.
 //
 // Upstream: daemon/execdriver/native/template/default_template.go at
-// Docker v1.2.0. Reference upstream-v1_2.md §5.2 (createContainer). Book
+// Docker v1.2.0. Reference docs/upstream/v1.2.0.md §5.2 (createContainer). Book
 // ch.14 §14.3 (namespace, cgroup, 其他: capabilities); note 003 "命名空间".
 package template
 
