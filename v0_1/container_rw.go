@@ -1,5 +1,7 @@
 // A container's own layer, as `diff`, `commit` and `export` read it.
 //
+// Upstream: container.go at v0.1.0 (Changes, ExportRw).
+//
 // Docker 0.1.0 mounted an image with AUFS, so every write of the
 // container landed in <root>/rw and `diff`/`commit` simply read rw
 // (container.go Changes/ExportRw; reference
