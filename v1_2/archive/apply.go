@@ -1,7 +1,10 @@
-// Unpacking a layer onto a directory (upstream archive/diff.go ApplyLayer
-// and archive/archive.go createTarFile at v1.2.0; book ch.10 §10.5 解压
-// the layer; note 003 whiteouts). A file named ".wh.<name>" in a layer
+// Unpacking a layer onto a directory. A file named ".wh.<name>" in a layer
 // means "<name> was deleted in this layer": applying it removes <name>.
+//
+// Upstream: archive/diff.go at v1.2.0 (ApplyLayer), archive/archive.go at
+// v1.2.0 (createTarFile).
+// Book: ch.10 §10.5 (解压 the layer).
+// Notes: 003 "联合文件系统" (whiteouts).
 package archive
 
 import (

@@ -1,8 +1,9 @@
 //go:build !windows
 
-// What only a Unix file system has: device nodes and inode numbers
-// (upstream archive/archive.go createTarFile's Mknod case and
-// addTarFile's hard-link map, at v1.2.0).
+// What only a Unix file system has: device nodes and inode numbers.
+//
+// Upstream: archive/archive.go at v1.2.0 (createTarFile's Mknod case,
+// addTarFile's hard-link map).
 package archive
 
 import (
