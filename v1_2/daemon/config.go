@@ -1,9 +1,9 @@
 // The daemon's configuration and the command-line flags that fill it.
 //
 // Upstream: daemon/config.go at v1.2.0 (Config, InstallFlags,
-// GetDefaultNetworkMtu). Reference docs/upstream/v1.2.0.md §2.1 "Daemon flags".
-// Book ch.3 §3.3.1 配置初始化 and ch.4 §4.3 配置Docker Daemon; note 000
-// "配置Docker Daemon".
+// GetDefaultNetworkMtu). See docs/upstream/v1.2.0.md §2.1 "Daemon flags".
+// Book: ch.3 §3.3.1 配置初始化 and ch.4 §4.3 配置Docker Daemon.
+// Notes: 000 "配置Docker Daemon".
 package daemon
 
 import (

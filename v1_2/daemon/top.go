@@ -1,10 +1,10 @@
 // The "top" job (docker top CONTAINER [ps options]): the processes running
 // in a container.
 //
-// Upstream: daemon/top.go (ContainerTop) at v1.2.0. Reference
+// Upstream: daemon/top.go at v1.2.0 (ContainerTop). See
 // docs/upstream/v1.2.0.md §2.4 and §6.2 (GET /containers/{name}/top answers
-// {"Titles": [...], "Processes": [[...], ...]}). Book ch.14 §14.3 (the
-// cgroup knows which processes are the container's).
+// {"Titles": [...], "Processes": [[...], ...]}).
+// Book: ch.14 §14.3 (the cgroup knows which processes are the container's).
 //
 // Upstream ran the host's `ps <ps_args>` and kept the rows whose PID the
 // execdriver named (GetPidsForContainer: the pids in the container's
