@@ -15,7 +15,7 @@ DEMO_STATE := build/demo-fake.json
 MKIMAGE_SRC := $(wildcard tools/mkimage/*.go)
 
 .PHONY: all build images deps demo test test-fake test-linux walkthroughs \
-	check-docs bench lint clean
+	check-docs upstream-map bench lint clean
 
 all: build
 
@@ -60,8 +60,14 @@ test-linux:
 walkthroughs:
 	$(GO) test -count=1 -v ./walkthroughs/
 
+# The docs check: code citations, .md citations, chapter READMEs, the
+# headers of v0_1/ and v1_2/ and docs/upstream-map.md (tools/docsymbols).
 check-docs:
 	$(GO) run ./tools/docsymbols
+
+# Regenerate docs/upstream-map.md from the headers, then check.
+upstream-map:
+	$(GO) run ./tools/docsymbols -write-upstream-map
 
 # scripts/bench-tools.sh unpacks Debian's runc, dockerd and containerd into
 # build/bench-tools (nothing installed); the rows that need them skip, with

@@ -1,6 +1,6 @@
-// Cgroups: create, limit, add a pid, freeze/thaw, stats, delete (design.md
+// Cgroups: create, limit, add a pid, freeze/thaw, stats, delete (docs/design.md
 // "The backend"; book ch.14 §14.3 cgroup; note 003 cgroups; reference
-// testing-real-and-fake-kernels.md §4). Docker 1.2.0 drove cgroup v1 through
+// docs/kernels.md §4). Docker 1.2.0 drove cgroup v1 through
 // libcontainer's cgroups/fs; today's distributions mostly run v2. Both sit
 // behind this one face, and the hierarchy's root directory is a parameter of
 // the implementation so tests can point it at a temporary directory.

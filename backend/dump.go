@@ -1,6 +1,6 @@
 // Dumps: the state of one network namespace as the real tools print it
-// (design.md "The backend": "a dump in the real tools' text formats";
-// reference testing-real-and-fake-kernels.md §6 "Optional golden layer").
+// (docs/design.md "The backend": "a dump in the real tools' text formats";
+// reference docs/kernels.md §6 "Optional golden layer").
 //
 // Every function here is a pure function over the Net interface, so the
 // fake and the linux backend print byte-identical text for identical state.

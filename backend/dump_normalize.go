@@ -1,7 +1,7 @@
 // Normalize: strip from a Dump what legitimately differs between a real
 // kernel and the fake, so that the parity test can require equality
-// (design.md "Parity is the point of the fake"; reference
-// testing-real-and-fake-kernels.md §6).
+// (docs/design.md "Parity is the point of the fake"; reference
+// docs/kernels.md §6).
 //
 // Every normalisation hides a potential difference, so there are only two:
 //

@@ -1,4 +1,4 @@
-// DumpProcs: the backend's process table as a ps-like listing (design.md
+// DumpProcs: the backend's process table as a ps-like listing (docs/design.md
 // "The backend"; book ch.13 dockerinit启动, ch.14 §14.3 namespace). It shows,
 // per process, the things a container is made of: which network namespace
 // it runs in, its hostname (UTS), its cgroup and its root filesystem.

@@ -1,5 +1,5 @@
-// Errors shared by every backend (design.md "The backend"; reference
-// testing-real-and-fake-kernels.md §0.4 and §6).
+// Errors shared by every backend (docs/design.md "The backend"; reference
+// docs/kernels.md §0.4 and §6).
 //
 // The linux backend maps errnos and go-iptables errors onto these sentinels;
 // the fake returns them directly, wrapping the errno the kernel would have

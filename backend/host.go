@@ -1,4 +1,4 @@
-// Host: everything a Docker daemon asks of the kernel (design.md "The
+// Host: everything a Docker daemon asks of the kernel (docs/design.md "The
 // backend"). A Host is one machine: its root network namespace (on linux,
 // by default, the sandbox namespace rather than the VM's own), the named
 // namespaces made on it, its cgroups, its processes and its mounts.

@@ -1,5 +1,5 @@
 // Links, addresses and routes: what `ip link`, `ip addr` and `ip route` show
-// (design.md "The backend": links; reference testing-real-and-fake-kernels.md
+// (docs/design.md "The backend": links; reference docs/kernels.md
 // §3 "vishvananda/netlink"). Upstream Docker 0.1.0 ran the ip(8) tool for
 // these; Docker 1.2.0 used libcontainer's netlink package.
 package backend

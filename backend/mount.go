@@ -1,4 +1,4 @@
-// Mounts: bind and overlay (design.md "The backend"; book ch.8 Union Mount,
+// Mounts: bind and overlay (docs/design.md "The backend"; book ch.8 Union Mount,
 // ch.10 §10.4 mnt/diff/layers; note 003 union FS). Docker 0.1.0 stacked
 // image layers with AUFS and Docker 1.2.0 offered aufs, btrfs,
 // devicemapper and vfs; AUFS is gone from current kernels, so dockerlab

@@ -1,5 +1,5 @@
 // Net: one network namespace's links, addresses, routes, netfilter tables and
-// net.* sysctls (design.md "The backend"). Everything in Linux networking that
+// net.* sysctls (docs/design.md "The backend"). Everything in Linux networking that
 // Docker touched is per network namespace, which is what lets the real
 // backend work inside a sandbox namespace and never on the host's own.
 package backend
@@ -9,7 +9,7 @@ import "net"
 // Net is a handle on one network namespace. Names are interface names
 // (at most 15 bytes, as IFNAMSIZ allows); an operation on a missing link
 // fails with ErrNotFound, a duplicate with ErrExists, and so on, exactly as
-// the table in reference testing-real-and-fake-kernels.md §6 lists.
+// the table in reference docs/kernels.md §6 lists.
 type Net interface {
 	// Ref says which namespace this is.
 	Ref() NSRef

@@ -1,5 +1,5 @@
 // IPTables: the netfilter face of a namespace, shaped like
-// coreos/go-iptables (reference testing-real-and-fake-kernels.md §2), plus
+// coreos/go-iptables (reference docs/kernels.md §2), plus
 // Raw for the argv Docker itself ran: 0.1.0's PortMapper and 1.2.0's
 // pkg/iptables.Raw both exec'd /sbin/iptables with a literal argument list.
 package backend

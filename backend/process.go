@@ -1,7 +1,7 @@
 // Processes: start a command the way a container runtime does — new
 // namespaces, a hostname, a root filesystem entered with pivot_root, the
 // usual pseudo-filesystems, a user, an environment, stdio and a cgroup —
-// then wait for it or signal it (design.md "The backend"; book ch.13
+// then wait for it or signal it (docs/design.md "The backend"; book ch.13
 // dockerinit启动 and ch.14 §14.3 namespace/挂载; note 003 namespaces).
 //
 // Docker 0.1.0 asked lxc-start for this; Docker 1.2.0 re-executed its own

@@ -5,7 +5,7 @@
 # installs (dpkg -L busybox-static); as root, install that package once;
 # otherwise fail with what to do. tools/mkimage checks that the binary is
 # really static (a dynamic busybox would not run inside a rootfs that has
-# no libc — reference testing-real-and-fake-kernels.md §5).
+# no libc — reference docs/kernels.md §5).
 set -euo pipefail
 
 if [ -n "${DOCKERLAB_BUSYBOX:-}" ]; then

@@ -2,7 +2,7 @@
 # host-snapshot.sh OUT — write the host namespace's state to OUT.
 #
 # Why: dockerlab's real-kernel tests promise never to touch the machine they
-# run on (design.md "Testing"; reference testing-real-and-fake-kernels.md §7).
+# run on (docs/design.md "Testing"; reference docs/kernels.md §7).
 # `make test` takes a snapshot before and after the root suites and diffs
 # them; any difference means a test leaked a link, an address, a route, a
 # rule, ip_forward, a cgroup or a named netns onto the host.

@@ -1,7 +1,9 @@
 // Exported constructors of the v0.1 allocators, for tools/benchtable
 // (docs/benchmarks.md: what pre-filling a channel with every address
-// costs) and the v0.1 chapter demo. Docker 0.1.0 kept them unexported
-// inside network.go; nothing in the v0.1 daemon calls these.
+// costs) and the v0.1 chapter demo.
+//
+// Not upstream: Docker 0.1.0 kept these constructors unexported inside
+// network.go; nothing in the v0.1 daemon calls them.
 package docker
 
 import "net"

@@ -1,11 +1,13 @@
 // Archives: unpacking an image layer from a tar stream, and packing a
 // directory back into one.
 //
-// Upstream: archive.go at v0.1.0 (Compression, Untar, Tar).
+// Upstream: archive.go at v0.1.0 (Archive, Compression, Tar, Untar). See
+// docs/upstream/v0.1.0.md §7 "Archives".
 //
-// Docker 0.1.0 ran the external `bsdtar -f - -C DIR -x` and let bsdtar
-// detect gzip and bzip2. The notes do not cover archives; an imported
-// layer is unpacked into graph/:tmp:/<id>/layer (see graph.go).
+// Docker 0.1.0 (commit 57e2126) ran the external `bsdtar -f - -C DIR -x`
+// and let bsdtar detect gzip and bzip2. An imported layer is unpacked into
+// graph/:tmp:/<id>/layer (see graph.go). The v0.1 note (docs/notes.md) has
+// no section on archives.
 //
 // Divergences (docs/divergences.md "v0.1 archives in Go"):
 //   - Go's archive/tar and compress/{gzip,bzip2} replace bsdtar, so no

@@ -2,11 +2,10 @@
 // copies everything to every attached writer, and a reader with an
 // unbounded buffer so the process never waits for a slow client.
 //
-// This file reproduces writeBroadcaster and bufReader from utils.go of
-// Docker v0.1.0 (commit 57e2126). Reference: shared/reference/
-// upstream-v0_1.md §6 "Pipes" and §9.12. Reader's notes 002 do not cover
-// the pipes; their section "恢复容器" mentions the broadcasters Register
-// creates for each container's stdout and stderr.
+// Upstream: utils.go at v0.1.0 (writeBroadcaster, bufReader). See
+// docs/upstream/v0.1.0.md §6 "Pipes" and §9.12.
+// Notes: 002 "恢复容器" (it mentions the broadcasters Register makes for each
+// container's stdout and stderr; the note does not cover the pipes).
 //
 // Divergence: both types take a lock. 0.1.0's had none (writeBroadcaster)
 // or checked their condition outside it (bufReader, a lost wakeup, §9.12).

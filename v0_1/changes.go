@@ -2,11 +2,12 @@
 // the layers below it — the lines of `docker diff` ("A /path", "C /path",
 // "D /path").
 //
-// This file reproduces changes.go of Docker v0.1.0 (commit 57e2126).
-// Reader's notes 002 do not cover `diff`: it compares the container's rw
-// layer with the image's layers. Book ch.8
-// (Union Mount: 写时复制与whiteout). Reference:
-// shared/reference/upstream-v0_1.md §7 "Changes", §9.7.
+// Upstream: changes.go at v0.1.0 (Change, ChangeType, Changes). See
+// docs/upstream/v0.1.0.md §7 "Changes", §9.7.
+// Book: ch.8 (Union Mount: 写时复制与whiteout, for 1.2).
+//
+// `diff` compares the container's rw layer with the image's layers; note
+// 002 does not cover it.
 //
 // How it decides, for every entry of rw (the top layer):
 //   - ".wh.NAME" is AUFS's whiteout: NAME was deleted → D;

@@ -1,4 +1,4 @@
-// Tests for changes.go (reference upstream-v0_1.md §7 "Changes", §9.7).
+// Tests for changes.go (reference docs/upstream/v0.1.0.md §7 "Changes", §9.7).
 package docker
 
 import (

@@ -1,14 +1,16 @@
 // Server: the commands the daemon answers over rcli, one Cmd<Name> method
 // each, found by reflection (rcli.LocalCall).
 //
-// This file reproduces commands.go of Docker v0.1.0 (commit 57e2126): the
-// Server type, its Help text, and the image commands — version, info,
-// images, import, rmi, tag, history — with upstream's flags, usage lines
-// and output formats, and inspect for images. Reader's notes 002, sections
-// "创建tcp服务端" and "command" (tcp call / local call: the client sends
-// the arguments as JSON to 127.0.0.1:4242, the server calls Cmd<Name> by
-// reflection); the notes do not walk the image commands. Reference: shared/reference/upstream-v0_1.md §4, §5,
-// §9.16.
+// Upstream: commands.go at v0.1.0 (Server, NewServer, Name, Help,
+// CmdVersion, CmdInfo, CmdImages, CmdImport, CmdRmi, CmdTag, CmdHistory,
+// CmdInspect, CmdPull, CmdPush, CmdLogin). See docs/upstream/v0.1.0.md §4,
+// §5, §9.16.
+// Notes: 002 "创建tcp服务端", "command" (tcp call and local call: the client
+// sends the arguments as JSON to 127.0.0.1:4242, the server calls Cmd<Name>
+// by reflection; the note does not walk the image commands).
+//
+// The image commands keep upstream's flags, usage lines and output
+// formats; inspect also shows images.
 //
 // The container commands are in commands_containers.go.
 //

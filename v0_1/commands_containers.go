@@ -1,10 +1,14 @@
-// The container commands of Docker v0.1.0's commands.go (commit 57e2126):
-// run, ps, start, stop, restart, kill, wait, rm, attach, logs, port, diff,
-// commit, export (inspect, which also shows images, is in commands.go).
-// Flags, usage lines and output formats are 0.1.0's. Reader's notes 002,
-// section "command" (how a command reaches the server); the notes do not
-// walk the container commands. Reference: shared/reference/
-// upstream-v0_1.md §5, §9.1, §9.16.
+// The container commands of Docker 0.1.0: run, ps, start, stop, restart,
+// kill, wait, rm, attach, logs, port, diff, commit, export (inspect, which
+// also shows images, is in commands.go). Flags, usage lines and output
+// formats are 0.1.0's.
+//
+// Upstream: commands.go at v0.1.0 (CmdRun, CmdPs, CmdStart, CmdStop,
+// CmdRestart, CmdKill, CmdWait, CmdRm, CmdAttach, CmdLogs, CmdPort,
+// CmdDiff, CmdCommit, CmdExport). See docs/upstream/v0.1.0.md §5, §9.1,
+// §9.16.
+// Notes: 002 "command" (how a command reaches the server; the note does not
+// walk the container commands).
 //
 // Divergences (docs/divergences.md "v0.1 containers"): `run` with no
 // arguments prints the usage (0.1.0 crashed the daemon, §9.1); a command

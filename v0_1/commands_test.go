@@ -1,4 +1,4 @@
-// Tests for commands.go (reference upstream-v0_1.md §4, §5): the image
+// Tests for commands.go (reference docs/upstream/v0.1.0.md §4, §5): the image
 // commands through rcli.LocalCall, and a raw TCP client against the daemon
 // speaking the wire format.
 package docker

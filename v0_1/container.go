@@ -1,14 +1,11 @@
 // Container: one process in its own namespaces on an image's filesystem,
 // with an address on lxcbr0, its logs, and its state on disk.
 //
-// This file reproduces container.go of Docker v0.1.0 (commit 57e2126):
-// Config and ParseRun (the flags of `docker run`), Container and
-// NetworkSettings (saved as config.json), Start (mount, network,
-// config.lxc, start), monitor, Stop/Kill/Restart/Wait, the pipes, and the
-// filesystem helpers (Changes, Export). Reader's notes 002, sections
-// "/sbin/init" (what runs first inside the container) and "恢复容器" (how
-// containers come back from disk); the notes do not walk Start.
-// Reference: shared/reference/upstream-v0_1.md §6, §9.13, §9.14, §9.18.
+// Upstream: container.go at v0.1.0 (Config, ParseRun, Container,
+// NetworkSettings, Start, monitor, Stop, Kill, Restart, Wait, the pipes,
+// Changes, Export). See docs/upstream/v0.1.0.md §6, §9.13, §9.14, §9.18.
+// Notes: 002 "/sbin/init" (what runs first inside the container), "恢复容器"
+// (how containers come back from disk); the note does not walk Start.
 //
 // Divergences (docs/divergences.md "v0.1 containers"):
 //   - no lxc-start: the process starts through backend.Host.Start, and the

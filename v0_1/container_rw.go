@@ -1,9 +1,11 @@
 // A container's own layer, as `diff`, `commit` and `export` read it.
 //
+// Upstream: container.go at v0.1.0 (Changes, ExportRw).
+//
 // Docker 0.1.0 mounted an image with AUFS, so every write of the
 // container landed in <root>/rw and `diff`/`commit` simply read rw
-// (container.go Changes/ExportRw; reference shared/reference/
-// upstream-v0_1.md §6 "Export and changes", §7). dockerlab's linux backend
+// (container.go Changes/ExportRw; reference
+// docs/upstream/v0.1.0.md §6 "Export and changes", §7). dockerlab's linux backend
 // does the same with overlayfs. The fake backend's Image.Mount copies the
 // layers into rootfs instead (docs/divergences.md "The fake's mount table
 // is bookkeeping"), so its rw stays empty; for the fake, rwLayer rebuilds

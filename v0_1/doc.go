@@ -3,10 +3,13 @@
 // allocators that are channels pre-filled with every address and port, an
 // iptables DOCKER chain, tags, container state, and the rcli server.
 //
+// Not upstream: the package's map; each file names its own original.
+// Notes: 002 (docker-v0.1.0源码分析, the whole note).
+//
 // The package is named docker, not v0_1, because Docker 0.1.0's root
 // package was package docker (import path github.com/dotcloud/docker) and
-// the book and the reader's notes (002, docker-v0.1.0源码分析) call its
-// functions docker.NewRuntime, docker.SysInit and so on. Keeping the name
+// the reader's note 002 calls its functions docker.NewRuntime,
+// docker.SysInit and so on. Keeping the name
 // lets a reader put this code and the 2013 code side by side; the directory
 // is v0_1 so the two rebuilt releases sit next to each other.
 //

@@ -1,9 +1,10 @@
 // Graph: the image store on disk, one directory per image.
 //
-// This file reproduces graph.go of Docker v0.1.0 (commit 57e2126). Reader's
-// notes 002, section "创建runtime" → "graph": NewGraph(/var/lib/docker/graph)
-// 创建目录(0700), 每个镜像一个子目录 <id>/json 和 <id>/layer. Reference:
-// shared/reference/upstream-v0_1.md §2 (layout and modes), §7, §9.6.
+// Upstream: graph.go at v0.1.0 (Graph, NewGraph, Get, Create, Register,
+// Delete, Mktemp, All, Map, WalkAll, ByParent, Heads). See
+// docs/upstream/v0.1.0.md §2 (layout and modes), §7, §9.6.
+// Notes: 002 "创建runtime" → "graph" (NewGraph makes /var/lib/docker/graph,
+// 0700; one directory per image with <id>/json and <id>/layer).
 //
 //	graph/                 0700
 //	├── <id>/json          0600   the Image as JSON

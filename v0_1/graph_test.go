@@ -1,4 +1,4 @@
-// Tests for graph.go, image.go and archive.go (reference upstream-v0_1.md
+// Tests for graph.go, image.go and archive.go (reference docs/upstream/v0.1.0.md
 // §7, §8 graph_test.go): layout and modes, create/register/delete, heads,
 // history, mounting on the fake backend, and unpacking that stays inside
 // the layer.

@@ -1,12 +1,15 @@
 // Image: one layer of a filesystem plus its metadata, stored in the graph
 // as graph/<id>/json and graph/<id>/layer/.
 //
-// This file reproduces image.go of Docker v0.1.0 (commit 57e2126). Reader's
-// notes 002, section "graph" (the graph directory, 0700); the notes do
-// not walk image.go itself: an image is a stack of layers, each holding
-// only its differences from its parent, stacked by AUFS into a rootfs. Book ch.8 (Union
-// Mount) describes the same idea for 1.2. Reference:
-// shared/reference/upstream-v0_1.md §7, §9.17, §9.20.
+// Upstream: image.go at v0.1.0 (Image, LoadImage, StoreImage, MountAUFS,
+// Image.Mount, GenerateId, ComputeId, ValidateId, the history walk). See
+// docs/upstream/v0.1.0.md §7, §9.17, §9.20.
+// Book: ch.8 (Union Mount: the same idea in 1.2).
+// Notes: 002 "graph" (the graph directory, 0700; the note does not walk
+// image.go itself).
+//
+// An image is a stack of layers, each holding only its differences from
+// its parent, stacked by AUFS into a rootfs.
 //
 // Divergences (docs/divergences.md):
 //   - "Overlayfs instead of AUFS": on the linux backend Mount stacks the

@@ -1,12 +1,12 @@
 // config.lxc: the LXC configuration 0.1.0 wrote for every container
 // before `lxc-start -n <id> -f <root>/config.lxc`.
 //
-// This file reproduces lxc_template.go of Docker v0.1.0 (commit 57e2126)
-// in dockerlab's own template: the same keys and values (reference
-// shared/reference/upstream-v0_1.md §6 "LXC template"). Reader's notes
-// 002 have no section on the template; its sections "/sbin/init" and
-// "关于lxcbr0" describe what the template sets up (docker bind-mounted as
-// /sbin/init inside the container, a veth on lxcbr0).
+// Upstream: lxc_template.go at v0.1.0 (LxcTemplate, getMemorySwap); in
+// dockerlab's own template with the same keys and values. See
+// docs/upstream/v0.1.0.md §6 "LXC template".
+// Notes: 002 "/sbin/init", "关于lxcbr0" (what the template sets up: docker
+// bind-mounted as /sbin/init inside the container, a veth on lxcbr0; the
+// note has no section on the template itself).
 //
 // dockerlab never runs lxc-start: the backend does what these lines
 // asked LXC to do (namespaces, the veth on lxcbr0, pivot_root, proc/sys/

@@ -3,12 +3,13 @@
 // every address and port, and a PortMapper that writes iptables DNAT rules
 // into a DOCKER chain of the nat table.
 //
-// This file reproduces network.go of Docker v0.1.0 (commit 57e2126, tag
-// v0.1.0). Reader's notes 002 (docker-v0.1.0源码分析), section
-// "从lxcbr0网桥接口创建网络管理器" (ip分配器是一个ip地址的channel …, 端口分配器是
-// 一个存放了指定范围49153~65535个int的channel, 端口映射器是设置和清除iptable的方法
-// 集合) and "关于lxcbr0". Reference: shared/reference/upstream-v0_1.md §3, §9.3,
-// §9.4.
+// Upstream: network.go at v0.1.0 (NetworkManager, NetworkInterface,
+// IPAllocator, PortAllocator, PortMapper, networkRange, networkSize,
+// ipToInt, intToIp, iptables, getIfaceAddr). See docs/upstream/v0.1.0.md §3,
+// §9.3, §9.4.
+// Notes: 002 "从lxcbr0网桥接口创建网络管理器" (the address allocator is a
+// channel of addresses, the port allocator a channel of the ports
+// 49153–65535, the port mapper the iptables set-up and clean-up), "关于lxcbr0".
 //
 // The kernel is reached only through backend: the bridge's address with
 // Net.LinkByName/AddrList (0.1.0 used net.InterfaceByName), and iptables

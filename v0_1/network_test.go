@@ -1,4 +1,4 @@
-// Tests for network.go of Docker v0.1.0 (reference upstream-v0_1.md §3):
+// Tests for network.go of Docker v0.1.0 (reference docs/upstream/v0.1.0.md §3):
 // IP arithmetic, the two channel allocators, the exact iptables argv of
 // the PortMapper, and the NetworkManager. The kernel is a small stub that
 // records every iptables command line, so the golden argv are checked

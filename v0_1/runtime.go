@@ -1,10 +1,11 @@
 // Runtime: the daemon's state — its directories, the image graph, the
 // tags, the network manager, the registry credentials and the containers.
 //
-// This file reproduces runtime.go of Docker v0.1.0 (commit 57e2126).
-// Reader's notes 002, section "创建runtime" (NewRuntime →
-// NewRuntimeFromDirectory: containers目录, graph, repositories, 网络管理器,
-// 认证配置, restore). Reference: shared/reference/upstream-v0_1.md §2.
+// Upstream: runtime.go at v0.1.0 (Runtime, NewRuntime,
+// NewRuntimeFromDirectory, List, restore). See docs/upstream/v0.1.0.md §2.
+// Notes: 002 "创建runtime" (NewRuntime → NewRuntimeFromDirectory: the
+// containers directory, graph, repositories, the network manager, the
+// credentials, restore).
 //
 // The containers' half (Create, Load, Register, Get, Destroy, Commit) is
 // in runtime_containers.go.

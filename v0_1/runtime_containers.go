@@ -1,11 +1,11 @@
 // The Runtime's containers: Create, Load, Register, Get, Destroy, Commit.
 //
-// This file reproduces the container half of runtime.go of Docker v0.1.0
-// (commit 57e2126). Reader's notes 002, sections "创建runtime" and
-// "恢复容器" (restore: Load each directory, then Register: the id is checked,
-// the lock and condition made, the container appended to the list); the
-// notes do not walk Create. Reference: shared/reference/upstream-v0_1.md §6
-// "Create", "Register", "Restore", "Destroy".
+// Upstream: runtime.go at v0.1.0 (Create, Load, Register, Get, Exists,
+// Destroy, Commit, LogToDisk). See docs/upstream/v0.1.0.md §6 "Create",
+// "Register", "Restore", "Destroy".
+// Notes: 002 "创建runtime", "恢复容器" (restore: Load each directory, then
+// Register: the id is checked, the lock and condition made, the container
+// appended to the list; the note does not walk Create).
 package docker
 
 import (

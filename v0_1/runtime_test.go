@@ -1,4 +1,4 @@
-// Tests for runtime.go and setup_bridge.go (reference upstream-v0_1.md §2):
+// Tests for runtime.go and setup_bridge.go (reference docs/upstream/v0.1.0.md §2):
 // construction order and modes, the clear error without lxcbr0, and a
 // restart that keeps images and tags.
 package docker

@@ -1,11 +1,12 @@
 // SetupBridge: make the lxcbr0 bridge that Docker 0.1.0 expected to find.
 //
-// Not an upstream file. In 2013 Ubuntu's lxc package ran lxc-net at boot,
-// which created lxcbr0 with 10.0.3.1/24 and brought it up (plus dnsmasq
-// and a MASQUERADE rule, which 0.1.0 did not need to start). Reader's notes
-// 002, section "关于lxcbr0" (lxcbr0 appears once lxc is installed; "lxc安装").
-// Reference:
-// shared/reference/upstream-v0_1.md §1 (host requirements), §10.
+// Not upstream: Docker 0.1.0 expected lxcbr0 to exist. See
+// docs/upstream/v0.1.0.md §1 (host requirements), §10.
+// Notes: 002 "关于lxcbr0", "lxc安装" (lxcbr0 appears once lxc is installed).
+//
+// In 2013 Ubuntu's lxc package ran lxc-net at boot, which created lxcbr0
+// with 10.0.3.1/24 and brought it up (plus dnsmasq and a MASQUERADE rule,
+// which 0.1.0 did not need to start).
 // `dockerlab v0.1 setup-bridge` runs this on the selected backend (inside
 // the sandbox namespace on linux).
 package docker

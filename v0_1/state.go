@@ -1,11 +1,12 @@
 // State: whether a container runs, its pid, its exit code, and a way to
 // wait for the next change.
 //
-// This file reproduces state.go of Docker v0.1.0 (commit 57e2126, tag
-// v0.1.0), plus HumanDuration, which 0.1.0 kept in utils.go and used for
-// `docker ps`'s STATUS column ("Up 3 minutes") and `docker history`.
-// Reference: shared/reference/upstream-v0_1.md §6 (State, monitor, Wait)
-// and §9.11, §9.12.
+// Upstream: state.go at v0.1.0 (State, setRunning, setStopped, wait),
+// utils.go at v0.1.0 (HumanDuration). See docs/upstream/v0.1.0.md §6
+// "State, monitor, Wait" and §9.11, §9.12.
+//
+// 0.1.0 kept HumanDuration in utils.go and used it for `docker ps`'s
+// STATUS column ("Up 3 minutes") and `docker history`.
 //
 // In 0.1.0 the lock and condition variable were pointers created by
 // Runtime.Register, so a State that had not been registered panicked on

@@ -1,5 +1,5 @@
 // Tests for State and HumanDuration (state.go and utils.go of Docker
-// v0.1.0; reference upstream-v0_1.md §6, §9.11, §9.12).
+// v0.1.0; reference docs/upstream/v0.1.0.md §6, §9.11, §9.12).
 package docker
 
 import (

@@ -1,10 +1,11 @@
 // What happens between "start the container" and "the user's program
 // runs": the veth, the default route, the user, then exec.
 //
-// This file stands for sysinit.go of Docker v0.1.0 (commit 57e2126).
-// Reader's notes 002, section "run" (lxc-start启动/sbin/init, 即docker自身:
-// SysInit设置默认路由, 切换用户, exec用户命令). Reference: shared/reference/
-// upstream-v0_1.md §6 "sysinit".
+// Upstream: sysinit.go at v0.1.0 (SysInit, setupNetworking, changeUser,
+// executeProgram); standing in for it: the backend does the kernel's part.
+// See docs/upstream/v0.1.0.md §6 "sysinit".
+// Notes: 002 "/sbin/init" (lxc-start runs /sbin/init, which is docker
+// itself: SysInit sets the default route, changes user, execs the command).
 //
 // How 0.1.0 split the work:
 //   - lxc-start (from config.lxc) made the namespaces, a veth pair with

@@ -1,11 +1,12 @@
 // TagStore: the names of images, "repository:tag" → image id, kept in one
 // JSON file.
 //
-// This file reproduces tags.go of Docker v0.1.0 (commit 57e2126, tag
-// v0.1.0). Reader's notes 002 (docker-v0.1.0源码分析), section "创建runtime" →
-// "repositories": 如果存在/var/lib/docker/repositories文件(json格式), 则读入
-// 文件内容到TagStore中, 否则将TagStore内容写入到该文件, 权限为0600.
-// Reference: shared/reference/upstream-v0_1.md §2 "TagStore", §9.5.
+// Upstream: tags.go at v0.1.0 (TagStore, Repository, DEFAULT_TAG,
+// NewTagStore, Reload, Save, Set, Get, LookupImage, ById, ImageName). See
+// docs/upstream/v0.1.0.md §2 "TagStore", §9.5.
+// Notes: 002 "创建runtime" → "repositories" (the JSON file
+// /var/lib/docker/repositories is read into the TagStore, or written from
+// it, mode 0600).
 //
 // The file is json.Marshal of the store, so only Repositories is saved:
 //

@@ -1,5 +1,5 @@
 // Tests for TagStore (tags.go of Docker v0.1.0; reference
-// upstream-v0_1.md §2 "TagStore", §9.5), against a stub graph.
+// docs/upstream/v0.1.0.md §2 "TagStore", §9.5), against a stub graph.
 package docker
 
 import (

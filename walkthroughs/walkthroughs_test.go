@@ -1,4 +1,4 @@
-// The walkthroughs harness (design.md "Testing": walkthroughs are scripts
+// The walkthroughs harness (docs/design.md "Testing": walkthroughs are scripts
 // that run the binary and check its output, on the fake backend in every
 // run and on linux as root). Each walkthroughs/*.txtar is a testscript
 // (github.com/rogpeppe/go-internal/testscript): shell-like lines that run

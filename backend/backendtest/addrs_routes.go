@@ -1,7 +1,7 @@
 // Contract: addresses and routes — `ip addr` and `ip route` on the main
 // table, the connected route the kernel adds for an address on an up link,
 // and the errors of the measured table (reference
-// testing-real-and-fake-kernels.md §3 "Addresses and routes" and
+// docs/kernels.md §3 "Addresses and routes" and
 // "Measured kernel behaviour"; book ch.6 §6.3 createBridge).
 package backendtest
 

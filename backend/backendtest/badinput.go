@@ -1,5 +1,5 @@
 // Contract: bad input gets a clear error of the right kind, naming what was
-// wrong, and changes nothing (design.md "Testing": every bad input gets a
+// wrong, and changes nothing (docs/design.md "Testing": every bad input gets a
 // clear error naming the problem). The kinds are what iptables 1.8.9 and
 // Linux 6.18 answer.
 package backendtest

@@ -1,6 +1,6 @@
 // Contract: cgroups through h.Cgroups() — create, limit, add a started
 // process, freeze/thaw, stats, delete, with the kernel's EEXIST and EBUSY
-// (reference testing-real-and-fake-kernels.md §4 and §6 "Other state";
+// (reference docs/kernels.md §4 and §6 "Other state";
 // book ch.14 §14.3 cgroup; note 003 cgroups). Paths are relative to the
 // backend's cgroup parent (on linux the test helper gives every host a
 // unique "dockerlab-test-…" parent), so "c1" never meets anyone else's.

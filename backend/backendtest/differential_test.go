@@ -1,7 +1,7 @@
 // Differential test: the same pseudo-random sequence of operations on the
 // fake and on the real kernel, comparing after every step which error (if
 // any) each returned and the normalised dumps of every namespace
-// (reference testing-real-and-fake-kernels.md §6: "a randomised
+// (reference docs/kernels.md §6: "a randomised
 // differential test ... compare normalised state after each step"). The
 // names come from small pools so that collisions, missing links and busy
 // chains — the error paths — happen often. Seeds are fixed: a failure is

@@ -1,7 +1,7 @@
 // Contract: netfilter through the go-iptables-shaped interface and Raw
-// (reference testing-real-and-fake-kernels.md §2 "coreos/go-iptables" and
+// (reference docs/kernels.md §2 "coreos/go-iptables" and
 // §6 iptables table; Docker 1.2.0 pkg/iptables and setupIPTables,
-// upstream-v1_2.md §3.1–3.2; Docker 0.1.0 PortMapper, upstream-v0_1.md §3;
+// docs/upstream/v1.2.0.md §3.1–3.2; Docker 0.1.0 PortMapper, docs/upstream/v0.1.0.md §3;
 // book ch.6 §6.2 and §6.4 端口映射).
 //
 // Rules are compared in the canonical form iptables-nft 1.8.9 prints

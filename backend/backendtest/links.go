@@ -1,6 +1,6 @@
 // Contract: links — bridge and veth lifecycle, masters, moving between
 // namespaces, renaming, and every error of the measured table (reference
-// testing-real-and-fake-kernels.md §3 "Measured kernel behaviour" and §6
+// docs/kernels.md §3 "Measured kernel behaviour" and §6
 // "Semantics to enforce"; book ch.6 §6.3; Docker 1.2 createBridge and
 // libcontainer's veth strategy).
 package backendtest

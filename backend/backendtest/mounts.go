@@ -1,5 +1,5 @@
 // Contract: mounts made through the Host, and volumes bound into a
-// container (design.md "The backend": mounts; book ch.8 Union Mount and
+// container (docs/design.md "The backend": mounts; book ch.8 Union Mount and
 // ch.10 §10.4; Docker 1.2's `docker run -v`). Only directories made by
 // the test are mounted on, and every mount is undone before they go.
 package backendtest

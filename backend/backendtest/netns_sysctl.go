@@ -1,7 +1,7 @@
 // Contract: network namespaces (`ip netns`) and the net.* sysctls that live
-// in them (reference testing-real-and-fake-kernels.md §3 "netns package"
+// in them (reference docs/kernels.md §3 "netns package"
 // and "ip_forward in a fresh netns"; book ch.14 §14.3 namespace; Docker
-// 1.2 InitDriver's ip_forward, upstream-v1_2.md §3.1 step 5).
+// 1.2 InitDriver's ip_forward, docs/upstream/v1.2.0.md §3.1 step 5).
 package backendtest
 
 import (

@@ -1,7 +1,7 @@
 // Parity: every scenario of backend/scenario runs on the fake
 // (fake.NewBare) and on the real kernel (linuxtest.NewHost: root, a
 // throwaway namespace), and the normalised dumps of the root namespace and
-// of every namespace the scenario leaves must be equal (design.md "Parity
+// of every namespace the scenario leaves must be equal (docs/design.md "Parity
 // is the point of the fake"). When they differ, the fake is wrong.
 package backendtest_test
 

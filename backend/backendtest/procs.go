@@ -1,7 +1,7 @@
 // Contract: processes — a command started the way Docker 1.2's native
 // driver started a container (new namespaces, hostname, pivot_root into a
 // rootfs, env, stdio, a Setup hook where the veth moves in), its exit
-// status and signals (reference testing-real-and-fake-kernels.md §5; book
+// status and signals (reference docs/kernels.md §5; book
 // ch.13 dockerinit启动 and ch.14 §14.3; note 003 namespaces).
 package backendtest
 

@@ -1,7 +1,7 @@
 // Rootfs: the smallest container root filesystem the contract's process
 // checks need — busybox and its applet links, /etc/passwd and /etc/group,
 // and the directories the runtime mounts onto (reference
-// testing-real-and-fake-kernels.md §5 "Tiny rootfs without internet"; book
+// docs/kernels.md §5 "Tiny rootfs without internet"; book
 // ch.8 rootfs). Docker's own tests used a busybox image the same way.
 package backendtest
 

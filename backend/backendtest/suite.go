@@ -1,7 +1,7 @@
 // Package backendtest is the backend contract suite: one set of behaviour
 // checks that every backend.Host must pass, run against the fake in every
 // `go test` and against the real kernel as root inside a throwaway network
-// namespace (design.md "Testing"; reference testing-real-and-fake-kernels.md
+// namespace (docs/design.md "Testing"; reference docs/kernels.md
 // §6 "Contract suite layout", after go-cloud's drivertest and containerd's
 // snapshot testsuite).
 //

@@ -1,6 +1,6 @@
 // Waiting helpers for the few kernel effects that are asynchronous on a
 // real machine (namespace destruction, process exit). They poll with a
-// generous limit and never assert on durations (design.md "Testing": no
+// generous limit and never assert on durations (docs/design.md "Testing": no
 // timing assertions).
 package backendtest
 

@@ -1,5 +1,5 @@
-// Addresses: `ip addr add/del/show` (design.md "The backend": links;
-// reference testing-real-and-fake-kernels.md §3 and §6 — duplicate EEXIST,
+// Addresses: `ip addr add/del/show` (docs/design.md "The backend": links;
+// reference docs/kernels.md §3 and §6 — duplicate EEXIST,
 // missing EADDRNOTAVAIL, missing link ENODEV; book ch.6 bridge address).
 package fake
 

@@ -1,6 +1,6 @@
 // Bridges and their ports: `ip link set DEV master BR` and `nomaster`, and
-// the bridge's MTU following its ports (design.md "The backend": links;
-// reference testing-real-and-fake-kernels.md §3 "Measured kernel
+// the bridge's MTU following its ports (docs/design.md "The backend": links;
+// reference docs/kernels.md §3 "Measured kernel
 // behaviour"; kernel net/bridge/br_if.c br_add_if and br_mtu_auto_adjust;
 // book ch.6 docker0 and the veth attached to it).
 package fake

@@ -1,5 +1,5 @@
-// Cgroups of the simulated machine (design.md "The backend": cgroups;
-// reference testing-real-and-fake-kernels.md §4 and §6 — existing EEXIST,
+// Cgroups of the simulated machine (docs/design.md "The backend": cgroups;
+// reference docs/kernels.md §4 and §6 — existing EEXIST,
 // busy EBUSY; book ch.14 §14.3 cgroup; note 003 cgroups).
 //
 // The fake models one unified hierarchy and reports mode "v2" with the

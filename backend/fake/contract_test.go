@@ -1,6 +1,6 @@
 // The backend contract suite (backend/backendtest) on the fake kernel:
-// every check, no root, on any OS (design.md "Testing"; reference
-// testing-real-and-fake-kernels.md §6). NewBare gives a machine whose root
+// every check, no root, on any OS (docs/design.md "Testing"; reference
+// docs/kernels.md §6). NewBare gives a machine whose root
 // namespace looks like a brand-new network namespace, as the linux run's
 // throwaway namespace does.
 package fake_test

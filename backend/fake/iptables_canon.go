@@ -1,6 +1,6 @@
 // Canonical values in iptables rules: protocols, addresses, conntrack
 // states, quoting — what iptables-nft 1.8.9 prints for what a user wrote
-// (reference testing-real-and-fake-kernels.md §2 "Canonicalisation
+// (reference docs/kernels.md §2 "Canonicalisation
 // (measured)"; see iptables_rules.go for the measured examples).
 package fake
 

@@ -1,7 +1,7 @@
 // Raw: one iptables command line, as Docker ran /sbin/iptables (upstream
 // Docker 0.1.0 network.go `iptables(args...)` and Docker 1.2.0
-// pkg/iptables/iptables.go `Raw`; reference upstream-v0_1.md §3 PortMapper,
-// upstream-v1_2.md §3.1-3.2; book ch.6 and ch.11 port mapping).
+// pkg/iptables/iptables.go `Raw`; reference docs/upstream/v0.1.0.md §3 PortMapper,
+// docs/upstream/v1.2.0.md §3.1-3.2; book ch.6 and ch.11 port mapping).
 //
 // The argv is parsed like iptables parses it: options may come in any
 // order (Docker 1.2 wrote `-C POSTROUTING -t nat -s ...`), exactly one

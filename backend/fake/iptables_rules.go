@@ -1,6 +1,6 @@
 // iptables rule specs: parse an argv fragment and print it the way
 // iptables-nft 1.8.9 lists it in `iptables -S` and iptables-save (reference
-// testing-real-and-fake-kernels.md §2 "Canonicalisation (measured)" and §6;
+// docs/kernels.md §2 "Canonicalisation (measured)" and §6;
 // book ch.6 iptables rules of the bridge driver).
 //
 // What the real tool does, measured on Debian 12 (iptables v1.8.9 nft):

@@ -1,5 +1,5 @@
-// iptables-save output for a namespace (design.md "The backend": a dump in
-// the real tools' text formats; reference testing-real-and-fake-kernels.md
+// iptables-save output for a namespace (docs/design.md "The backend": a dump in
+// the real tools' text formats; reference docs/kernels.md
 // §1.3 golden iptables-save dumps and §6 "Optional golden layer").
 //
 // iptables-nft-save prints tables in the order they were first used and

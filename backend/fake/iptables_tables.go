@@ -1,5 +1,5 @@
 // iptables tables and chains: the go-iptables-shaped methods of
-// backend.IPTables (reference testing-real-and-fake-kernels.md §2
+// backend.IPTables (reference docs/kernels.md §2
 // "Operations" and "Exit codes differ by backend", §6 iptables table; book
 // ch.6 iptables DOCKER chain; upstream Docker 1.2.0 pkg/iptables/iptables.go
 // and 0.1.0 network.go PortMapper drove these through /sbin/iptables).

@@ -156,7 +156,7 @@ func raw(t *testing.T, ipt backend.IPTables, line string) ([]byte, error) {
 }
 
 // Docker 0.1.0's PortMapper (network.go): cleanup, setup, Map, Unmap
-// (reference upstream-v0_1.md §3).
+// (reference docs/upstream/v0.1.0.md §3).
 func TestRawDocker010(t *testing.T) {
 	ipt := New().Root().IPTables()
 	// cleanup on a fresh machine: every command fails, and Docker ignores it
@@ -196,7 +196,7 @@ func TestRawDocker010(t *testing.T) {
 }
 
 // Docker 1.2.0's bridge driver and pkg/iptables (reference
-// upstream-v1_2.md §3.1-3.2), every argv with the --wait it prepended.
+// docs/upstream/v1.2.0.md §3.1-3.2), every argv with the --wait it prepended.
 func TestRawDocker120(t *testing.T) {
 	ipt := New().Root().IPTables()
 	ok := func(l string) {

@@ -1,6 +1,6 @@
 // Package fake is dockerlab's in-memory kernel: a backend.Host that needs no
-// root and runs on any OS (design.md "The backend"; reference
-// testing-real-and-fake-kernels.md §6 "A good fake backend").
+// root and runs on any OS (docs/design.md "The backend"; reference
+// docs/kernels.md §6 "A good fake backend").
 //
 // It copies the real kernel's answers — the same errors, wrapping the same
 // errnos, for the same mistakes — so that code tested on the fake behaves

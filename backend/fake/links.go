@@ -1,6 +1,6 @@
 // Links: bridge and veth create/delete, master, rename, up/down, MTU and
-// moving a link into another namespace (design.md "The backend": links;
-// reference testing-real-and-fake-kernels.md §3 "Measured kernel behaviour"
+// moving a link into another namespace (docs/design.md "The backend": links;
+// reference docs/kernels.md §3 "Measured kernel behaviour"
 // and §6; book ch.6 docker0 bridge and ch.14 veth pairs).
 package fake
 

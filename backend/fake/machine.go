@@ -1,6 +1,6 @@
-// The fake kernel's state: one simulated machine as plain data (design.md
+// The fake kernel's state: one simulated machine as plain data (docs/design.md
 // "The backend": the fake is one simulated machine; reference
-// testing-real-and-fake-kernels.md §6 "Shape of the in-memory model").
+// docs/kernels.md §6 "Shape of the in-memory model").
 //
 // Everything here is exported-field data so that the shared machine can be
 // written to a JSON file and read back by the next dockerlab command (see

@@ -1,4 +1,4 @@
-// Mounts of the simulated machine (design.md "The backend": mounts; book
+// Mounts of the simulated machine (docs/design.md "The backend": mounts; book
 // ch.8 Union Mount and ch.10 §10.4; note 003 union FS).
 //
 // The fake's mount table is bookkeeping only: a bind or overlay mount is

@@ -1,6 +1,6 @@
 // Network namespaces: the root one, named ones (`ip netns add`) and the
-// anonymous ones of container processes (clone(CLONE_NEWNET)) (design.md
-// "The backend"; reference testing-real-and-fake-kernels.md §3 netns and
+// anonymous ones of container processes (clone(CLONE_NEWNET)) (docs/design.md
+// "The backend"; reference docs/kernels.md §3 netns and
 // §6; book ch.14 §14.3 namespaces; note 003 network namespace).
 package fake
 

@@ -1,4 +1,4 @@
-// Simulated processes on the shared machine (design.md "The backend": the
+// Simulated processes on the shared machine (docs/design.md "The backend": the
 // fake is one simulated machine shared by every command).
 //
 // A simulated process is goroutines inside the OS process that started it,

@@ -1,5 +1,5 @@
 // Processes of the simulated machine: Start with namespaces, hostname,
-// rootfs and cgroup; wait; signal; the process table (design.md "The
+// rootfs and cgroup; wait; signal; the process table (docs/design.md "The
 // backend": processes, and "the fake runs a simulated userland"; book ch.13
 // dockerinit and ch.14 §14.3 namespaces/cgroups; note 003).
 //

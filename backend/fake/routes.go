@@ -1,5 +1,5 @@
-// Routes: the main routing table, `ip route add/del/show` (design.md "The
-// backend": links; reference testing-real-and-fake-kernels.md §3 — default
+// Routes: the main routing table, `ip route add/del/show` (docs/design.md "The
+// backend": links; reference docs/kernels.md §3 — default
 // route Dst 0.0.0.0/0, connected routes proto kernel scope link, duplicate
 // EEXIST, unreachable gateway ENETUNREACH, missing ESRCH).
 //

@@ -1,5 +1,5 @@
 // Signals in the simulated machine: default actions, stop/continue, and
-// the PID-namespace init quirk (design.md "Fidelity": reproduce quirks that
+// the PID-namespace init quirk (docs/design.md "Fidelity": reproduce quirks that
 // teach something; book ch.14 namespaces; note 003 PID namespace).
 //
 // The quirk: the init (pid 1) of a PID namespace gets no signal whose

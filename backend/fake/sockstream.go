@@ -3,7 +3,7 @@
 // limited size (a writer waits while the peer does not read), half-close
 // (shutdown(SHUT_WR): the peer reads EOF but can still answer, which
 // docker-proxy and `nc` rely on), and deadlines (wget -T). Nothing is
-// lost or reordered: the fake has no wire. Reference: design.md "The
+// lost or reordered: the fake has no wire. Reference: docs/design.md "The
 // backend"; note 000 (bridge mode: a connection's path, see packetpath.go).
 package fake
 

@@ -1,6 +1,6 @@
 // The shared machine: the fake kernel's state in a JSON file, so that every
 // `dockerlab --backend fake` command — a daemon, a set-up command, `net
-// show` — sees the same simulated machine (design.md "The backend": the fake
+// show` — sees the same simulated machine (docs/design.md "The backend": the fake
 // is one simulated machine shared by every command, its state in a locked
 // file; "a crash loses nothing": state is written atomically).
 //

@@ -1,5 +1,5 @@
-// Sysctls: the net.* keys a namespace has under /proc/sys (design.md "The
-// backend": sysctl; reference testing-real-and-fake-kernels.md §3 — in a
+// Sysctls: the net.* keys a namespace has under /proc/sys (docs/design.md "The
+// backend": sysctl; reference docs/kernels.md §3 — in a
 // fresh namespace net.ipv4.ip_forward is 0 and writing it changes only that
 // namespace; book ch.6 ip_forward; upstream Docker 1.2.0
 // daemon/networkdriver/bridge/driver.go wrote "1\n" to it).

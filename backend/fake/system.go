@@ -1,5 +1,5 @@
 // The kernel as a simulated program sees it: the userland.System of one
-// process (design.md "The backend": the fake runs a simulated userland;
+// process (docs/design.md "The backend": the fake runs a simulated userland;
 // backend/fake/userland/system.go defines the interface). Pids here are
 // as seen inside the caller's PID namespace.
 package fake

@@ -3,7 +3,7 @@
 // (backend/linux/tty_linux.go); the fake simulates the kernel's tty layer
 // between the two ends. Upstream: daemon/execdriver/native/term.go
 // (TtyConsole) at Docker v1.2.0; book ch.13 §13.3 (the console of
-// dockerinit); reference testing-real-and-fake-kernels.md §5 (Setsid,
+// dockerinit); reference docs/kernels.md §5 (Setsid,
 // Setctty).
 //
 // The master side is the ProcSpec's Stdin (what the user types) and

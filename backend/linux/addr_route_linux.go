@@ -1,7 +1,7 @@
 //go:build linux
 
-// Addresses and routes: `ip addr` and `ip route` (design.md "The backend";
-// reference testing-real-and-fake-kernels.md §3 "Addresses and routes").
+// Addresses and routes: `ip addr` and `ip route` (docs/design.md "The backend";
+// reference docs/kernels.md §3 "Addresses and routes").
 // Docker 1.2.0 gave docker0 its address and the container its default route
 // with libcontainer's netlink (book ch.6 "网络"); the kernel adds the
 // connected route itself.

@@ -1,7 +1,7 @@
 //go:build linux
 
 // Cgroups: detecting how they are mounted, and what the v1 and v2 managers
-// share (reference testing-real-and-fake-kernels.md §4; book ch.14 §14.3
+// share (reference docs/kernels.md §4; book ch.14 §14.3
 // cgroup; note 003 cgroups). Docker 1.2.0 drove v1 with libcontainer's
 // cgroups/fs; v2 is what today's distributions run. The hierarchy's root is
 // a parameter, so tests point it at a temporary directory, where writing a

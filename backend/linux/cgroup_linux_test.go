@@ -1,8 +1,8 @@
 //go:build linux
 
 // Cgroups: the real v1 hierarchy of this machine under a test-unique
-// parent, and v1/v2 against temporary directories (reference testing-real-
-// and-fake-kernels.md §4).
+// parent, and v1/v2 against temporary directories (reference
+// docs/kernels.md §4).
 
 package linux_test
 

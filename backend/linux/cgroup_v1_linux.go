@@ -1,7 +1,7 @@
 //go:build linux
 
 // cgroup v1: one hierarchy per controller, a directory per cgroup in each
-// (reference testing-real-and-fake-kernels.md §4; Docker 1.2.0's
+// (reference docs/kernels.md §4; Docker 1.2.0's
 // libcontainer/cgroups/fs; book ch.14 §14.3). This is also the manager of a
 // hybrid machine, whose cgroup2 at <root>/unified holds no controllers.
 

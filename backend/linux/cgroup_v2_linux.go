@@ -2,7 +2,7 @@
 
 // cgroup v2: one unified hierarchy; controllers are handed down through
 // each ancestor's cgroup.subtree_control (reference
-// testing-real-and-fake-kernels.md §4; kernel cgroup-v2.rst). Docker 1.2.0
+// docs/kernels.md §4; kernel cgroup-v2.rst). Docker 1.2.0
 // predates v2; this is the same Cgroups face on today's kernels.
 
 package linux

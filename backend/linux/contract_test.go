@@ -3,7 +3,7 @@
 // The backend contract suite (backend/backendtest) on the real kernel: as
 // root, every check in a throwaway network namespace with its own cgroup
 // parent and temp dirs (linuxtest.NewHost), so the machine is never
-// touched; skipped with the reason when not root (design.md "Testing").
+// touched; skipped with the reason when not root (docs/design.md "Testing").
 // TestMain (main_linux_test.go) lets the test binary serve as
 // dockerlab-init for the process checks.
 package linux_test

@@ -1,5 +1,5 @@
-// Package linux is the real-kernel backend (design.md "The backend";
-// reference testing-real-and-fake-kernels.md §2–§5). It implements
+// Package linux is the real-kernel backend (docs/design.md "The backend";
+// reference docs/kernels.md §2–§5). It implements
 // backend.Host with vishvananda/netlink for links, addresses and routes,
 // coreos/go-iptables and the iptables binary for netfilter, /proc/sys for
 // sysctls, cgroupfs for limits and clone(2)+pivot_root(2) for processes, the

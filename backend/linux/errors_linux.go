@@ -2,7 +2,7 @@
 
 // Mapping what netlink, syscalls and the iptables binary return onto the
 // backend sentinels, keeping the errno (backend/errors.go; reference
-// testing-real-and-fake-kernels.md §2 "Errors" and §3 measured table).
+// docs/kernels.md §2 "Errors" and §3 measured table).
 
 package linux
 

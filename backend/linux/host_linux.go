@@ -1,7 +1,7 @@
 //go:build linux
 
-// Host: the real machine, seen through its sandbox namespace (design.md
-// "The backend"; linux.md brief). It owns the root Net, the named
+// Host: the real machine, seen through its sandbox namespace (docs/design.md
+// "The backend"; docs/architecture.md). It owns the root Net, the named
 // namespaces under <RunDir>/netns, the cgroups under CgroupParent, the
 // processes it started and the mounts it made.
 

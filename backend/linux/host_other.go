@@ -1,7 +1,7 @@
 //go:build !linux
 
 // The linux backend on other systems: it only says why it cannot work
-// (design.md "The backend": the fake runs everywhere, the real one on Linux).
+// (docs/design.md "The backend": the fake runs everywhere, the real one on Linux).
 
 package linux
 

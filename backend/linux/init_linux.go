@@ -1,8 +1,8 @@
 //go:build linux
 
 // dockerlab-init: the first program inside a new container (book ch.13
-// "dockerinit启动" and ch.14 §14.3 挂载; reference testing-real-and-fake-
-// kernels.md §5 "pivot_root requirements" and "Mounts inside the child").
+// "dockerinit启动" and ch.14 §14.3 挂载; reference
+// docs/kernels.md §5 "pivot_root requirements" and "Mounts inside the child").
 // Docker 1.2.0 re-executed itself as dockerinit, which set up the
 // container's filesystem from inside the new namespaces and then exec'd the
 // user's command; this is that, in Go, in our own words.

@@ -1,6 +1,6 @@
 //go:build linux
 
-// IPTables inside one namespace (reference testing-real-and-fake-kernels.md
+// IPTables inside one namespace (reference docs/kernels.md
 // §2; Docker 1.2.0 pkg/iptables and 0.1.0's PortMapper, which exec'd
 // /sbin/iptables). go-iptables execs the binary too; a child inherits the
 // network namespace of the thread that forks it, so every run happens on a

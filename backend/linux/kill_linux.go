@@ -5,7 +5,7 @@
 // Docker 1.2's native driver could "kill it with fire" (Terminate) a
 // container whose daemon had died, after checking the process's start
 // time against the one it had saved, so that a reused pid was never hit
-// (reference upstream-v1_2.md §5.2). The pid registry (pidfile_linux.go)
+// (reference docs/upstream/v1.2.0.md §5.2). The pid registry (pidfile_linux.go)
 // keeps that start time for every process this backend starts.
 
 package linux

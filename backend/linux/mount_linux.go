@@ -1,6 +1,6 @@
 //go:build linux
 
-// Mounts: bind, overlay and tmpfs (design.md "The backend"; book ch.8 Union
+// Mounts: bind, overlay and tmpfs (docs/design.md "The backend"; book ch.8 Union
 // Mount and ch.10 §10.4). Docker 0.1.0 stacked image layers with AUFS;
 // current kernels have no AUFS, so layers are stacked with overlayfs
 // (lowerdir top first, upperdir, workdir). The Host remembers what it

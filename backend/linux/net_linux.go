@@ -1,7 +1,7 @@
 //go:build linux
 
-// Net: one network namespace's links (design.md "The backend"; reference
-// testing-real-and-fake-kernels.md §3). Upstream Docker 1.2.0 made docker0
+// Net: one network namespace's links (docs/design.md "The backend"; reference
+// docs/kernels.md §3). Upstream Docker 1.2.0 made docker0
 // and the veth pairs with libcontainer's netlink package (book ch.6
 // "网络"); here vishvananda/netlink does it, through a handle whose sockets
 // were opened inside the namespace, so every call acts there whatever

@@ -1,7 +1,7 @@
 //go:build linux
 
 // Links, addresses, routes and namespaces on the real kernel, each test in
-// its own throwaway namespace (reference testing-real-and-fake-kernels.md
+// its own throwaway namespace (reference docs/kernels.md
 // §3 measured table, §6 semantics table).
 
 package linux_test

@@ -1,7 +1,7 @@
 //go:build linux
 
-// Namespace files and the thread dance (reference testing-real-and-fake-
-// kernels.md §3 "netns package" and "Threading pitfalls"; CNI's testutils
+// Namespace files and the thread dance (reference
+// docs/kernels.md §3 "netns package" and "Threading pitfalls"; CNI's testutils
 // NewNS and iproute2's `ip netns add`, in our own words).
 //
 // A network namespace belongs to an OS thread, not to a goroutine. To act in

@@ -1,4 +1,4 @@
-// Options of the real-kernel backend (linux.md brief; design.md "The
+// Options of the real-kernel backend (docs/architecture.md; docs/design.md "The
 // backend": the sandbox namespace). Kept free of build tags so callers on
 // any OS can fill them in; New itself needs Linux.
 

@@ -3,7 +3,7 @@
 // The pid registry: <RunDir>/procs/<pid> records every process dockerlab
 // started, with its start time, so that a later `dockerlab` run (or
 // DeleteSandbox) can find and stop them without ever signalling a process
-// that merely reused the pid (linux.md brief; the idea of Docker's
+// that merely reused the pid (docs/architecture.md; the idea of Docker's
 // container state files under /var/lib/docker/containers).
 
 package linux

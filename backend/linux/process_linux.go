@@ -2,7 +2,7 @@
 
 // Starting a process in new namespaces: the parent's half of the
 // dockerinit dance (book ch.13 "dockerinit启动"; ch.14 §14.3 namespace;
-// reference testing-real-and-fake-kernels.md §5). Docker 1.2.0's native
+// reference docs/kernels.md §5). Docker 1.2.0's native
 // driver cloned its own binary with CLONE_NEWNS|NEWUTS|NEWIPC|NEWPID|NEWNET,
 // moved the veth into the child's namespace and joined it to its cgroups
 // while the child waited on a pipe, then let it go. So do we.

@@ -1,9 +1,9 @@
 //go:build linux
 
-// Processes in new namespaces, in a busybox rootfs (reference testing-real-
-// and-fake-kernels.md §5; book ch.13 dockerinit; the checks of the
-// linux.md brief: own hostname, pid 1, only lo, host files invisible, exit
-// codes, signals, 127 for a missing program).
+// Processes in new namespaces, in a busybox rootfs (docs/kernels.md §5;
+// book ch.13 dockerinit; docs/backend-contract.md): own hostname, pid 1,
+// only lo, host files invisible, exit codes, signals, 127 for a missing
+// program.
 
 package linux_test
 

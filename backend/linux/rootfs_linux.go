@@ -1,7 +1,7 @@
 //go:build linux
 
 // The container's root filesystem (book ch.14 §14.3 挂载; reference
-// testing-real-and-fake-kernels.md §5, after runc's prepareRoot/pivotRoot
+// docs/kernels.md §5, after runc's prepareRoot/pivotRoot
 // and specconv defaults, in our own words): bind the rootfs onto itself so
 // it is a mount point, mount /proc, a tmpfs /dev with the usual device
 // nodes, /dev/pts, /dev/shm and a read-only /sys, add the volumes, then

@@ -1,7 +1,7 @@
 //go:build linux
 
-// The sandbox and tearing things down (design.md "The backend": by default
-// dockerlab works inside its own network namespace; linux.md brief). The
+// The sandbox and tearing things down (docs/design.md "The backend": by default
+// dockerlab works inside its own network namespace; docs/architecture.md). The
 // CLI's `dockerlab sandbox rm` calls DeleteSandbox; tests call Destroy.
 
 package linux

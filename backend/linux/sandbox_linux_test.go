@@ -2,7 +2,7 @@
 
 // The sandbox: a persistent named namespace at /run/netns/<name> that
 // `ip netns exec` can enter, and DeleteSandbox, which removes it with all
-// dockerlab made around it (design.md "The backend"). The test uses a
+// dockerlab made around it (docs/design.md "The backend"). The test uses a
 // unique sandbox name and run directory, never the default "dockerlab".
 
 package linux_test

@@ -1,6 +1,6 @@
 //go:build linux
 
-// net.* sysctls per namespace (reference testing-real-and-fake-kernels.md
+// net.* sysctls per namespace (reference docs/kernels.md
 // §3: ip_forward starts at 0 in a new namespace). Docker 0.1.0 and 1.2.0
 // wrote /proc/sys/net/ipv4/ip_forward when they set up docker0 (book ch.6).
 // /proc/sys/net resolves against the namespace of the thread that opens the

@@ -15,7 +15,7 @@ import (
 	"github.com/dockerlab/dockerlab/backend"
 )
 
-// The Docker 1.2 defaults (upstream-v1_2.md §3.1: the first candidate of
+// The Docker 1.2 defaults (docs/upstream/v1.2.0.md §3.1: the first candidate of
 // addrs, and DefaultNetworkBridge).
 const (
 	bridgeName = "docker0"

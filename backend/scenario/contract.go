@@ -1,6 +1,6 @@
 // ContractScenario: a parameterised version of bridge-veth-netns plus
 // rules, built and torn down again, for the benchmarks (`make bench`) that
-// compare the fake and the real kernel on the same work (design.md
+// compare the fake and the real kernel on the same work (docs/design.md
 // "Testing": speed targets live in benchmarks).
 
 package scenario

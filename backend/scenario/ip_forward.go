@@ -1,7 +1,7 @@
 // Scenario "ip-forward": net.ipv4.ip_forward, which Docker 1.2's
-// InitDriver set to 1 (EnableIpForward; upstream-v1_2.md §3.1 step 5;
+// InitDriver set to 1 (EnableIpForward; docs/upstream/v1.2.0.md §3.1 step 5;
 // book ch.6 §6.2), is a per-namespace setting (reference
-// testing-real-and-fake-kernels.md §3: "writing it changes only that
+// docs/kernels.md §3: "writing it changes only that
 // netns").
 
 package scenario

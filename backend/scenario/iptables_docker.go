@@ -1,7 +1,7 @@
 // Scenario "iptables-docker": the rules Docker 1.2.0's init_networkdriver
 // job installed, then one published port (upstream
 // daemon/networkdriver/bridge/driver.go setupIPTables, pkg/iptables
-// NewChain/RemoveExistingChain/Forward; reference upstream-v1_2.md §3.1–3.2;
+// NewChain/RemoveExistingChain/Forward; reference docs/upstream/v1.2.0.md §3.1–3.2;
 // book ch.6 §6.2 "创建网络环境" and §6.4 端口映射).
 //
 // Every command is the argv Docker itself handed to /sbin/iptables, in the

@@ -1,7 +1,7 @@
 // Package scenario holds the network set-ups that dockerlab reproduces as
 // plain functions over a backend.Host: Docker 1.2's bridge with veth pairs
 // into container namespaces, Docker 1.2's and Docker 0.1's iptables rules,
-// ip_forward per namespace, and a full teardown (design.md "Parity is the
+// ip_forward per namespace, and a full teardown (docs/design.md "Parity is the
 // point of the fake"; book ch.6 网络; note 000 bridge模式).
 //
 // Each scenario is run twice by the parity test in backend/backendtest —

@@ -1,7 +1,7 @@
 // Scenario "teardown": everything the other scenarios create, then removed
 // again in the reverse order, after which the namespace must dump exactly as
-// before (design.md "Parity is the point of the fake"; Docker 1.2's
-// release_interface and RemoveExistingChain, upstream-v1_2.md §3.1–3.2).
+// before (docs/design.md "Parity is the point of the fake"; Docker 1.2's
+// release_interface and RemoveExistingChain, docs/upstream/v1.2.0.md §3.1–3.2).
 // It proves that cleanup leaves nothing behind on either backend — the
 // property a student's VM relies on when a chapter demo ends.
 

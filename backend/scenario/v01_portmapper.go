@@ -1,6 +1,6 @@
 // Scenario "v01-portmapper": the rules of Docker 0.1.0's PortMapper
 // (upstream network.go PortMapper cleanup/setup/Map/Unmap; reference
-// upstream-v0_1.md §3 "PortMapper"; note 002 网络).
+// docs/upstream/v0.1.0.md §3 "PortMapper"; note 002 网络).
 //
 // 0.1.0 ran /sbin/iptables itself: cleanup with every error ignored, a
 // DOCKER chain in nat, jumps appended to PREROUTING and OUTPUT *without*

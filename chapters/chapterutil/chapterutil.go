@@ -2,7 +2,7 @@
 // directory, a writer several goroutines may print to, and a snapshot of
 // the machine's network so a demo can put it back as it found it.
 //
-// Not upstream: dockerlab's teaching scaffolding (design.md "Users": a
+// Not upstream: dockerlab's teaching scaffolding (docs/design.md "Users": a
 // chapter demo creates the real bridge and rules, prints the kernel state
 // before and after, and cleans up).
 package chapterutil

@@ -1,5 +1,5 @@
 // `dockerlab chapter N`: the runnable demo of a chapter of 《Docker源码分析》
-// (design.md "Users": a student runs a chapter demo on the fake or the
+// (docs/design.md "Users": a student runs a chapter demo on the fake or the
 // real kernel). Each demo lives next to its README in chapters/.
 package cli
 

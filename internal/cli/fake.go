@@ -1,6 +1,6 @@
 // `dockerlab fake reset|show`: the fake backend's one simulated machine,
 // shared by every `dockerlab --backend fake` command through its state
-// file (design.md "The backend": the fake is one machine in a locked file).
+// file (docs/design.md "The backend": the fake is one machine in a locked file).
 package cli
 
 import (

@@ -1,7 +1,7 @@
 // Package cli is the dockerlab command line (cobra): the root command with
 // the shared flags of internal/hostflags, and the commands that look at a
 // machine rather than reproduce Docker — version, doctor, net, sandbox,
-// fake (design.md "Layout": cmd/dockerlab, the one binary). The v0_1 and
+// fake (docs/design.md "Layout": cmd/dockerlab, the one binary). The v0_1 and
 // v1_2 commands hang off the same root.
 package cli
 

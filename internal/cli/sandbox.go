@@ -1,6 +1,6 @@
 // `dockerlab sandbox status|shell|reset`: the linux backend's sandbox, the
 // persistent network namespace (/run/netns/dockerlab) in which it builds
-// bridges, veths and iptables rules instead of the host's own (design.md
+// bridges, veths and iptables rules instead of the host's own (docs/design.md
 // "The backend"; "Defaults never collide with a real Docker").
 package cli
 

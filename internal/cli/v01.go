@@ -1,7 +1,7 @@
 // The `dockerlab v0.1` command group: Docker 0.1.0 (March 2013). As in
 // 2013, one binary is both the daemon and the client (docker/docker.go;
 // reader's notes 002, sections "创建tcp服务端" and "command"; reference
-// upstream-v0_1.md §4):
+// docs/upstream/v0.1.0.md §4):
 //
 //	dockerlab v0.1 daemon [--addr 127.0.0.1:4242] [--root DIR]   (docker -d)
 //	dockerlab v0.1 COMMAND ARGS…                                  (docker COMMAND …)

@@ -1,5 +1,5 @@
 // Tests for v01.go: the `dockerlab v0.1` client with its in-process
-// fallback and against a daemon (reference upstream-v0_1.md §4).
+// fallback and against a daemon (reference docs/upstream/v0.1.0.md §4).
 package cli
 
 import (

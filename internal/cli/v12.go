@@ -1,5 +1,5 @@
 // The `dockerlab v1.2` command group: Docker 1.2.0's one binary, client
-// and daemon (book ch.2-6; reference upstream-v1_2.md §2.1):
+// and daemon (book ch.2-6; reference docs/upstream/v1.2.0.md §2.1):
 //
 //	dockerlab v1.2 daemon [flags]                 (docker -d)
 //	dockerlab v1.2 [-H …] [--tls…] COMMAND ARGS…  (docker COMMAND …)

@@ -1,5 +1,5 @@
 // Parsers for what doctor reads from tools and /proc (reference
-// testing-real-and-fake-kernels.md §2 for iptables' two modes, §4 for
+// docs/kernels.md §2 for iptables' two modes, §4 for
 // cgroups). Kept apart from the checks so they are tested with literal
 // strings, on any machine.
 package doctor

@@ -1,5 +1,5 @@
 // Linux-only probes: the cgroup mode from filesystem magic numbers
-// (reference testing-real-and-fake-kernels.md §4, the detection runc and
+// (reference docs/kernels.md §4, the detection runc and
 // containerd use) and a real bridge + veth made in a namespace nobody else
 // can see (reference §1.1: a throwaway netns on a locked OS thread).
 

@@ -1,7 +1,7 @@
 // Package hostflags holds the flags every dockerlab command shares —
 // which backend, where the fake machine's state lives, whether the linux
 // backend works in its sandbox namespace — and the one function that turns
-// them into a backend.Host (design.md "The backend": two kernels behind one
+// them into a backend.Host (docs/design.md "The backend": two kernels behind one
 // seam). The v0_1 and v1_2 commands open their host through here too, so
 // `--backend linux` means the same thing everywhere.
 package hostflags

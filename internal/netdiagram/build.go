@@ -1,7 +1,7 @@
 // Build: fill a Model from a live backend.Host (either backend). The veth
 // peers are found the way a reader would with `ip -d link` in every
 // namespace: a link whose ifindex is our port's peer index and whose peer
-// index is our port's ifindex (reference testing-real-and-fake-kernels.md
+// index is our port's ifindex (reference docs/kernels.md
 // §3: a veth's IFLA_LINK is its peer's ifindex in the peer's namespace).
 package netdiagram
 

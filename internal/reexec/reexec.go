@@ -1,6 +1,6 @@
 // Package reexec lets one binary be several programs: the dockerlab CLI, and
 // the little init that runs inside a new container's namespaces. It is the
-// idea of Docker 1.2.0's pkg/reexec (book ch.13 "dockerinit启动"): the parent
+// idea of Docker 1.2.0's top-level reexec/ package (book ch.13 "dockerinit启动"): the parent
 // starts /proc/self/exe with argv[0] set to a registered name, and the child,
 // first thing in main(), notices that name and runs the registered function
 // instead of the normal program.

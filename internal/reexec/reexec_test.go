@@ -1,4 +1,5 @@
-// Tests for the re-exec registry (Docker 1.2.0 pkg/reexec, own words).
+// Tests for the re-exec registry (Docker 1.2.0's reexec/reexec.go, own
+// words).
 
 package reexec
 

@@ -2,7 +2,7 @@
 // real Docker engine's parents, named dockerlab-bench-*), in every
 // hierarchy: the v1 controllers (/sys/fs/cgroup/<controller>/NAME) and
 // the v2 tree (/sys/fs/cgroup/NAME or /sys/fs/cgroup/unified/NAME).
-// Reference testing-real-and-fake-kernels.md §4: a cgroup is removed with
+// Reference docs/kernels.md §4: a cgroup is removed with
 // rmdir once empty, children first.
 package main
 

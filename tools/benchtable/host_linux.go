@@ -4,7 +4,7 @@
 // from backend/linux/linuxtest but without a *testing.T: its root network
 // namespace is a throwaway one, its named namespaces and run files live in
 // a temporary directory, its cgroups under a unique dockerlab-bench- name
-// (reference testing-real-and-fake-kernels.md §1.7: per-test netns, random
+// (reference docs/kernels.md §1.7: per-test netns, random
 // names). The cleanup undoes all of it.
 package main
 

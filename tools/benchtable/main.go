@@ -1,4 +1,4 @@
-// Command benchtable prints dockerlab's speed targets as a table (design.md
+// Command benchtable prints dockerlab's speed targets as a table (docs/design.md
 // "Testing": speed and memory targets live in benchmarks, never in timed
 // tests). Each row is measured several times; the table shows the median
 // and the ratio to a reference row measured in the same run, on the same

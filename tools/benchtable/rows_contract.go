@@ -1,4 +1,4 @@
-// Rows: the contract scenario on the fake and on the real kernel (design.md
+// Rows: the contract scenario on the fake and on the real kernel (docs/design.md
 // "Parity is the point of the fake"; backend/scenario.ContractScenario).
 // The same work — a bridge, veth pairs into namespaces with addresses and
 // routes, iptables rules, teardown — on both backends; the kernel is the

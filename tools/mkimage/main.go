@@ -3,7 +3,7 @@
 //
 // It reproduces, in Go, what runc's tests/integration/get-images.sh and
 // Docker's own contrib/mkimage-busybox.sh did by hand (reference
-// testing-real-and-fake-kernels.md §5 "Tiny rootfs without internet"):
+// docs/kernels.md §5 "Tiny rootfs without internet"):
 // one static busybox binary, a symlink per applet, the usual directories and
 // a minimal /etc/passwd and /etc/group. Book ch.8 (Docker镜像: rootfs) is the
 // chapter that explains what a rootfs is.

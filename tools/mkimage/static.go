@@ -1,5 +1,5 @@
 // Checking that busybox is statically linked (reference
-// testing-real-and-fake-kernels.md §5: after pivot_root a dynamic binary
+// docs/kernels.md §5: after pivot_root a dynamic binary
 // fails with "not found", because its ELF interpreter, ld-linux.so, is
 // looked up inside the new root, and our rootfs has no libc).
 package main

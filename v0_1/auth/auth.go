@@ -1,11 +1,11 @@
 // Package auth keeps the registry credentials of Docker 0.1.0: the
 // AuthConfig and its .dockercfg file in the daemon's root directory.
 //
-// This file reproduces auth/auth.go of Docker v0.1.0 (commit 57e2126, tag
-// v0.1.0). Reader's notes 002 (docker-v0.1.0源码分析), section "读取认证文件":
-// 仓库地址为 https://registry.docker.io, 文件路径为/var/lib/docker/.dockercfg,
-// 包括两个字段: auth = basic auth值、email = email值.
-// Reference: shared/reference/upstream-v0_1.md §2 "AuthConfig / .dockercfg".
+// Upstream: auth/auth.go at v0.1.0 (AuthConfig, LoadConfig, SaveConfig,
+// EncodeAuth, DecodeAuth, Login). See docs/upstream/v0.1.0.md §2
+// "AuthConfig / .dockercfg".
+// Notes: 002 "读取认证文件" (the registry https://registry.docker.io, the
+// file /var/lib/docker/.dockercfg, its two fields auth and email).
 //
 // The file is not JSON. It is two lines:
 //

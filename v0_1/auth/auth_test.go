@@ -1,5 +1,5 @@
 // Tests for the .dockercfg format of Docker 0.1.0 (auth/auth.go; reference
-// upstream-v0_1.md §2 "AuthConfig / .dockercfg").
+// docs/upstream/v0.1.0.md §2 "AuthConfig / .dockercfg").
 package auth
 
 import (

@@ -1,5 +1,5 @@
 // Tests for the rcli wire protocol and dispatch (rcli/tcp.go and
-// rcli/types.go of Docker v0.1.0; reference upstream-v0_1.md §4
+// rcli/types.go of Docker v0.1.0; reference docs/upstream/v0.1.0.md §4
 // "Observable outputs"). A raw TCP client speaks the wire format by hand so
 // the bytes on the connection are what is checked.
 package rcli

@@ -1,10 +1,10 @@
 // The rcli wire protocol over TCP: Call (client), ListenAndServe and Serve
 // (daemon).
 //
-// This file reproduces rcli/tcp.go of Docker v0.1.0 (commit 57e2126, tag
-// v0.1.0). Reader's notes 002 (docker-v0.1.0源码分析), sections "创建tcp服务端"
-// and "command" → "tcp call": 在127.0.0.1:4242上启动tcp监听, 为每个请求开启一个
-// 单独的协程处理请求. Reference: shared/reference/upstream-v0_1.md §4.
+// Upstream: rcli/tcp.go at v0.1.0 (Call, ListenAndServe, Serve,
+// DEBUG_FLAG, CLIENT_SOCKET). See docs/upstream/v0.1.0.md §4.
+// Notes: 002 "创建tcp服务端", "command" → "tcp call" (a TCP listener on
+// 127.0.0.1:4242, one goroutine per request).
 //
 // The wire format, byte for byte:
 //

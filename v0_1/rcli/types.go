@@ -3,11 +3,10 @@
 // method named Cmd<Name> on its Service by reflection and runs it with the
 // rest of the connection as stdin and the connection itself as stdout.
 //
-// This file reproduces rcli/types.go of Docker v0.1.0 (commit 57e2126,
-// tag v0.1.0): the Service interface, LocalCall, getMethod and Subcmd.
-// Reader's notes 002 (docker-v0.1.0源码分析), section "command" →
-// "local call": 解析参数, 方法名命名格式, 通过反射查找方法, 调用方法.
-// Reference: shared/reference/upstream-v0_1.md §4 "Dispatch".
+// Upstream: rcli/types.go at v0.1.0 (Service, Cmd, LocalCall, getMethod,
+// Subcmd). See docs/upstream/v0.1.0.md §4 "Dispatch".
+// Notes: 002 "command" → "local call" (parse the arguments, name the
+// method, find it by reflection, call it).
 package rcli
 
 import (

@@ -1,9 +1,9 @@
 // Package api holds what the Remote API's server and client share: the
 // API version, the default addresses, and two helpers.
 //
-// Upstream: api/common.go at v1.2.0. Reference upstream-v1_2.md §6.1.
-// Book ch.5 §5.4 (the router compares a request's version with
-// APIVERSION) and ch.2 (the client always calls "/v"+APIVERSION+path).
+// Upstream: api/common.go at v1.2.0. See docs/upstream/v1.2.0.md §6.1.
+// Book: ch.5 §5.4 (the router compares a request's version with APIVERSION)
+// and ch.2 (the client always calls "/v"+APIVERSION+path).
 package api
 
 import (

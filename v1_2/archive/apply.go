@@ -1,10 +1,10 @@
 // Unpacking a layer onto a directory, and a plain archive into one.
 //
-// Upstream: archive/diff.go at v1.2.0 (ApplyLayer), archive/archive.go
-// at v1.2.0 (Untar, createTarFile).
-// Book: ch.10 §10.5 镜像内容 (解压 the layer into the rootfs).
-// Notes: 003 (whiteouts: a file ".wh.<name>" in a layer means "<name> was
-// deleted in this layer", and applying the layer removes <name>).
+// Upstream: archive/diff.go at v1.2.0 (ApplyLayer), archive/archive.go at
+// v1.2.0 (Untar, createTarFile).
+// Book: ch.10 §10.5 (解压 the layer into the rootfs).
+// Notes: 003 "联合文件系统" (whiteouts: a file ".wh.<name>" in a layer means
+// "<name> was deleted in this layer", and applying the layer removes <name>).
 //
 // Divergence (docs/divergences.md "Tar extraction is confined"): both
 // unpack through pkg/chrootarchive, dockerlab's one confined extractor,

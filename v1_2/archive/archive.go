@@ -2,10 +2,11 @@
 // a layer travels as a tar stream, is unpacked into a driver's directory,
 // and is cut out again as the difference between a layer and its parent.
 //
-// Upstream: archive/archive.go, archive/diff.go, archive/changes.go at
-// v1.2.0 (pkg/archive in later releases). Book: ch.10 §10.5 镜像内容
-// (解压 the layer into the rootfs, 计算大小 of the layer); note 003 (union
-// FS: a layer is the set of files that differ from the layers below it).
+// Upstream: archive/archive.go at v1.2.0, archive/diff.go at v1.2.0,
+// archive/changes.go at v1.2.0 (pkg/archive in later releases).
+// Book: ch.10 §10.5 镜像内容 (解压 the layer into the rootfs, 计算大小 of the layer).
+// Notes: 003 (union FS: a layer is the set of files that differ from the
+// layers below it).
 //
 // dockerlab keeps only what the graph needs: plain and gzip tar in, plain
 // tar out, regular files, directories, symlinks and hard links, and AUFS

@@ -1,8 +1,11 @@
-// What a layer changed compared with its parent (upstream
-// archive/changes.go at v1.2.0: ChangesDirs, ChangesSize, ExportChanges;
-// book ch.10 §10.5 计算镜像大小; note 003). A driver without a diff of its
-// own (vfs) holds full copies, so the graph finds a layer's content by
-// walking the child and the parent side by side.
+// What a layer changed compared with its parent. A driver without a diff
+// of its own (vfs) holds full copies, so the graph finds a layer's content
+// by walking the child and the parent side by side.
+//
+// Upstream: archive/changes.go at v1.2.0 (ChangesDirs, ChangesSize,
+// ExportChanges).
+// Book: ch.10 §10.5 (计算镜像大小).
+// Notes: 003 "联合文件系统".
 package archive
 
 import (

@@ -1,7 +1,8 @@
 //go:build !windows
 
-// What only a Unix file system has: inode numbers and owners
-// (upstream archive/archive.go addTarFile's hard-link map, at v1.2.0).
+// What only a Unix file system has: inode numbers and owners.
+//
+// Upstream: archive/archive.go at v1.2.0 (addTarFile's hard-link map).
 package archive
 
 import (

@@ -1,5 +1,7 @@
 // Windows has no inode numbers or owners to carry in a layer; the graph
 // still builds there (dockerlab's fake backend runs everywhere).
+//
+// Not upstream: Docker 1.2's archive package built for Unix only.
 package archive
 
 import "os"

@@ -1,5 +1,7 @@
-// How much disk a directory tree uses (upstream utils.TreeSize at v1.2.0;
-// book ch.10 §10.5: the size of a base layer is the size of its tree).
+// How much disk a directory tree uses.
+//
+// Upstream: utils/utils.go at v1.2.0 (TreeSize).
+// Book: ch.10 §10.5 (the size of a base layer is the size of its tree).
 package archive
 
 import (

@@ -1,6 +1,8 @@
-// Writing a directory tree as tar (upstream archive/archive.go:
-// TarWithOptions/addTarFile at v1.2.0; book ch.10 §10.5). Used for
-// `docker export`, for a layer's diff (ExportChanges) and in tests.
+// Writing a directory tree as tar. Used for `docker export`, for a layer's
+// diff (ExportChanges) and in tests.
+//
+// Upstream: archive/archive.go at v1.2.0 (TarWithOptions, addTarFile).
+// Book: ch.10 §10.5.
 package archive
 
 import (

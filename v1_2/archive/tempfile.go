@@ -1,7 +1,8 @@
-// A layer buffered on disk (upstream archive/archive.go TempArchive and
-// NewTempArchive at v1.2.0): `docker push` and `docker save` needed a
+// A layer buffered on disk: `docker push` and `docker save` needed a
 // layer's size before sending it, so the graph wrote it to a temp file
 // first. The file deletes itself once read to the end or closed.
+//
+// Upstream: archive/archive.go at v1.2.0 (TempArchive, NewTempArchive).
 package archive
 
 import (

@@ -3,8 +3,9 @@
 // version.
 //
 // Upstream: builtins/builtins.go at v1.2.0 (Register, daemon, remote,
-// dockerVersion). Reference upstream-v1_2.md §2.2 step 3 and §2.4. Book
-// ch.3 §3.3.5 加载builtins; note 004 (Engine, Job: a handler per name).
+// dockerVersion). See docs/upstream/v1.2.0.md §2.2 step 3 and §2.4.
+// Book: ch.3 §3.3.5 加载builtins.
+// Notes: 004 (Engine, Job: a handler per name).
 //
 // The registry's "auth" and "search" are registered as upstream did, but
 // dockerlab has no registry yet, so they answer that none is configured

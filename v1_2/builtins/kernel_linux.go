@@ -1,6 +1,6 @@
 // The running kernel's release, for the "version" job.
 //
-// Upstream: pkg/parsers/kernel (GetKernelVersion, from uname(2)) at v1.2.0.
+// Upstream: pkg/parsers/kernel at v1.2.0 (GetKernelVersion, from uname(2)).
 package builtins
 
 import "golang.org/x/sys/unix"

@@ -1,11 +1,12 @@
 // The "attach" job (docker attach, and the second half of docker run
 // without -d): join a container's stdin, stdout and stderr.
 //
-// Upstream: daemon/attach.go at v1.2.0 (ContainerAttach, Attach) and
-// utils.CopyEscapable. Reference upstream-v1_2.md §2.4 (attach: env logs,
-// stream, stdin, stdout, stderr) and §6.2 (POST /containers/{name}/attach
-// hijacks the HTTP connection and gives it to this job as Stdin/Stdout/
-// Stderr). Book ch.12 (docker run = create, then attach, then start).
+// Upstream: daemon/attach.go at v1.2.0 (ContainerAttach, Attach),
+// utils/utils.go at v1.2.0 (CopyEscapable). See docs/upstream/v1.2.0.md §2.4
+// (attach: env logs, stream, stdin, stdout, stderr) and §6.2 (POST
+// /containers/{name}/attach hijacks the HTTP connection and gives it to this
+// job as Stdin/Stdout/Stderr).
+// Book: ch.12 (docker run = create, then attach, then start).
 //
 // The job keeps stdout and stderr apart: multiplexing them onto one
 // connection (the 8-byte stdcopy frames) is the API server's business.

@@ -2,11 +2,12 @@
 // Diff: what a container changed in its filesystem, as a list and as a
 // layer tar.
 //
-// Upstream: daemon/changes.go (ContainerChanges) and Changes, Diff of
-// daemon/daemon.go and Container.Changes at v1.2.0. Book ch.8 (a
-// container's rootfs is the image's read-only layers plus one writable
-// layer: docker diff lists that top layer) and ch.10 §10.5; note 003
-// (union FS).
+// Upstream: daemon/changes.go at v1.2.0 (ContainerChanges), daemon/daemon.go
+// at v1.2.0 (Changes, Diff), daemon/container.go at v1.2.0
+// (Container.Changes).
+// Book: ch.8 (a container's rootfs is the image's read-only layers plus one
+// writable layer: docker diff lists that top layer) and ch.10 §10.5.
+// Notes: 003 (union FS).
 //
 // What the container changed is its layer <id> compared with the layer
 // below it, <id>-init (the image plus the files the daemon put there for

@@ -1,11 +1,11 @@
 // The "commit" job (docker commit): a new image made of the container's
 // image plus one layer holding what the container changed.
 //
-// Upstream: daemon/commit.go (ContainerCommit, Commit) at v1.2.0.
-// Reference upstream-v1_2.md §2.4 and §6.2 (POST /commit?container=&repo=
-// &tag=&comment=&author=, the body a Config). Book ch.8 (an image is a
-// stack of layers; commit adds one) and ch.10 §10.2 (graph.Create then
-// Register store it).
+// Upstream: daemon/commit.go at v1.2.0 (ContainerCommit, Commit). See
+// docs/upstream/v1.2.0.md §2.4 and §6.2 (POST
+// /commit?container=&repo=&tag=&comment=&author=, the body a Config).
+// Book: ch.8 (an image is a stack of layers; commit adds one) and ch.10 §10.2
+// (graph.Create then Register store it).
 //
 // The steps: pause the container (so its files hold still while they are
 // read; 1.2's `docker commit` paused by default), mount its layer, take

@@ -1,9 +1,9 @@
 // The daemon's configuration and the command-line flags that fill it.
 //
 // Upstream: daemon/config.go at v1.2.0 (Config, InstallFlags,
-// GetDefaultNetworkMtu). Reference upstream-v1_2.md §2.1 "Daemon flags".
-// Book ch.3 §3.3.1 配置初始化 and ch.4 §4.3 配置Docker Daemon; note 000
-// "配置Docker Daemon".
+// GetDefaultNetworkMtu). See docs/upstream/v1.2.0.md §2.1 "Daemon flags".
+// Book: ch.3 §3.3.1 配置初始化 and ch.4 §4.3 配置Docker Daemon.
+// Notes: 000 "配置Docker Daemon".
 package daemon
 
 import (
@@ -47,7 +47,7 @@ type Config struct {
 	Context                     map[string][]string
 
 	// Host is the machine the daemon works on (the backend seam:
-	// design.md "The backend"). Required.
+	// docs/design.md "The backend"). Required.
 	Host backend.Host
 	// Trace, when set, is told each step of NewDaemon as it happens
 	// (dockerlab's --trace; see daemon_trace.go).

@@ -3,9 +3,10 @@
 //
 // Upstream: daemon/container.go at v1.2.0 (Container, FromDisk, toDisk,
 // ToDisk, readHostConfig, WriteHostConfig, LogEvent, the path helpers,
-// Mount/Unmount, RootfsPath). Book ch.12 §12.3 创建容器对象 (the struct
-// newContainer fills) and §12.4 (the methods Start calls); note 001
-// 容器的创建.
+// Mount/Unmount, RootfsPath).
+// Book: ch.12 §12.3 创建容器对象 (the struct newContainer fills) and §12.4 (the
+// methods Start calls).
+// Notes: 001 容器的创建.
 //
 // On disk, one directory per container, <root>/containers/<id>/:
 //

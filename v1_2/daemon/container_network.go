@@ -6,10 +6,11 @@
 // calling it.
 //
 // Upstream: daemon/container.go at v1.2.0 (initializeNetworking,
-// buildHostnameFile, buildHostnameAndHostsFiles, getNetworkedContainer,
-// the network half of populateCommand). Book ch.7 §7.2 (the four modes),
-// §7.4 (Daemon创建/启动容器之网络), §7.5 (execdriver); ch.12 §12.4 (start:
-// initializeNetworking); note 003 "四种网络模式", note 000 "bridge桥接模式".
+// buildHostnameFile, buildHostnameAndHostsFiles, getNetworkedContainer, the
+// network half of populateCommand).
+// Book: ch.7 §7.2 (the four modes), §7.4 (Daemon创建/启动容器之网络), §7.5
+// (execdriver); ch.12 §12.4 (start: initializeNetworking).
+// Notes: 003 "四种网络模式"; 000 "bridge桥接模式".
 //
 // Divergence (docs/divergences.md "Container networking"): --net=none
 // allocates nothing (1.2 gave it an address and published its ports on a

@@ -3,9 +3,10 @@
 // its process gets.
 //
 // Upstream: daemon/container.go at v1.2.0 (setupLinkedContainers,
-// DisableLink, the link part of cleanup) and daemon/daemon.go (Children,
-// RegisterLink, RegisterLinks); links/links.go (v1_2/links). Book ch.7
-// §7.4 and ch.12 §12.4 (start: setupLinkedContainers).
+// DisableLink, the link part of cleanup), daemon/daemon.go at v1.2.0
+// (Children, RegisterLink, RegisterLinks), links/links.go at v1.2.0 (in
+// v1_2/links).
+// Book: ch.7 §7.4 and ch.12 §12.4 (start: setupLinkedContainers).
 package daemon
 
 import (

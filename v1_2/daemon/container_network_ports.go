@@ -3,9 +3,11 @@
 // that restarts or stops must do about them.
 //
 // Upstream: daemon/container.go at v1.2.0 (allocateNetwork, allocatePort,
-// releaseNetwork) and daemon/utils.go (migratePortMappings). Reference
-// upstream-v1_2.md §2.4 "Callers of the network jobs", §3.1 "Handlers".
-// Book ch.7 §7.4; ch.12 §12.4; note 000 "外界访问Docker Container" (DNAT).
+// releaseNetwork), daemon/utils.go at v1.2.0 (migratePortMappings). See
+// docs/upstream/v1.2.0.md §2.4 "Callers of the network jobs", §3.1
+// "Handlers".
+// Book: ch.7 §7.4; ch.12 §12.4.
+// Notes: 000 "外界访问Docker Container" (DNAT).
 //
 // Divergences (docs/divergences.md "Container networking"): restoreNetwork
 // takes a container's old address and ports again when its process

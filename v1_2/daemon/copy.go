@@ -1,11 +1,11 @@
 // The "container_copy" job (docker cp CONTAINER:PATH HOSTDIR): one file or
 // directory of the container's filesystem as a tar.
 //
-// Upstream: daemon/copy.go (ContainerCopy) and Container.Copy of
-// daemon/container.go at v1.2.0. Reference upstream-v1_2.md §6.2
-// (POST /containers/{name}/copy with {"Resource": "/etc/hostname"}).
-// The book does not walk copy.go; the path it reads is the union mount
-// of ch.8 (Docker镜像), seen through the graph driver.
+// Upstream: daemon/copy.go at v1.2.0 (ContainerCopy), daemon/container.go at
+// v1.2.0 (Container.Copy). See docs/upstream/v1.2.0.md §6.2 (POST
+// /containers/{name}/copy with {"Resource": "/etc/hostname"}).
+// Book: ch.8 (Docker镜像: the path copy reads is the union mount, seen
+// through the graph driver; the book does not walk copy.go).
 //
 // The tar's names start at the resource's own name: copying /etc gives
 // "etc/", "etc/hosts", ...; copying /etc/hostname gives "hostname". The

@@ -1,12 +1,13 @@
 // The "create" job: a container made from an image, on disk and
 // registered, not yet started. `docker run` is create then start.
 //
-// Upstream: daemon/create.go at v1.2.0 (ContainerCreate, Create) and
-// daemon/daemon.go (mergeAndVerifyConfig, generateIdAndName, reserveName,
-// generateNewName, generateHostname, getEntrypointAndArgs, newContainer,
-// createRootfs). Reference upstream-v1_2.md §2.4 ("create"). Book ch.12
-// §12.2 (创建容器: the job) and §12.3 (创建容器对象: the steps below, in
-// order); note 001 容器的创建.
+// Upstream: daemon/create.go at v1.2.0 (ContainerCreate, Create),
+// daemon/daemon.go at v1.2.0 (mergeAndVerifyConfig, generateIdAndName,
+// reserveName, generateNewName, generateHostname, getEntrypointAndArgs,
+// newContainer, createRootfs). See docs/upstream/v1.2.0.md §2.4 ("create").
+// Book: ch.12 §12.2 (创建容器: the job) and §12.3 (创建容器对象: the steps below, in
+// order).
+// Notes: 001 容器的创建.
 //
 // Create's steps, each traced with --trace as "12.3 <step>":
 //
@@ -39,7 +40,7 @@ var (
 // runconfig.Config. It prints the new id; warnings go to stderr and the
 // job still succeeds.
 //
-// Not upstream: a "HostConfig" key in the env (what clients newer than
+// Divergence: a "HostConfig" key in the env (what clients newer than
 // 1.2 send in the create body) is kept as the container's
 // hostconfig.json; start's HostConfig, when given, still replaces it.
 func (daemon *Daemon) ContainerCreate(job *engine.Job) engine.Status {

@@ -2,10 +2,11 @@
 // request, in upstream's order.
 //
 // Upstream: daemon/daemon.go at v1.2.0 (Daemon, NewDaemon,
-// NewDaemonFromDirectory L665-881, shutdown). Reference upstream-v1_2.md
-// §2.3 steps 1-21. Book ch.4 (Docker Daemon之NewDaemon实现) §4.3-4.13;
-// note 000 (配置Docker Daemon, 创建容器仓库目录, 创建Docker Daemon网络环境,
-// graphdb, execdriver, DNS …).
+// NewDaemonFromDirectory L665-881, shutdown). See docs/upstream/v1.2.0.md
+// §2.3 steps 1-21.
+// Book: ch.4 (Docker Daemon之NewDaemon实现) §4.3-4.13.
+// Notes: 000 (配置Docker Daemon, 创建容器仓库目录, 创建Docker Daemon网络环境, graphdb,
+// execdriver, DNS …).
 //
 // Each step tells config.Trace what it did, numbered by the book's
 // section, so `dockerlab v1.2 daemon --trace` reads like chapter 4.

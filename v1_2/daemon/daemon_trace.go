@@ -1,8 +1,8 @@
 // --trace: one line per step of mainDaemon and NewDaemon, numbered by the
 // book's sections, printed as the step happens.
 //
-// Not upstream: dockerlab's teaching aid. Book ch.3 §3.3 (mainDaemon) and
-// ch.4 §4.3-4.13 (NewDaemon); reference upstream-v1_2.md §2.2-2.3.
+// Not upstream: dockerlab's teaching aid. See docs/upstream/v1.2.0.md
+// §2.2-2.3.
 package daemon
 
 import (

@@ -1,10 +1,11 @@
 // The "delete" job (`docker rm`) and Daemon.Destroy: a container, its
 // layers, its names and links, and with -v its data volumes, gone.
 //
-// Upstream: daemon/delete.go at v1.2.0 (ContainerDestroy, Destroy).
-// Reference upstream-v1_2.md §2.4 ("delete <id>", env removeVolume,
-// removeLink, forceRemove; upstream's FIXME wanted it called rm). Book
-// ch.12 (the end of a container's life); note 001.
+// Upstream: daemon/delete.go at v1.2.0 (ContainerDestroy, Destroy). See
+// docs/upstream/v1.2.0.md §2.4 ("delete <id>", env removeVolume, removeLink,
+// forceRemove; upstream's FIXME wanted it called rm).
+// Book: ch.12 (the end of a container's life).
+// Notes: 001.
 //
 // What must be left behind: nothing. The network (IP, ports, DNAT and
 // link rules) and the mount were released when the process ended

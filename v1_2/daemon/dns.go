@@ -3,10 +3,12 @@
 // by public servers unless --dns was given), and the resolv.conf helpers
 // a container's setupContainerDns uses.
 //
-// Upstream: daemon/daemon.go checkLocaldns and utils.CheckLocalDns, and
-// pkg/networkfs/resolvconf (GetNameservers, GetSearchDomains, Build) at
-// v1.2.0. Reference upstream-v1_2.md §2.3 step 19. Book ch.4 §4.11 (检测DNS
-// 配置) and ch.12 §12.4 (setupContainerDns); note 000 "DNS".
+// Upstream: daemon/daemon.go at v1.2.0 (checkLocaldns), utils/utils.go at
+// v1.2.0 (CheckLocalDns), pkg/networkfs/resolvconf/resolvconf.go at v1.2.0
+// (GetNameservers, GetSearchDomains, Build). See docs/upstream/v1.2.0.md §2.3
+// step 19.
+// Book: ch.4 §4.11 (检测DNS配置) and ch.12 §12.4 (setupContainerDns).
+// Notes: 000 "DNS".
 package daemon
 
 import (

@@ -3,9 +3,10 @@
 // container was started from cannot change under it when dockerlab is
 // rebuilt.
 //
-// Upstream: daemon/daemon.go NewDaemonFromDirectory (the sysInitPath
-// block) and utils.DockerInitPath at v1.2.0. Reference upstream-v1_2.md
-// §2.3 step 15 and §5.4. Book ch.4 §4.9; ch.13 (dockerinit启动).
+// Upstream: daemon/daemon.go at v1.2.0 (NewDaemonFromDirectory: the
+// sysInitPath block), utils/utils.go at v1.2.0 (DockerInitPath). See
+// docs/upstream/v1.2.0.md §2.3 step 15 and §5.4.
+// Book: ch.4 §4.9; ch.13 (dockerinit启动).
 //
 // Divergence: upstream searched a list of places for a separate
 // dockerinit binary (or used itself when statically built). dockerlab is

@@ -1,10 +1,11 @@
 // The "export" job (docker export): the container's whole filesystem as
 // one tar, image layers and own changes flattened together.
 //
-// Upstream: daemon/export.go (ContainerExport) and Container.Export,
-// Container.ExportRw of daemon/container.go at v1.2.0. Reference
-// upstream-v1_2.md §6.2 (GET /containers/{name}/export). Book ch.8 (the
-// union of layers a container sees is what export writes out).
+// Upstream: daemon/export.go at v1.2.0 (ContainerExport), daemon/container.go
+// at v1.2.0 (Container.Export, Container.ExportRw). See
+// docs/upstream/v1.2.0.md §6.2 (GET /containers/{name}/export).
+// Book: ch.8 (the union of layers a container sees is what export writes
+// out).
 //
 // Export and ExportRw both mount the container's layer first and unmount
 // it when the caller closes the tar: the tar is streamed while it is read,

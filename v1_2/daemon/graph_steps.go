@@ -1,10 +1,11 @@
 // 4.6: the graph driver, the containers directory, the images graph, the
 // volumes graph and the TagStore — NewDaemon's steps 8-12.
 //
-// Upstream: daemon/daemon.go NewDaemonFromDirectory L717-765 at v1.2.0
-// (and the blank imports of the driver packages at its top). Reference
-// upstream-v1_2.md §2.3 steps 8-12. Book ch.4 §4.6 (graphdriver, 创建容器
-// 仓库目录, 迁移至aufs, graph, volumes graph, TagStore).
+// Upstream: daemon/daemon.go at v1.2.0 (NewDaemonFromDirectory from
+// graphdriver.New to NewTagStore, and the blank imports of the driver
+// packages at its top). See docs/upstream/v1.2.0.md §2.3 steps 8-12.
+// Book: ch.4 §4.6 (graphdriver, 创建容器仓库目录, 迁移至aufs, graph, volumes graph,
+// TagStore).
 package daemon
 
 import (

@@ -3,9 +3,10 @@
 // name and without other children.
 //
 // Upstream: daemon/image_delete.go at v1.2.0 (ImageDelete, DeleteImage,
-// canDeleteImage) and the Repositories/Graph accessors of
-// daemon/daemon.go. Book ch.8 Docker镜像 (removing an image walks down its
-// parents; a layer another image or a container stands on stays).
+// canDeleteImage), daemon/daemon.go at v1.2.0 (the Repositories and Graph
+// accessors).
+// Book: ch.8 Docker镜像 (removing an image walks down its parents; a layer
+// another image or a container stands on stays).
 //
 // The rules, in upstream's order:
 //   - NAME is "repo[:tag]" or an id (prefix). By name, only that tag

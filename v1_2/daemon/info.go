@@ -1,9 +1,9 @@
 // The jobs the daemon itself installs (upstream's Install table) and the
 // "info" job (docker info).
 //
-// Upstream: daemon/daemon.go Install (L100-139) and daemon/info.go
-// (CmdInfo) at v1.2.0. Reference upstream-v1_2.md §2.4. Book ch.3 §3.3.6
-// (d.Install(eng) after NewDaemon).
+// Upstream: daemon/daemon.go at v1.2.0 (Install), daemon/info.go at v1.2.0
+// (CmdInfo). See docs/upstream/v1.2.0.md §2.4.
+// Book: ch.3 §3.3.6 (d.Install(eng) after NewDaemon).
 //
 // Upstream's Install registered 22 container and image jobs; the table
 // below lists those built so far, each with its file.

@@ -1,9 +1,10 @@
 // The "container_inspect" job (docker inspect CONTAINER): everything the
 // daemon knows about one container, as one JSON object.
 //
-// Upstream: daemon/inspect.go (ContainerInspect) at v1.2.0. Reference
-// upstream-v1_2.md §6.2 (GET /containers/{name}/json). Book ch.12 §12.3
-// (the fields are the Container struct newContainer filled).
+// Upstream: daemon/inspect.go at v1.2.0 (ContainerInspect). See
+// docs/upstream/v1.2.0.md §6.2 (GET /containers/{name}/json).
+// Book: ch.12 §12.3 (the fields are the Container struct newContainer
+// filled).
 //
 // The keys are upstream's: Id, Created, Path, Args, Config, State, Image,
 // NetworkSettings, ResolvConfPath, HostnamePath, HostsPath, Name, Driver,

@@ -1,8 +1,10 @@
 // The "kill" job and Container.Kill/KillSig.
 //
-// Upstream: daemon/kill.go (ContainerKill) and daemon/container.go
-// (KillSig, Kill) at v1.2.0, pkg/signal (the signal names). Reference
-// upstream-v1_2.md §2.4 ("kill <id> [sig]"). Book ch.12; note 001.
+// Upstream: daemon/kill.go at v1.2.0 (ContainerKill), daemon/container.go at
+// v1.2.0 (KillSig, Kill), pkg/signal at v1.2.0 (the signal names). See
+// docs/upstream/v1.2.0.md §2.4 ("kill <id> [sig]").
+// Book: ch.12.
+// Notes: 001 "容器的创建".
 //
 // Without a signal (or with KILL) the job kills and waits for the exit;
 // with another signal it only sends it.

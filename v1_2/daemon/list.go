@@ -1,11 +1,12 @@
 // The "containers" job (docker ps): one row per container, newest first.
 //
-// Upstream: daemon/list.go (Containers) and GetSize of daemon/container.go
-// at v1.2.0. Reference upstream-v1_2.md §2.4 (containers: all, limit,
+// Upstream: daemon/list.go at v1.2.0 (Containers), daemon/container.go at
+// v1.2.0 (GetSize). See docs/upstream/v1.2.0.md §2.4 (containers: all, limit,
 // since, before, size, filters) and §6.2 (GET /containers/json: the rows'
 // keys Id, Names, Image, Command, Created, Status, Ports, SizeRw,
-// SizeRootFs). The book does not walk list.go; the fields it shows are
-// the ones ch.12 §12.3 (newContainer) fills and §12.4 (Start) changes.
+// SizeRootFs).
+// Book: ch.12 §12.3 (the fields newContainer fills) and §12.4 (what Start
+// changes); the book does not walk list.go.
 //
 // How the options combine (the daemon walks the containers newest first,
 // so "before" and "since" are positions in that walk):

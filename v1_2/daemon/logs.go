@@ -1,11 +1,12 @@
 // The "logs" job (docker logs): print what a container wrote, from its
 // json-file log, then optionally keep printing while it runs.
 //
-// Upstream: daemon/logs.go (ContainerLogs) and the log pipes of
-// daemon/container.go (ReadLog, StdoutLogPipe, StderrLogPipe) at v1.2.0.
-// Reference upstream-v1_2.md §2.4 (logs: env stdout, stderr, tail, follow,
-// timestamps) and §6.2 (GET /containers/{name}/logs). Book ch.12 §12.4
-// (the log file is written from the moment the container starts).
+// Upstream: daemon/logs.go at v1.2.0 (ContainerLogs), daemon/container.go at
+// v1.2.0 (ReadLog, StdoutLogPipe, StderrLogPipe). See docs/upstream/v1.2.0.md
+// §2.4 (logs: env stdout, stderr, tail, follow, timestamps) and §6.2 (GET
+// /containers/{name}/logs).
+// Book: ch.12 §12.4 (the log file is written from the moment the container
+// starts).
 //
 // The log is <root>/containers/<id>/<id>-json.log, one jsonlog.JSONLog per
 // line. Reading it back is three steps:

@@ -2,11 +2,12 @@
 // execdriver, waits for it, and settles the container when it ends —
 // or starts it again when its restart policy says so.
 //
-// Upstream: daemon/monitor.go at v1.2.0 (containerMonitor, Start,
-// callback, shouldRestart, waitForNextRestart, resetContainer, Close).
-// Book ch.12 §12.4 (waitForStart: the monitor's start signal) — the book
-// reads the 1.2 code where daemon.Run blocks in the driver until the
-// process exits; note 001 (容器的创建: the process's end).
+// Upstream: daemon/monitor.go at v1.2.0 (containerMonitor, Start, callback,
+// shouldRestart, waitForNextRestart, resetContainer, Close).
+// Book: ch.12 §12.4 (waitForStart: the monitor's start signal) — the book
+// reads the 1.2 code where daemon.Run blocks in the driver until the process
+// exits.
+// Notes: 001 (容器的创建: the process's end).
 //
 // What one run looks like:
 //

@@ -2,9 +2,10 @@
 // gateway, bridge) and which of its ports are published where.
 //
 // Upstream: daemon/network_settings.go at v1.2.0 (PortMapping,
-// NetworkSettings, PortMappingAPI). Book ch.7 §7.4 (Daemon创建/启动容器之
-// 网络: allocateNetwork fills these fields from the allocate_interface and
-// allocate_port jobs' answers); note 000 "bridge桥接模式".
+// NetworkSettings, PortMappingAPI).
+// Book: ch.7 §7.4 (Daemon创建/启动容器之网络: allocateNetwork fills these fields from
+// the allocate_interface and allocate_port jobs' answers).
+// Notes: 000 "bridge桥接模式".
 //
 // The settings are saved in the container's config.json, so their field
 // names are the JSON keys `docker inspect` shows under "NetworkSettings".

@@ -1,10 +1,11 @@
 // The "pause" and "unpause" jobs: freeze and thaw every process of a
 // container through the cgroup freezer (the execdriver's Pause/Unpause).
 //
-// Upstream: daemon/pause.go (ContainerPause, ContainerUnpause) and
-// daemon/container.go (Pause, Unpause) at v1.2.0. Reference
-// upstream-v1_2.md §2.4. Book ch.12 (after start) and ch.14 (libcontainer's
-// cgroups); note 003 (cgroups: freezer).
+// Upstream: daemon/pause.go at v1.2.0 (ContainerPause, ContainerUnpause),
+// daemon/container.go at v1.2.0 (Pause, Unpause). See docs/upstream/v1.2.0.md
+// §2.4.
+// Book: ch.12 (after start) and ch.14 (libcontainer's cgroups).
+// Notes: 003 (cgroups: freezer).
 package daemon
 
 import (

@@ -1,8 +1,9 @@
 // 检测系统支持及用户权限: may a daemon run here?
 //
-// Upstream: daemon/daemon.go NewDaemonFromDirectory (the runtime.GOOS and
-// euid checks) and checkKernelAndArch at v1.2.0. Reference
-// upstream-v1_2.md §2.3 step 4. Book ch.4 §4.4.
+// Upstream: daemon/daemon.go at v1.2.0 (NewDaemonFromDirectory's runtime.GOOS
+// and euid checks, checkKernelAndArch). See docs/upstream/v1.2.0.md §2.3 step
+// 4.
+// Book: ch.4 §4.4.
 //
 // Divergences: upstream needed linux, root and amd64. dockerlab needs
 // linux and root only on the linux backend: the fake backend is an

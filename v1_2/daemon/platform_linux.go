@@ -1,4 +1,6 @@
-// The running kernel's release (upstream: pkg/parsers/kernel at v1.2.0).
+// The running kernel's release.
+//
+// Upstream: pkg/parsers/kernel at v1.2.0 (GetKernelVersion).
 package daemon
 
 import "golang.org/x/sys/unix"

@@ -1,9 +1,9 @@
 // The "resize" job: tell a container's terminal its new size (the client's
 // window changed: SIGWINCH on the client, POST /containers/{name}/resize).
 //
-// Upstream: daemon/resize.go (ContainerResize) and Container.Resize of
-// daemon/container.go at v1.2.0. Reference upstream-v1_2.md §6.2.
-// Book ch.13 (the console the native driver gives a -t container).
+// Upstream: daemon/resize.go at v1.2.0 (ContainerResize), daemon/container.go
+// at v1.2.0 (Container.Resize). See docs/upstream/v1.2.0.md §6.2.
+// Book: ch.13 (the console the native driver gives a -t container).
 package daemon
 
 import (

@@ -1,8 +1,9 @@
 // The "restart" job: stop (with the grace period t), then start.
 //
-// Upstream: daemon/restart.go (ContainerRestart) and daemon/container.go
-// (Restart) at v1.2.0. Reference upstream-v1_2.md §2.4 ("restart", env t).
-// Book ch.12 (a container's life after §12.4's start).
+// Upstream: daemon/restart.go at v1.2.0 (ContainerRestart),
+// daemon/container.go at v1.2.0 (Restart). See docs/upstream/v1.2.0.md §2.4
+// ("restart", env t).
+// Book: ch.12 (a container's life after §12.4's start).
 package daemon
 
 import "github.com/dockerlab/dockerlab/v1_2/engine"

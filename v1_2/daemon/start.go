@@ -1,12 +1,13 @@
 // The "start" job and Container.Start: everything a created container
 // needs before its process runs, in the book's order.
 //
-// Upstream: daemon/start.go at v1.2.0 (ContainerStart, setHostConfig) and
-// daemon/container.go (Start, setupContainerDns, verifyDaemonSettings,
-// setupWorkingDirectory, createDaemonEnvironment, populateCommand,
-// startLoggingToDisk, waitForStart, cleanup). Reference upstream-v1_2.md
-// §2.4 ("start") and §5.1 (populateCommand). Book ch.12 §12.4 启动容器;
-// note 001 容器的创建 (start).
+// Upstream: daemon/start.go at v1.2.0 (ContainerStart, setHostConfig),
+// daemon/container.go at v1.2.0 (Start, setupContainerDns,
+// verifyDaemonSettings, setupWorkingDirectory, createDaemonEnvironment,
+// populateCommand, startLoggingToDisk, waitForStart, cleanup). See
+// docs/upstream/v1.2.0.md §2.4 ("start") and §5.1 (populateCommand).
+// Book: ch.12 §12.4 启动容器.
+// Notes: 001 容器的创建 (start).
 //
 // Start's steps (book §12.4), each a function below or in the file named,
 // each traced with --trace as "12.4 <step>":
@@ -261,7 +262,7 @@ func (container *Container) createDaemonEnvironment(linkedEnv []string) []string
 	return ReplaceOrAppendEnvValues(env, container.Config.Env)
 }
 
-// populateCommand fills the execdriver.Command (upstream-v1_2.md §5.1).
+// populateCommand fills the execdriver.Command (docs/upstream/v1.2.0.md §5.1).
 func populateCommand(c *Container, env []string) error {
 	network, err := c.networkForCommand()
 	if err != nil {

@@ -2,10 +2,11 @@
 // end. `docker ps` prints String(); `docker wait` and `docker stop` wait
 // on it.
 //
-// Upstream: daemon/state.go at v1.2.0 (State, NewState, String,
-// WaitRunning, WaitStop, SetRunning, SetStopped, SetRestarting, the
-// Paused setters) and pkg/units/duration.go (HumanDuration). Book ch.12
-// §12.4 (waitForStart waits for SetRunning; the monitor calls SetStopped).
+// Upstream: daemon/state.go at v1.2.0 (State, NewState, String, WaitRunning,
+// WaitStop, SetRunning, SetStopped, SetRestarting, the Paused setters),
+// pkg/units/duration.go at v1.2.0 (HumanDuration).
+// Book: ch.12 §12.4 (waitForStart waits for SetRunning; the monitor calls
+// SetStopped).
 //
 // How the waiting works (the idea worth reading): a State holds one open
 // channel. Every waiter takes the current channel under the lock and

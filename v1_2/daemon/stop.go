@@ -1,9 +1,10 @@
 // The "stop" job and Container.Stop: SIGTERM, a grace period, SIGKILL.
 //
-// Upstream: daemon/stop.go (ContainerStop) and daemon/container.go (Stop)
-// at v1.2.0. Reference upstream-v1_2.md §2.4 ("stop <id>", env t, default
-// 10; "Container already stopped" is the API's 304). Book ch.12 (the
-// container's life after start); note 001.
+// Upstream: daemon/stop.go at v1.2.0 (ContainerStop), daemon/container.go at
+// v1.2.0 (Stop). See docs/upstream/v1.2.0.md §2.4 ("stop <id>", env t,
+// default 10; "Container already stopped" is the API's 304).
+// Book: ch.12 (the container's life after start).
+// Notes: 001 "容器的创建".
 package daemon
 
 import (

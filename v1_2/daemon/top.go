@@ -1,14 +1,14 @@
 // The "top" job (docker top CONTAINER [ps options]): the processes running
 // in a container.
 //
-// Upstream: daemon/top.go (ContainerTop) at v1.2.0. Reference
-// upstream-v1_2.md §2.4 and §6.2 (GET /containers/{name}/top answers
-// {"Titles": [...], "Processes": [[...], ...]}). Book ch.14 §14.3 (the
-// cgroup knows which processes are the container's).
+// Upstream: daemon/top.go at v1.2.0 (ContainerTop). See
+// docs/upstream/v1.2.0.md §2.4 and §6.2 (GET /containers/{name}/top answers
+// {"Titles": [...], "Processes": [[...], ...]}).
+// Book: ch.14 §14.3 (the cgroup knows which processes are the container's).
 //
 // Upstream ran the host's `ps <ps_args>` and kept the rows whose PID the
 // execdriver named (GetPidsForContainer: the pids in the container's
-// cgroup). dockerlab's v1.2 daemon never runs a host binary (design.md:
+// cgroup). dockerlab's v1.2 daemon never runs a host binary (docs/design.md:
 // all machine access goes through backend.Host), so the rows come from
 // the backend's process table (Host.Procs) instead, with fixed columns:
 //

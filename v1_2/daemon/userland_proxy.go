@@ -1,10 +1,11 @@
 // Which userland proxy a published port gets, per backend.
 //
-// Upstream: daemon/networkdriver/portmapper/proxy.go at v1.2.0 had one
-// answer, NewProxy = NewProxyCommand (the docker binary re-executed as
-// docker-proxy). Reference upstream-v1_2.md §3.5. Book ch.11 (`docker run -p`).
+// Upstream: daemon/networkdriver/portmapper/proxy.go at v1.2.0 (NewProxy =
+// NewProxyCommand, its one answer: the docker binary re-executed as
+// docker-proxy). See docs/upstream/v1.2.0.md §3.5.
+// Book: ch.11 (`docker run -p`).
 //
-// dockerlab has two machines behind the backend seam (design.md "The
+// dockerlab has two machines behind the backend seam (docs/design.md "The
 // backend"), so the daemon chooses when it starts:
 //   - linux: upstream's docker-proxy process, told to open its sockets in
 //     the backend's root network namespace (the sandbox, where docker0

@@ -2,11 +2,13 @@
 // directory's real path; for containers: random ids, generated names,
 // environment merging, symlinks followed inside a root.
 //
-// Upstream: utils/utils.go at v1.2.0 (CreatePidFile, RemovePidFile,
-// TempDir, ReadSymlinkedDirectory, GenerateRandomID, TruncateID,
-// ReplaceOrAppendEnvValues), pkg/namesgenerator and pkg/symlink.
-// Reference upstream-v1_2.md §2.3 steps 3, 5 and 7. Book ch.4 §4.3
-// (PID文件) and §4.5 (工作路径); ch.12 §12.3 (newContainer: id and name).
+// Upstream: utils/utils.go at v1.2.0 (CreatePidFile, RemovePidFile, TempDir,
+// ReadSymlinkedDirectory, GenerateRandomID, TruncateID,
+// ReplaceOrAppendEnvValues), pkg/namesgenerator at v1.2.0, pkg/symlink at
+// v1.2.0. See
+// docs/upstream/v1.2.0.md §2.3 steps 3, 5 and 7.
+// Book: ch.4 §4.3 (PID文件) and §4.5 (工作路径); ch.12 §12.3 (newContainer: id and
+// name).
 package daemon
 
 import (
@@ -25,7 +27,7 @@ import (
 // CreatePidFile writes this process's pid to pidfile, unless the file
 // names a process that is still alive (its /proc/<pid> exists).
 //
-// Not upstream: the file's directory is made (dockerlab's default lives
+// Divergence: the file's directory is made (dockerlab's default lives
 // in /run/dockerlab/v1.2), and the pid is written to a temporary file and
 // renamed, so a crash never leaves half a number behind.
 func CreatePidFile(pidfile string) error {

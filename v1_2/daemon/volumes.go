@@ -3,10 +3,11 @@
 // --volumes-from; then every mount the process will see.
 //
 // Upstream: daemon/volumes.go at v1.2.0 (Volume, prepareVolumesForContainer,
-// setupMountsForContainer, applyVolumesFrom, parseBindVolumeSpec,
-// getBindMap, createVolumes, createVolumeHostPath, initialize,
-// createIfNotExists, copyExistingContents, copyOwnership). Book ch.12 §12.4
-// steps 5 and 10; note 001 (容器的创建: volumes).
+// setupMountsForContainer, applyVolumesFrom, parseBindVolumeSpec, getBindMap,
+// createVolumes, createVolumeHostPath, initialize, createIfNotExists,
+// copyExistingContents, copyOwnership).
+// Book: ch.12 §12.4 steps 5 and 10.
+// Notes: 001 (容器的创建: volumes).
 //
 // A data volume is an "image" of its own in the daemon's volumes graph
 // (always the vfs driver), so its directory is <root>/vfs/dir/<id>: it

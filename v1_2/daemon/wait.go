@@ -1,8 +1,8 @@
 // The "wait" job: block until the container stops, print its exit code.
 //
-// Upstream: daemon/wait.go at v1.2.0 (ContainerWait). Reference
-// upstream-v1_2.md §2.4 ("wait <id>" prints "%d\n"). Book ch.12; the
-// mechanism is State.WaitStop (state.go).
+// Upstream: daemon/wait.go at v1.2.0 (ContainerWait). See
+// docs/upstream/v1.2.0.md §2.4 ("wait <id>" prints "%d\n").
+// Book: ch.12; the mechanism is State.WaitStop (state.go).
 package daemon
 
 import "github.com/dockerlab/dockerlab/v1_2/engine"

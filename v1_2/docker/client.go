@@ -1,11 +1,12 @@
 // The client half of Docker 1.2's main: the global flags, DOCKER_HOST,
 // one -H only, the TLS configuration, NewDockerCli, then cli.Cmd(args...).
 //
-// Upstream: docker/docker.go main() (from "if len(flHosts) == 0" on, in
-// client mode) and docker/flags.go at v1.2.0. Reference upstream-v1_2.md
-// §2.1. Book ch.2 §2.2 (创建Docker Client: flag参数解析, 处理flag信息并
-// 收集Docker Client的配置信息, 如何创建Docker Client); note 004 sections
-// 五(一)-(三), which walk exactly these lines.
+// Upstream: docker/docker.go at v1.2.0 (main, from "if len(flHosts) == 0" on,
+// in client mode), docker/flags.go at v1.2.0. See docs/upstream/v1.2.0.md
+// §2.1.
+// Book: ch.2 §2.2 (创建Docker Client: flag参数解析, 处理flag信息并收集Docker Client的配置信息,
+// 如何创建Docker Client).
+// Notes: 004 sections 五(一)-(三), which walk exactly these lines.
 //
 // dockerlab has one binary with subcommands, so `docker -d` is
 // `dockerlab v1.2 daemon` (MainDaemon) and `docker COMMAND` is

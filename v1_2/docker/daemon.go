@@ -1,9 +1,10 @@
 // mainDaemon: start the engine, the builtins, NewDaemon and the API
 // server, then run until a signal.
 //
-// Upstream: docker/daemon.go mainDaemon at v1.2.0. Reference
-// upstream-v1_2.md §2.2. Book ch.3 §3.3.2-3.3.8 (flag检查, 创建engine, 信号
-// 捕获, 加载builtins, goroutine加载daemon, 打印版本/驱动, serveapi).
+// Upstream: docker/daemon.go at v1.2.0 (mainDaemon). See
+// docs/upstream/v1.2.0.md §2.2.
+// Book: ch.3 §3.3.2-3.3.8 (flag检查, 创建engine, 信号捕获, 加载builtins,
+// goroutine加载daemon, 打印版本/驱动, serveapi).
 package docker
 
 import (

@@ -4,9 +4,10 @@
 // `dockerlab v1.2 COMMAND` calls MainClient (client.go) instead of a
 // main() of their own.
 //
-// Upstream: docker/docker.go, docker/flags.go and docker/daemon.go at
-// v1.2.0. Reference upstream-v1_2.md §2.1-2.2. Book ch.3 (启动Docker
-// Daemon) §3.2-3.3; ch.2 §2.2 (flag解析) for the flags both modes share.
+// Upstream: docker/docker.go at v1.2.0, docker/flags.go at v1.2.0,
+// docker/daemon.go at v1.2.0. See docs/upstream/v1.2.0.md §2.1-2.2.
+// Book: ch.3 (启动Docker Daemon) §3.2-3.3; ch.2 §2.2 (flag解析) for the flags
+// both modes share.
 package docker
 
 import (

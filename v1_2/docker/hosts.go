@@ -1,7 +1,8 @@
 // -H values: what the daemon listens on.
 //
-// Upstream: api/api.go ValidateHost and pkg/parsers ParseHost at v1.2.0.
-// Reference upstream-v1_2.md §2.1. Book ch.2 §2.2 and ch.5 §5.2.
+// Upstream: api/common.go at v1.2.0 (ValidateHost), pkg/parsers/parsers.go at
+// v1.2.0 (ParseHost). See docs/upstream/v1.2.0.md §2.1.
+// Book: ch.2 §2.2 and ch.5 §5.2.
 package docker
 
 import (

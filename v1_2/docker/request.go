@@ -3,8 +3,9 @@
 //
 // Not upstream: the smallest thing that can knock on the daemon's door —
 // one GET, the raw body printed — so a walkthrough can show the wire
-// format itself. Docker 1.2's real client is v1_2/api/client
-// (`dockerlab v1.2 COMMAND`, book ch.2).
+// format itself.
+// Book: ch.2 (Docker 1.2's real client is v1_2/api/client, `dockerlab v1.2
+// COMMAND`).
 package docker
 
 import (

@@ -1,7 +1,8 @@
 // 信号捕获: what SIGINT, SIGTERM and SIGQUIT do to the daemon.
 //
-// Upstream: pkg/signal/trap.go (Trap) at v1.2.0. Reference
-// upstream-v1_2.md §2.2 step 2. Book ch.3 §3.3.4 设置信号捕获.
+// Upstream: pkg/signal/trap.go at v1.2.0 (Trap). See docs/upstream/v1.2.0.md
+// §2.2 step 2.
+// Book: ch.3 §3.3.4 设置信号捕获.
 //
 // SIGINT or SIGTERM: clean up (eng.Shutdown runs the hooks NewDaemon
 // added) and stop. A third one while cleaning up: stop at once, without

@@ -3,10 +3,10 @@
 // registered under argv[0] runs — "native" for the native driver's
 // containers, "/.dockerinit" for lxc's.
 //
-// Upstream: dockerinit/dockerinit.go at Docker v1.2.0 (it imported the lxc
-// and native drivers only for the names their init() functions register).
-// Reference upstream-v1_2.md §5.4. Book ch.13 §13.2 (dockerinit与Daemon)
-// and §13.4 (reexec.Init(), 执行流程).
+// Upstream: dockerinit/dockerinit.go at v1.2.0 (main; it imported the lxc and
+// native drivers only for the names their init() functions register). See
+// docs/upstream/v1.2.0.md §5.4.
+// Book: ch.13 §13.2 (dockerinit与Daemon) and §13.4 (reexec.Init(), 执行流程).
 //
 // In dockerlab there is one binary: cmd/dockerlab's main calls
 // reexec.Init() first, and the backend registers its init there

@@ -2,9 +2,11 @@
 // carried: its version, the commit it was built from, and where its
 // dockerinit lives.
 //
-// Upstream: dockerversion/dockerversion.go at v1.2.0, whose variables were
-// filled in by hack/make.sh with -ldflags -X. Book ch.3 §3.3.7 (the
-// version line mainDaemon prints) and §4.9 (dockerinit for the execdriver).
+// Upstream: dockerversion/dockerversion.go at v1.2.0 (GITCOMMIT, VERSION,
+// IAMSTATIC, INITSHA1, INITPATH, whose values hack/make.sh filled in with
+// -ldflags -X).
+// Book: ch.3 §3.3.7 (the version line mainDaemon prints) and §4.9 (dockerinit
+// for the execdriver).
 //
 // Divergence: dockerlab is one binary that rebuilds two Dockers, so these
 // are constants of the reproduction rather than link-time values: VERSION

@@ -2,9 +2,10 @@
 // and the Job objects that run them.
 //
 // Upstream: engine/engine.go at v1.2.0 (tag v1.2.0, commit fa7b24f2).
-// Book: 《Docker源码分析》 ch.3 §3.3.3 创建engine (eng := engine.New()) and §3.3.5
-// 加载builtins (eng.Register). Note 004 §四(二) "Engine": the engine is the core
-// that matches every piece of work the daemon does to a Job handler.
+// Book: ch.3 §3.3.3 创建engine (eng := engine.New()) and §3.3.5 加载builtins
+// (eng.Register).
+// Notes: 004 §四(二) "Engine": the engine is the core that matches every piece
+// of work the daemon does to a Job handler.
 //
 // Everything the daemon does at 1.2.0 — "serveapi", "create", "start",
 // "init_networkdriver", "allocate_port" — is a string name looked up in a map of

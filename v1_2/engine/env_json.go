@@ -1,6 +1,7 @@
-// Upstream: engine/env.go at v1.2.0 (Decoder, Decode, SetAuto, Encode, Import).
-// Book: ch.5 and ch.9 — the API server decodes request bodies into a job's env
-// (job.DecodeEnv(r.Body)) and handlers send results back as JSON objects.
+// Upstream: engine/env.go at v1.2.0 (Decoder, Decode, SetAuto, Encode,
+// Import).
+// Book: ch.5 and ch.9 — the API server decodes request bodies into a job's
+// env (job.DecodeEnv(r.Body)) and handlers send results back as JSON objects.
 //
 // An Env travels as one JSON object. Two rules make the text round-trip:
 //   - Decoding: JSON numbers arrive as float64; they are stored as integers

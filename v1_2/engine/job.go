@@ -1,7 +1,8 @@
-// Upstream: engine/job.go at v1.2.0 (Job, Status, Run and the output helpers).
+// Upstream: engine/job.go at v1.2.0 (Job, Status, Run and the output
+// helpers).
 // Book: ch.3 §3.3.3 创建engine and ch.5 §5.2 "serveapi" Job (创建Job, 运行Job).
-// Note 004 §四(二) "Job": every piece of work the daemon does — run a process,
-// create a container, download a file — is a Job run by the Engine.
+// Notes: 004 §四(二) "Job": every piece of work the daemon does — run a
+// process, create a container, download a file — is a Job run by the Engine.
 //
 // A job is like a Unix process: a name, arguments, an environment, stdin,
 // stdout, stderr and an exit status. Run is its fork+exec+wait.

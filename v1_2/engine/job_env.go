@@ -1,7 +1,8 @@
-// Upstream: engine/job.go at v1.2.0, the Getenv/Setenv wrappers.
+// Upstream: engine/job.go at v1.2.0 (the Getenv/Setenv wrappers).
 // Book: ch.3 and ch.6 §6.4 — mainDaemon passes the daemon's configuration to
 // "init_networkdriver" with job.SetenvBool("EnableIptables", ...) and
-// job.Setenv("BridgeIface", ...); the handler reads them back with GetenvBool.
+// job.Setenv("BridgeIface", ...); the handler reads them back with
+// GetenvBool.
 //
 // The job's environment is how arguments with names travel between the API
 // server, the engine and the handlers; these wrappers just forward to Env.

@@ -1,4 +1,4 @@
-// Upstream: engine/engine.go at v1.2.0, OnShutdown/Shutdown/IsShutdown (L141-208).
+// Upstream: engine/engine.go at v1.2.0 (OnShutdown, Shutdown, IsShutdown).
 // Book: ch.3 §3.3.4 设置信号捕获 — on SIGINT/SIGTERM the daemon calls
 // eng.Shutdown(), which lets running jobs finish and then runs the cleanup
 // hooks (close the graph, unmount, remove the pid file) that NewDaemon added.

@@ -2,8 +2,9 @@
 // them to `docker events` listeners.
 //
 // Upstream: events/events.go at v1.2.0 (events.New().Install(eng), jobs
-// "events", "log", "subscribers_count"). Reference upstream-v1_2.md §2.2
-// step 3 and §2.4. Book ch.3 §3.3.5 加载builtins.
+// "events", "log", "subscribers_count"). See docs/upstream/v1.2.0.md §2.2
+// step 3 and §2.4.
+// Book: ch.3 §3.3.5 加载builtins.
 //
 // The "log" job is how the rest of the daemon reports something that
 // happened to a container (create, start, die …): `log <action> <id>

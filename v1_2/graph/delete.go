@@ -1,6 +1,9 @@
-// Removing an image and listing images (upstream graph/graph.go Delete,
-// Map, walkAll, ByParent, Heads at v1.2.0; book ch.10, and ch.8 for the
-// parent/child tree `docker images` and `docker images --tree` show).
+// Removing an image and listing images.
+//
+// Upstream: graph/graph.go at v1.2.0 (Delete, Map, walkAll, ByParent,
+// Heads).
+// Book: ch.10, and ch.8 for the parent/child tree `docker images` and
+// `docker images --tree` show.
 package graph
 
 import (

@@ -8,12 +8,13 @@
 //	<parent id>/...             and so on down to the base image
 //
 // Upstream: graph/export.go at v1.2.0 (CmdImageExport, exportImage).
-// Book ch.8 Docker镜像 (an image is its layer plus every parent layer,
-// so saving one image saves the whole stack). load.go reads it back.
+// Book: ch.8 Docker镜像 (an image is its layer plus every parent layer, so
+// saving one image saves the whole stack).
+// Notes: 004 "Job" (the engine's jobs calling jobs).
 //
-// The export is built from other jobs, as upstream's was: image_inspect
-// (raw) writes each json, image_tarlayer each layer, image_get names the
-// parent — the engine's jobs calling jobs (note 004).
+// load.go reads it back. The export is built from other jobs, as
+// upstream's was: image_inspect (raw) writes each json, image_tarlayer
+// each layer, image_get names the parent.
 package graph
 
 import (

@@ -3,11 +3,12 @@
 // each image's layer, an index answering to id prefixes, and the tag
 // store naming images "repo:tag".
 //
-// Upstream: graph/graph.go at v1.2.0 (Graph, NewGraph, restore, Get,
-// Exists, IsNotExist, ImageRoot, Driver). Book: ch.4 NewDaemon steps
-// 10–12 (upstream-v1_2.md §2.3), ch.8 Docker镜像, ch.10 Docker镜像存储
-// (§10.2 镜像注册 is Register in register.go). The jobs that serve the
-// API are installed by service.go, one file per job as upstream.
+// Upstream: graph/graph.go at v1.2.0 (Graph, NewGraph, restore, Get, Exists,
+// IsNotExist, ImageRoot, Driver).
+// Book: ch.4 NewDaemon steps 10–12 (docs/upstream/v1.2.0.md §2.3), ch.8
+// Docker镜像, ch.10 Docker镜像存储 (§10.2 镜像注册 is Register in register.go). The
+// jobs that serve the API are installed by service.go, one file per job as
+// upstream.
 package graph
 
 import (

@@ -1,10 +1,10 @@
 // `history IMAGE`: the image and every parent under it, newest first
 // (docker history, GET /images/{name}/history).
 //
-// Upstream: graph/history.go at v1.2.0 (CmdHistory). Book ch.8 Docker镜像:
-// an image is a stack of layers; each row is one layer, with the command
-// that made it (the container config's Cmd of the commit) and what it
-// adds.
+// Upstream: graph/history.go at v1.2.0 (CmdHistory).
+// Book: ch.8 Docker镜像: an image is a stack of layers; each row is one layer,
+// with the command that made it (the container config's Cmd of the commit)
+// and what it adds.
 //
 // Each row: Id, Created (unix seconds), CreatedBy, Tags (its names, or
 // null), Size (the layer's own).

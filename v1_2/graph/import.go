@@ -1,10 +1,11 @@
 // `import SRC REPO [TAG]`: a tarball of a whole root file system becomes a
 // new base image (docker import, POST /images/create?fromSrc=...).
 //
-// Upstream: graph/import.go at v1.2.0 (CmdImport) and the status lines of
-// utils/streamformatter.go. Book ch.8 Docker镜像 (an image without a
-// parent: the base image of every stack); the registering itself is ch.10
-// §10.2 (Graph.Create → Register, register.go).
+// Upstream: graph/import.go at v1.2.0 (CmdImport), utils/streamformatter.go
+// at v1.2.0 (the status lines).
+// Book: ch.8 Docker镜像 (an image without a parent: the base image of every
+// stack); the registering itself is ch.10 §10.2 (Graph.Create → Register,
+// register.go).
 //
 // SRC is "-" (the tar arrives on the job's stdin: the API server hands
 // over the request body), an http:// or https:// URL, or — dockerlab's

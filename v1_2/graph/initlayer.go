@@ -1,6 +1,11 @@
-// The init layer (upstream graph/graph.go SetupInitLayer at v1.2.0; book
-// ch.11 and note 001: every container gets a layer "<id>-init" between its
-// image and its read-write layer). It holds empty mount points — files and
+// The init layer: every container gets a layer "<id>-init" between its
+// image and its read-write layer.
+//
+// Upstream: graph/graph.go at v1.2.0 (SetupInitLayer).
+// Book: ch.12 §12.3 (createRootfs).
+// Notes: 001 "容器的创建".
+//
+// It holds empty mount points — files and
 // directories the daemon bind-mounts over at start (/etc/hosts,
 // /.dockerinit, ...) — so those mounts never write into the image or the
 // container's own changes.

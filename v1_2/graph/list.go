@@ -1,10 +1,10 @@
 // `images`: the rows of `docker images` (GET /images/json).
 //
-// Upstream: graph/list.go at v1.2.0 (CmdImages). Book ch.8 Docker镜像:
-// an image has as many rows as it has names; an image without a name
-// shows as <none>:<none>, but only when it is a head (no other image is
-// built on it) — the layers underneath a tagged image stay hidden unless
-// `-a` asks for all.
+// Upstream: graph/list.go at v1.2.0 (CmdImages).
+// Book: ch.8 Docker镜像: an image has as many rows as it has names; an image
+// without a name shows as <none>:<none>, but only when it is a head (no other
+// image is built on it) — the layers underneath a tagged image stay hidden
+// unless `-a` asks for all.
 //
 // Env: all (every image, not only heads), filter (a path.Match pattern on
 // the repository name; untagged images are then left out), filters

@@ -2,9 +2,9 @@
 // image_export (docker save) are registered, parents first, and the
 // names in its `repositories` file are set.
 //
-// Upstream: graph/load.go at v1.2.0 (CmdLoad, recursiveLoad). Book ch.8
-// Docker镜像; each image goes through ch.10 §10.2's Register with its
-// json byte for byte, so the ids (and a registry's checksums) survive a
+// Upstream: graph/load.go at v1.2.0 (CmdLoad, recursiveLoad).
+// Book: ch.8 Docker镜像; each image goes through ch.10 §10.2's Register with
+// its json byte for byte, so the ids (and a registry's checksums) survive a
 // save and load.
 //
 // Divergences: the tar is unpacked straight from stdin (upstream first

@@ -1,7 +1,10 @@
-// Splitting "name:tag" (upstream pkg/parsers/parsers.go
-// ParseRepositoryTag at v1.2.0; book ch.8). The last ':' separates the
-// tag unless what follows it has a '/', which makes it a registry port:
-// "localhost:5000/busybox" has no tag.
+// Splitting "name:tag".
+//
+// Upstream: pkg/parsers/parsers.go at v1.2.0 (ParseRepositoryTag).
+// Book: ch.8.
+//
+// The last ':' separates the tag unless what follows it has a '/', which
+// makes it a registry port: "localhost:5000/busybox" has no tag.
 package graph
 
 import "strings"

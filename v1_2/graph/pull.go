@@ -1,8 +1,8 @@
 // The registry jobs of the TagStore: pull and push.
 //
-// Upstream: graph/pull.go and graph/push.go at v1.2.0 (CmdPull,
-// CmdPush). Book ch.9 Docker镜像下载 describes what pull does against a
-// registry.
+// Upstream: graph/pull.go at v1.2.0 (CmdPull), graph/push.go at v1.2.0
+// (CmdPush).
+// Book: ch.9 Docker镜像下载 (what pull does against a registry).
 //
 // dockerlab has no registry yet (v1_2/registry says why), so, like the
 // builtins' auth and search, these jobs exist under their names, check

@@ -1,5 +1,8 @@
 // Registering an image: the steps of book ch.10 §10.2 镜像注册, in
-// upstream's order (graph/graph.go Register and Create at v1.2.0):
+// upstream's order.
+//
+// Upstream: graph/graph.go at v1.2.0 (Register, Create).
+// Book: ch.10 §10.2 镜像注册, §10.3–10.6.
 //
 //  1. verify the id (§10.3 验证ID);
 //  2. refuse an id the graph already has;

@@ -2,12 +2,13 @@
 // small jobs that let other jobs (and `docker save`) read and write one
 // image: image_set, image_get, image_inspect, image_tarlayer.
 //
-// Upstream: graph/service.go at v1.2.0 (Install, CmdSet, CmdGet,
-// CmdLookup, CmdTarLayer). Reference upstream-v1_2.md §2.4 (the job
-// list: daemon.Install ends with Repositories().Install(eng)) and §6.2
-// (GET /images/{name}/json is image_inspect). Book ch.8 Docker镜像 (an
-// image is a layer plus its json), ch.3 §3.3.6 (d.Install(eng)); note
-// 004 (every piece of work is a named Job).
+// Upstream: graph/service.go at v1.2.0 (Install, CmdSet, CmdGet, CmdLookup,
+// CmdTarLayer). See docs/upstream/v1.2.0.md §2.4 (the job list:
+// daemon.Install ends with Repositories().Install(eng)) and §6.2 (GET
+// /images/{name}/json is image_inspect).
+// Book: ch.8 Docker镜像 (an image is a layer plus its json), ch.3 §3.3.6
+// (d.Install(eng)).
+// Notes: 004 (every piece of work is a named Job).
 //
 // The other jobs live one per file, as upstream: import.go, list.go
 // (images), tag.go (image_tag, tag), history.go, viz.go, export.go

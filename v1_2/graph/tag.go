@@ -2,8 +2,9 @@
 // `tag IMAGE REPOSITORY [TAG]` (docker tag, POST /images/{name}/tag).
 //
 // Upstream: graph/tag.go at v1.2.0 (CmdTag, CmdTagLegacy); the tag store
-// itself is tags.go. Book ch.8 Docker镜像 ("repository:tag" names an
-// image; several names may point at one image).
+// itself is tags.go.
+// Book: ch.8 Docker镜像 ("repository:tag" names an image; several names may
+// point at one image).
 //
 // Two jobs for one thing: upstream meant to merge them and never did by
 // 1.2. image_tag parses NEWNAME itself and always moves an existing tag;

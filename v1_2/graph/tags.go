@@ -1,6 +1,10 @@
-// The tag store: names for images (upstream graph/tags.go at v1.2.0;
-// book ch.4 NewDaemon step 12 and ch.8 "repository:tag"). One JSON file,
-// <root>/repositories-<driver>, holds
+// The tag store: names for images.
+//
+// Upstream: graph/tags.go at v1.2.0 (TagStore, NewTagStore, Set, Get,
+// LookupImage, ByID, ImageName, Delete).
+// Book: ch.4 §4.6 (NewDaemon's TagStore) and ch.8 ("repository:tag").
+//
+// One JSON file, <root>/repositories-<driver>, holds
 //
 //	{"Repositories": {"busybox": {"latest": "<64-hex id>"}}}
 //

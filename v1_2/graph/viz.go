@@ -1,11 +1,12 @@
 // `viz`: the image tree as a Graphviz "dot" graph (docker images --viz,
 // GET /images/viz for API versions up to 1.6).
 //
-// Upstream: graph/viz.go at v1.2.0 (CmdViz). Book ch.8 Docker镜像: the
-// parent → child tree of layers, drawn; tagged images are boxes labelled
-// with their short id and names. (Upstream's quirk, kept: the boxes are
-// named by short id and the edges by full id, so Graphviz draws the boxes
-// beside the tree rather than on it.)
+// Upstream: graph/viz.go at v1.2.0 (CmdViz).
+// Book: ch.8 Docker镜像 (the parent → child tree of layers, drawn).
+//
+// Tagged images are boxes labelled with their short id and names.
+// Upstream's quirk, kept: the boxes are named by short id and the edges by
+// full id, so Graphviz draws the boxes beside the tree rather than on it.
 package graph
 
 import (

@@ -1,6 +1,8 @@
-// Walking an image's parents (upstream image/image.go History,
-// WalkHistory, GetParent, GetParentsSize, Depth, CheckDepth at v1.2.0;
-// book ch.8: an image is its layer plus every layer below it; `docker
+// Walking an image's parents.
+//
+// Upstream: image/image.go at v1.2.0 (History, WalkHistory, GetParent,
+// GetParentsSize, Depth, CheckDepth).
+// Book: ch.8 (an image is its layer plus every layer below it; `docker
 // history` prints this walk).
 package image
 

@@ -1,5 +1,8 @@
-// Image ids (upstream utils/utils.go GenerateRandomID, ValidateID and
-// TruncateID at v1.2.0; book ch.10 §10.3 验证镜像ID, §10.6 注册ID).
+// Image ids.
+//
+// Upstream: utils/utils.go at v1.2.0 (GenerateRandomID, ValidateID,
+// TruncateID).
+// Book: ch.10 §10.3 验证镜像ID, §10.6 注册ID.
 package image
 
 import (

@@ -1,9 +1,10 @@
 // Package image is one Docker 1.2.0 image: its metadata (the "json" file
 // next to each layer) and the walk up its chain of parents.
 //
-// Upstream: image/image.go and image/graph.go at v1.2.0. Book: ch.8
-// Docker镜像 (an image is a read-only layer plus metadata naming its
-// parent), ch.10 §10.5 镜像内容 (the json and layersize files); note 003.
+// Upstream: image/image.go at v1.2.0, image/graph.go at v1.2.0.
+// Book: ch.8 Docker镜像 (an image is a read-only layer plus metadata naming its
+// parent), ch.10 §10.5 镜像内容 (the json and layersize files).
+// Notes: 003.
 package image
 
 import (

@@ -1,7 +1,9 @@
 // An image on disk: <graph>/<id>/json and <graph>/<id>/layersize, with
-// the layer's files in the storage driver (upstream image/image.go
-// LoadImage, StoreImage, SaveSize, RawJson at v1.2.0; book ch.10 §10.5
-// 镜像内容: untar the layer, measure it, write the json).
+// the layer's files in the storage driver.
+//
+// Upstream: image/image.go at v1.2.0 (LoadImage, StoreImage, SaveSize,
+// RawJson).
+// Book: ch.10 §10.5 镜像内容 (untar the layer, measure it, write the json).
 package image
 
 import (

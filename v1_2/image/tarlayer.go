@@ -1,7 +1,9 @@
-// An image's own layer as a tar stream (upstream image/image.go TarLayer
-// at v1.2.0; book ch.10 §10.5 in reverse: what `docker push`, `docker
-// save` and `image_tarlayer` send). The layer stays held (Get) until the
-// caller closes the stream.
+// An image's own layer as a tar stream. The layer stays held (Get) until
+// the caller closes the stream.
+//
+// Upstream: image/image.go at v1.2.0 (TarLayer).
+// Book: ch.10 §10.5, in reverse (what `docker push`, `docker save` and
+// `image_tarlayer` send).
 package image
 
 import (

@@ -3,17 +3,17 @@
 // the network, and the state.json it leaves behind while the container
 // runs.
 //
-// Upstream: vendor/src/github.com/docker/libcontainer/config.go at Docker
-// v1.2.0 (libcontainer as vendored then). Reference upstream-v1_2.md §5.2.
-// Book ch.13 §13.5 (libcontainer运行) and ch.14 §14.2–14.3 (Docker,
-// libcontainer and LXC; namespace, cgroup, network, mount). Note 001
-// "docker 和libcontainer的关系".
+// Upstream: vendor/src/github.com/docker/libcontainer/config.go at v1.2.0
+// (libcontainer as vendored then). See docs/upstream/v1.2.0.md §5.2.
+// Book: ch.13 §13.5 (libcontainer运行) and ch.14 §14.2–14.3 (Docker,
+// libcontainer and LXC; namespace, cgroup, network, mount).
+// Notes: 001 "docker 和libcontainer的关系".
 //
 // The JSON field names are upstream's, so a reader can put the
 // container.json dockerlab writes next to one Docker 1.2 wrote. What the
 // kernel does with the config is not done here: dockerlab's libcontainer
 // turns it into a backend.ProcSpec (namespaces/exec.go) and the backend
-// does the clone, mounts and pivot_root (design.md: v1_2 reaches the
+// does the clone, mounts and pivot_root (docs/design.md: v1_2 reaches the
 // kernel only through backend).
 package libcontainer
 

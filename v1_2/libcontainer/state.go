@@ -3,13 +3,14 @@
 // it was given and its cgroup. A driver that finds the file knows the
 // container is (or was, before a crash) running.
 //
-// Upstream: vendor/src/github.com/docker/libcontainer/state.go at Docker
-// v1.2.0. Reference upstream-v1_2.md §5.2 (Terminate compares
-// InitStartTime; Info.IsRunning checks the file). Book ch.13 §13.5.
+// Upstream: vendor/src/github.com/docker/libcontainer/state.go at v1.2.0. See
+// docs/upstream/v1.2.0.md §5.2 (Terminate compares InitStartTime;
+// Info.IsRunning checks the file).
+// Book: ch.13 §13.5.
 //
 // Divergence: upstream wrote the file in place with os.Create; here it is
 // written to a temporary file and renamed, so a daemon killed mid-write
-// never leaves half a file (design.md "state on disk is written
+// never leaves half a file (docs/design.md "state on disk is written
 // atomically").
 package libcontainer
 

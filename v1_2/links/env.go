@@ -1,8 +1,10 @@
 // The environment variables a link puts into the parent container.
 //
-// Upstream: links/links.go at v1.2.0 (ToEnv, getDefaultPort). Book ch.12
-// §12.3. For `--link db:db` to a container exposing 5432/tcp at
-// 172.17.0.5 whose image set PG_VERSION=9.3:
+// Upstream: links/links.go at v1.2.0 (ToEnv, getDefaultPort).
+// Book: ch.12 §12.3.
+//
+// For `--link db:db` to a container exposing 5432/tcp at 172.17.0.5 whose
+// image set PG_VERSION=9.3:
 //
 //	DB_PORT=tcp://172.17.0.5:5432
 //	DB_PORT_5432_TCP=tcp://172.17.0.5:5432

@@ -2,9 +2,9 @@
 // new container environment variables naming db's address and ports, and
 // asks the network driver (the "link" job) to open iptables between the two.
 //
-// Upstream: links/links.go at v1.2.0 (Link, NewLink, Alias, Enable,
-// Disable). Book: ch.12 §12.3 (容器link: the env vars and the iptables
-// rules); note 003 (network modes; links need the bridge mode).
+// Upstream: links/links.go at v1.2.0 (Link, NewLink, Alias, Enable, Disable).
+// Book: ch.12 §12.3 (容器link: the env vars and the iptables rules).
+// Notes: 003 (network modes; links need the bridge mode).
 package links
 
 import (

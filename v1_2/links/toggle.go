@@ -2,8 +2,9 @@
 // with "-I" (insert the iptables ACCEPT rules) or "-D" (delete them).
 //
 // Upstream: links/links.go at v1.2.0 (Enable, Disable, toggle); the job is
-// daemon/networkdriver/bridge LinkContainers (reference upstream-v1_2.md
-// §2.4, §3.1). Book ch.12 §12.3.
+// daemon/networkdriver/bridge LinkContainers (reference
+// docs/upstream/v1.2.0.md §2.4, §3.1).
+// Book: ch.12 §12.3.
 package links
 
 import "fmt"

@@ -3,8 +3,8 @@
 // (PortMap of PortBinding).
 //
 // Upstream: nat/nat.go at v1.2.0 (types, NewPort, ParsePort, SplitProtoPort).
-// Book: ch.7 §7.3 (CmdRun's -p/--expose) and ch.12 §12.3 (端口映射: the
-// bridge driver's allocate_port job reads these bindings).
+// Book: ch.7 §7.3 (CmdRun's -p/--expose) and ch.12 §12.3 (端口映射: the bridge
+// driver's allocate_port job reads these bindings).
 package nat
 
 import (

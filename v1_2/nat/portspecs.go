@@ -2,7 +2,8 @@
 // port set and the host bindings.
 //
 // Upstream: nat/nat.go at v1.2.0 (ParsePortSpecs, validateProto, the
-// PortSpecTemplate constants). Book ch.7 §7.3; ch.12 §12.3.
+// PortSpecTemplate constants).
+// Book: ch.7 §7.3; ch.12 §12.3.
 //
 // Accepted forms (1.2 has no port ranges):
 //

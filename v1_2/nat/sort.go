@@ -1,7 +1,8 @@
 // Sort a list of ports by a caller's rule; links use it to pick the
 // "default" port of a linked container (the lowest, tcp first).
 //
-// Upstream: nat/sort.go at v1.2.0 (Sort). Book ch.12 (links).
+// Upstream: nat/sort.go at v1.2.0 (Sort).
+// Book: ch.12 (links).
 package nat
 
 import "sort"

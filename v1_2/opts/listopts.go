@@ -2,7 +2,8 @@
 // order and checks each one as it arrives.
 //
 // Upstream: opts/opts.go at v1.2.0 (ListOpts, NewListOpts, ListVar,
-// IPListVar, DnsSearchListVar, IPVar). Book ch.7 §7.3.
+// IPListVar, DnsSearchListVar, IPVar).
+// Book: ch.7 §7.3.
 package opts
 
 import (

@@ -3,7 +3,7 @@
 //
 // Upstream: opts/opts.go at v1.2.0 (ValidateAttach, ValidateLink,
 // ValidatePath, ValidateEnv, ValidateIPAddress, ValidateDnsSearch).
-// Book ch.7 §7.3.
+// Book: ch.7 §7.3.
 package opts
 
 import (

@@ -2,9 +2,8 @@
 // "search" jobs that builtins.Register installs.
 //
 // Upstream: registry/service.go at v1.2.0 (Service, NewService, Install,
-// Auth, Search). Reference upstream-v1_2.md §2.2 step 3 and §2.4; book
-// ch.3 §3.3.5 加载builtins, ch.9 (Docker镜像下载) for what the registry
-// does.
+// Auth, Search). See docs/upstream/v1.2.0.md §2.2 step 3 and §2.4.
+// Book: ch.3 §3.3.5 加载builtins, ch.9 (Docker镜像下载) for what the registry does.
 //
 // dockerlab has no registry yet: a classroom sandbox reaches no Docker Hub,
 // and a registry of our own arrives with the pull issue. So the jobs exist

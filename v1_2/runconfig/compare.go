@@ -2,7 +2,8 @@
 // to find a cached image whose container config equals the next step's.
 //
 // Upstream: runconfig/compare.go at v1.2.0 (used by daemon's image cache
-// lookup, utils.CompareConfig before). Book ch.11 (build cache).
+// lookup, utils.CompareConfig before).
+// Book: ch.11 (build cache).
 package runconfig
 
 import "slices"

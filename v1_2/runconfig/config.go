@@ -4,9 +4,9 @@
 // the `docker run` flag parser that fills both, and the helpers the daemon
 // uses on them (Merge with the image's config, Compare for the build cache).
 //
-// Upstream: runconfig/config.go at v1.2.0 (Config). Book: ch.7 §7.3
-// (Client配置: runconfig.ParseSubcommand in CmdRun, then the config is sent
-// as the JSON body of POST /containers/create).
+// Upstream: runconfig/config.go at v1.2.0 (Config).
+// Book: ch.7 §7.3 (Client配置: runconfig.ParseSubcommand in CmdRun, then the
+// config is sent as the JSON body of POST /containers/create).
 package runconfig
 
 import "github.com/dockerlab/dockerlab/v1_2/nat"

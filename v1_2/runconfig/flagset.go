@@ -2,7 +2,8 @@
 // the way Docker 1.2's own flag package (pkg/mflag) read them.
 //
 // Upstream: pkg/mflag/flag.go at v1.2.0 (names like "#rm", "-rm", "d"; one
-// letter flags grouped as "-it"). Book ch.7 §7.3.
+// letter flags grouped as "-it").
+// Book: ch.7 §7.3.
 //
 // What mflag did and what this does:
 //   - a flag had several names: "d" and "-detach" meant `-d` and

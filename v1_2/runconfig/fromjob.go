@@ -2,10 +2,11 @@
 // API server decodes the request's JSON body into the job env, and the
 // create/start jobs rebuild the structs from it.
 //
-// Upstream: runconfig/config.go ContainerConfigFromJob and
-// runconfig/hostconfig.go ContainerHostConfigFromJob at v1.2.0; the jobs
-// are daemon ContainerCreate / ContainerStart (reference upstream-v1_2.md
-// §2.4). Book ch.7 §7.3 and ch.8 (create), ch.9 (start).
+// Upstream: runconfig/config.go at v1.2.0 (ContainerConfigFromJob),
+// runconfig/hostconfig.go at v1.2.0 (ContainerHostConfigFromJob). The jobs
+// are the daemon's ContainerCreate and ContainerStart (docs/upstream/v1.2.0.md
+// §2.4).
+// Book: ch.7 §7.3; ch.12 §12.3 (create) and §12.4 (start).
 package runconfig
 
 import "github.com/dockerlab/dockerlab/v1_2/engine"

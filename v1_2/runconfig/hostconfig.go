@@ -2,8 +2,9 @@
 // sense on this host, and the small types it is made of.
 //
 // Upstream: runconfig/hostconfig.go at v1.2.0 (HostConfig, NetworkMode,
-// DeviceMapping, RestartPolicy) and utils.KeyValuePair. Book ch.7 §7.3;
-// notes 001 and 003 (the four network modes: bridge, host, container:<id>,
+// DeviceMapping, RestartPolicy), utils/utils.go at v1.2.0 (KeyValuePair).
+// Book: ch.7 §7.3.
+// Notes: 001 and 003 (the four network modes: bridge, host, container:<id>,
 // none).
 package runconfig
 

@@ -3,8 +3,8 @@
 // VOLUME). The daemon calls it in mergeAndVerifyConfig before it creates a
 // container.
 //
-// Upstream: runconfig/merge.go at v1.2.0. Book ch.8 (create: the image's
-// config under the user's).
+// Upstream: runconfig/merge.go at v1.2.0.
+// Book: ch.8 (create: the image's config under the user's).
 package runconfig
 
 import (

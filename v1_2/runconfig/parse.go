@@ -1,9 +1,10 @@
 // Parse: the flags of `docker run` (and `docker create`'s ancestor) turned
 // into a Config and a HostConfig, with 1.2's checks and messages.
 //
-// Upstream: runconfig/parse.go at v1.2.0 (Parse, ParseSubcommand,
-// parseRun and the Err* values). Book ch.7 §7.3 (CmdRun calls
-// runconfig.ParseSubcommand, then posts the config to /containers/create).
+// Upstream: runconfig/parse.go at v1.2.0 (Parse, ParseSubcommand, parseRun
+// and the Err* values).
+// Book: ch.7 §7.3 (CmdRun calls runconfig.ParseSubcommand, then posts the
+// config to /containers/create).
 //
 // Checks done here, in this order: flag syntax and each value's validator
 // (opts), -a with -d, a relative -w, --rm with -d, -h with a shared network

@@ -1,9 +1,10 @@
 // The values of `run` flags that need more than a validator: --net,
 // --restart, --device and --lxc-conf.
 //
-// Upstream: runconfig/parse.go at v1.2.0 (parseNetMode,
-// parseRestartPolicy, ParseDevice, parseKeyValueOpts). Book ch.7 §7.3;
-// notes 001/003 for the network modes.
+// Upstream: runconfig/parse.go at v1.2.0 (parseNetMode, parseRestartPolicy,
+// ParseDevice, parseKeyValueOpts).
+// Book: ch.7 §7.3.
+// Notes: 001/003 for the network modes.
 package runconfig
 
 import (

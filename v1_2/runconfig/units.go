@@ -1,7 +1,8 @@
 // Memory sizes as `-m` takes them: "512k", "1g", "100m", "1024b", "42".
 //
-// Upstream: pkg/units/size.go RAMInBytes at v1.2.0 (kept here until a
-// v1_2/pkg/units exists). Book ch.7 §7.3.
+// Upstream: pkg/units/size.go at v1.2.0 (RAMInBytes; kept here until a
+// v1_2/pkg/units exists).
+// Book: ch.7 §7.3.
 package runconfig
 
 import (

@@ -1,7 +1,7 @@
 // Small busybox applets that need neither files nor the kernel: echo,
 // printf, test/[, true, false, pwd (the shell's own builtins, also
 // reachable as programs: `docker run busybox echo hi`), sleep, yes, seq,
-// basename, dirname, sync, env (design.md "The backend": simulated
+// basename, dirname, sync, env (docs/design.md "The backend": simulated
 // busybox applets).
 package userland
 

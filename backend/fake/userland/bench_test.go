@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// Benchmarks: what a simulated command costs (design.md "Testing": speed
+// Benchmarks: what a simulated command costs (docs/design.md "Testing": speed
 // targets live in benchmarks, never in timed tests).
 
 func benchRootfs(b *testing.B) *os.Root {

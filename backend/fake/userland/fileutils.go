@@ -1,5 +1,5 @@
 // Applets that change the rootfs: touch, mkdir, rm, cp, mv, ln, chmod
-// (design.md "The backend": simulated busybox applets). Every path goes
+// (docs/design.md "The backend": simulated busybox applets). Every path goes
 // through fsys (rootfs.go), so these can only ever change the container's
 // files. Messages follow busybox: "mkdir: can't create directory 'x':
 // File exists".

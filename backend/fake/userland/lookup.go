@@ -1,5 +1,5 @@
 // Finding a program the way execve(2) and execvp(3) do, inside the rootfs
-// (design.md "The backend": the fake never executes a host binary; book
+// (docs/design.md "The backend": the fake never executes a host binary; book
 // ch.13 dockerinit runs the container's command with exec).
 //
 // The fake can "execute" only two kinds of file: busybox itself (recognised

@@ -1,4 +1,4 @@
-// ls: listing the rootfs (design.md "The backend": simulated busybox
+// ls: listing the rootfs (docs/design.md "The backend": simulated busybox
 // applets). Output is busybox's when stdout is not a terminal: one name a
 // line, or with -l
 //

@@ -1,5 +1,5 @@
 // Applets that scripts put in pipelines: tee, sort, uniq, which, printenv
-// (design.md "The backend": simulated busybox applets; walkthroughs pipe
+// (docs/design.md "The backend": simulated busybox applets; walkthroughs pipe
 // container output through them).
 package userland
 

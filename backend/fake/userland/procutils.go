@@ -1,5 +1,5 @@
 // Applets that ask the kernel about processes and the machine: ps, kill,
-// hostname, id, whoami, uname, date (design.md "The backend"; book ch.14
+// hostname, id, whoami, uname, date (docs/design.md "The backend"; book ch.14
 // namespaces: inside a PID namespace ps sees pid 1, inside a UTS namespace
 // hostname is the container's). All answers come from System, never from
 // the host.

@@ -1,4 +1,4 @@
-// Running a program: the fake kernel's execve (design.md "The backend";
+// Running a program: the fake kernel's execve (docs/design.md "The backend";
 // book ch.13 dockerinit, which ends by exec'ing the container's command).
 //
 // Run resolves argv[0] in the rootfs, builds the argv the kernel would

@@ -1,5 +1,5 @@
 // The shell: busybox's ash, simulated with the mvdan.cc/sh interpreter
-// (design.md "The backend": the fake runs a simulated userland; upstream
+// (docs/design.md "The backend": the fake runs a simulated userland; upstream
 // containers run `/bin/sh -c CMD` for a string CMD, book ch.13 §13.4).
 //
 // Three ways in, as ash has:

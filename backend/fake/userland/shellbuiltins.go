@@ -1,4 +1,4 @@
-// Shell builtins the fake must do itself (design.md "The backend"; ash's
+// Shell builtins the fake must do itself (docs/design.md "The backend"; ash's
 // builtins as busybox documents them).
 //
 // The interpreter implements most builtins well and harmlessly (echo,

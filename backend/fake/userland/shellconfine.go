@@ -1,4 +1,4 @@
-// Keeping the shell inside the container (design.md "The backend": a fake
+// Keeping the shell inside the container (docs/design.md "The backend": a fake
 // container never touches the host's files, processes or sockets).
 //
 // mvdan.cc/sh's interpreter is written for the host: by default it opens,

@@ -2,7 +2,7 @@
 // (a tool or a test that only wants the shell on a directory). It is one
 // process, pid 1, alone in its namespaces, with no network; children run
 // in the caller's goroutine under the same pid. Programs never panic for
-// lack of a kernel (design.md "Testing": no panic reaches a user).
+// lack of a kernel (docs/design.md "Testing": no panic reaches a user).
 package userland
 
 import (

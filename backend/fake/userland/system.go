@@ -1,4 +1,4 @@
-// The simulated userland's view of the fake kernel (design.md "The
+// The simulated userland's view of the fake kernel (docs/design.md "The
 // backend": the fake runs a simulated userland, never a host binary).
 //
 // A program in a fake container is Go code in this package: a shell

@@ -1,4 +1,4 @@
-// Applets that read and filter text: cat, head, tail, wc, grep (design.md
+// Applets that read and filter text: cat, head, tail, wc, grep (docs/design.md
 // "The backend": simulated busybox applets). Files come from the rootfs
 // (rootfs.go); "-" or no file means stdin. Long reads check for stop and
 // kill between chunks, as a real process is stopped between syscalls.

@@ -3,7 +3,7 @@
 // Package linuxtest gives tests a real-kernel backend.Host that cannot touch
 // the machine: a throwaway network namespace as its root, a temporary run
 // directory and a cgroup parent of its own, all removed in cleanup
-// (reference testing-real-and-fake-kernels.md §1.6 "Opt-in root tests" and
+// (reference docs/kernels.md §1.6 "Opt-in root tests" and
 // §1.7; moby's and CNI's netns test helpers, in our own words).
 //
 // Tests that start processes must call reexec.Init() first thing in their

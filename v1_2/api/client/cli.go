@@ -2,10 +2,10 @@
 // turns `docker COMMAND ARGS…` into Remote API requests (v1.14) and prints
 // the answers the way Docker 1.2 printed them.
 //
-// Upstream: api/client/cli.go at v1.2.0 (DockerCli, NewDockerCli,
-// getMethod, Cmd, Subcmd). Reference upstream-v1_2.md §2.1 and §6.3. Book
-// ch.2 §2.2 (创建Docker Client) and §2.3 (Docker Client执行命令); note 004
-// section 五(三) 創建 Docker Client.
+// Upstream: api/client/cli.go at v1.2.0 (DockerCli, NewDockerCli, getMethod,
+// Cmd, Subcmd). See docs/upstream/v1.2.0.md §2.1 and §6.3.
+// Book: ch.2 §2.2 (创建Docker Client) and §2.3 (Docker Client执行命令).
+// Notes: 004 section 五(三) 創建 Docker Client.
 //
 // How a command runs (book ch.2 §2.3): main calls cli.Cmd(args...);
 // getMethod turns "ps" into the method name "CmdPs" and finds it by

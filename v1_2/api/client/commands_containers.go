@@ -4,7 +4,8 @@
 //
 // Upstream: api/client/commands.go at v1.2.0 (CmdPs, CmdInspect, CmdTop,
 // CmdPort, CmdDiff, CmdLogs, CmdExport, CmdCommit, CmdStop, CmdRestart,
-// CmdKill, CmdPause, CmdUnpause, CmdRm, CmdWait). Book ch.2 §2.3.
+// CmdKill, CmdPause, CmdUnpause, CmdRm, CmdWait).
+// Book: ch.2 §2.3.
 package client
 
 import (

@@ -2,7 +2,8 @@
 // container (POST /containers/NAME/copy {"Resource": PATH}) and the client
 // unpacks it under HOSTPATH.
 //
-// Upstream: api/client/commands.go CmdCp at v1.2.0. Book ch.2 §2.3.
+// Upstream: api/client/commands.go at v1.2.0 (CmdCp).
+// Book: ch.2 §2.3.
 //
 // Upstream unpacked with NoLchown (the files become the user's); here
 // v1_2/archive.Untar keeps the owners only when the client runs as root.

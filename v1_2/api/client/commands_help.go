@@ -1,10 +1,11 @@
 // `docker help` and the list of commands.
 //
-// Upstream: api/client/commands.go at v1.2.0 is one 2,300-line file with
-// every CmdXxx. Here it is split by subject so each file reads in one
-// sitting: commands_help.go, commands_system.go (version, info, events),
-// commands_images.go, commands_containers.go (ps, inspect, logs, stop …),
-// commands_run.go (create, run, start, attach). Book ch.2 §2.3.
+// Upstream: api/client/commands.go at v1.2.0 (CmdHelp). Upstream it is one
+// 2,300-line file with every CmdXxx; here it is split by subject so each
+// file reads in one sitting: commands_help.go, commands_system.go (version,
+// info, events), commands_images.go, commands_containers.go (ps, inspect,
+// logs, stop …), commands_run.go (create, run, start, attach).
+// Book: ch.2 §2.3.
 package client
 
 import "fmt"

@@ -1,8 +1,8 @@
 // Image commands: images, import, tag, rmi, history, save, load.
 //
-// Upstream: api/client/commands.go at v1.2.0 (CmdImages, CmdImport,
-// CmdTag, CmdRmi, CmdHistory, CmdSave, CmdLoad). Book ch.2 §2.3; the
-// daemon's side is ch.8 (graph) and the image jobs.
+// Upstream: api/client/commands.go at v1.2.0 (CmdImages, CmdImport, CmdTag,
+// CmdRmi, CmdHistory, CmdSave, CmdLoad).
+// Book: ch.2 §2.3; the daemon's side is ch.8 (graph) and the image jobs.
 //
 // Left out: images --tree/--viz (deprecated in 1.2 already), and the
 // client-side check of a repository name against the registry's rules

@@ -3,9 +3,9 @@
 // registry to reach, and its jobs answer so (v1_2/graph's pull and push,
 // v1_2/registry's search) — the message comes back as the command's error.
 //
-// Upstream: api/client/commands.go CmdPull, CmdPush, CmdSearch and
-// pullImage at v1.2.0. Book ch.9 §9.3 (the client side of docker pull:
-// 解析参数, 认证, API请求).
+// Upstream: api/client/commands.go at v1.2.0 (CmdPull, CmdPush, CmdSearch,
+// pullImage).
+// Book: ch.9 §9.3 (the client side of docker pull: 解析参数, 认证, API请求).
 //
 // Left out: the credentials of ~/.dockercfg (CmdLogin, LoadConfigFile).
 // X-Registry-Auth carries an empty AuthConfig, which is what 1.2 sent for

@@ -1,10 +1,10 @@
 // Commands that run a container: run, create, start, attach.
 //
-// Upstream: api/client/commands.go at v1.2.0 (CmdRun, CmdStart,
-// CmdAttach); CmdCreate is Docker 1.3's (api/client/commands.go at
-// v1.3.0), added because the brief lists it. Book ch.2 §2.3 and ch.7
-// §7.3 (CmdRun: runconfig.ParseSubcommand, POST /containers/create, attach,
-// POST /containers/ID/start, wait).
+// Upstream: api/client/commands.go at v1.2.0 (CmdRun, CmdStart, CmdAttach);
+// CmdCreate is Docker 1.3's (api/client/commands.go at v1.3.0), added so
+// that create, like run, can be typed by hand.
+// Book: ch.2 §2.3 and ch.7 §7.3 (CmdRun: runconfig.ParseSubcommand, POST
+// /containers/create, attach, POST /containers/ID/start, wait).
 //
 // run's order matters: the attach connection is made before the start, so
 // the first bytes the container writes are not lost.

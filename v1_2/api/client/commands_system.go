@@ -1,7 +1,8 @@
 // version, info, events: the daemon as a whole.
 //
 // Upstream: api/client/commands.go at v1.2.0 (CmdVersion, CmdInfo,
-// CmdEvents). Book ch.2 §2.3; ch.5 for the server side of /version.
+// CmdEvents).
+// Book: ch.2 §2.3; ch.5 for the server side of /version.
 package client
 
 import (

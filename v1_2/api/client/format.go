@@ -1,8 +1,8 @@
 // How the client writes times, sizes, ids and ports in its tables.
 //
-// Upstream: utils/utils.go TruncateID and Trunc, api/common.go
-// DisplayablePorts (kept in v1_2/api), all at v1.2.0. Book ch.2 §2.3 (what `docker ps`
-// prints).
+// Upstream: utils/utils.go at v1.2.0 (TruncateID, Trunc), api/common.go at
+// v1.2.0 (DisplayablePorts, kept in v1_2/api).
+// Book: ch.2 §2.3 (what `docker ps` prints).
 package client
 
 import (

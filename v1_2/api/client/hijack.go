@@ -1,8 +1,9 @@
 // attach's connection: after the HTTP answer, the same connection carries
 // the container's stdin one way and its stdout/stderr the other.
 //
-// Upstream: api/client/hijack.go at v1.2.0 (dial, hijack). Reference
-// upstream-v1_2.md §6.2 (POST /containers/{name}/attach). Book ch.2 §2.3.
+// Upstream: api/client/hijack.go at v1.2.0 (dial, hijack). See
+// docs/upstream/v1.2.0.md §6.2 (POST /containers/{name}/attach).
+// Book: ch.2 §2.3.
 //
 // Docker 1.2's client sent a plain POST and then took over the socket
 // whatever came back (httputil.ClientConn.Hijack). This one also asks

@@ -4,7 +4,8 @@
 // line each.
 //
 // Upstream: utils/jsonmessage.go at v1.2.0 (JSONMessage.Display,
-// DisplayJSONMessagesStream). Book ch.2 §2.3.
+// DisplayJSONMessagesStream).
+// Book: ch.2 §2.3.
 //
 // Simplified: upstream drew one progress bar per layer id and moved the
 // cursor between them; with no registry there are no downloads to draw,

@@ -4,8 +4,9 @@
 // tty, docker attach --sig-proxy): each signal becomes POST
 // /containers/ID/kill?signal=NAME.
 //
-// Upstream: api/client/commands.go forwardAllSignals and pkg/signal
-// (CatchAll, StopCatch, SignalMap) at v1.2.0. Book ch.2 §2.3.
+// Upstream: api/client/commands.go at v1.2.0 (forwardAllSignals),
+// pkg/signal at v1.2.0 (CatchAll, StopCatch, SignalMap).
+// Book: ch.2 §2.3.
 package client
 
 import (

@@ -1,7 +1,8 @@
 // Each command's own flags: Subcmd and the mflag-style spellings.
 //
-// Upstream: api/client/cli.go Subcmd and pkg/mflag at v1.2.0. Book ch.2
-// §2.3 (every CmdXxx starts with cli.Subcmd, then cmd.Parse(args)).
+// Upstream: api/client/cli.go at v1.2.0 (Subcmd), pkg/mflag at v1.2.0.
+// Book: ch.2 §2.3 (every CmdXxx starts with cli.Subcmd, then
+// cmd.Parse(args)).
 //
 // Docker 1.2 used its own flag package, mflag, where a flag has several
 // names: []string{"q", "-quiet"} is `-q` and `--quiet`; a leading '#'

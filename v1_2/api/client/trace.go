@@ -1,7 +1,10 @@
-// --trace (dockerlab's, not upstream's): one line per step of a command,
-// numbered by the book's sections, so a reader can follow ch.2's path —
-// getMethod, the request, the answer — while the daemon's own --trace and
-// job log show the other side (chapter 2's demo puts them side by side).
+// --trace: one line per step of a command, numbered by the book's
+// sections, so a reader can follow ch.2's path — getMethod, the request,
+// the answer — while the daemon's own --trace and job log show the other
+// side (chapter 2's demo puts them side by side).
+//
+// Not upstream: dockerlab's teaching aid.
+// Book: ch.2 §2.3.
 package client
 
 import (

@@ -4,9 +4,9 @@
 //
 // Upstream: api/client/utils.go at v1.2.0 (HTTPClient, call, stream,
 // streamHelper, resizeTty, waitForExit, getExitCode, monitorTtySize,
-// getTtySize, readBody). Reference upstream-v1_2.md §6.1: every path is
-// sent as "/v1.14"+path with User-Agent Docker-Client/1.2.0. Book ch.2
-// §2.3 (the request CmdXxx sends).
+// getTtySize, readBody). See docs/upstream/v1.2.0.md §6.1: every path is sent
+// as "/v1.14"+path with User-Agent Docker-Client/1.2.0.
+// Book: ch.2 §2.3 (the request CmdXxx sends).
 package client
 
 import (

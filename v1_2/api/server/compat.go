@@ -4,8 +4,8 @@
 //
 // Not upstream: every function here is a divergence, listed in
 // docs/divergences.md ("Remote API for later clients"). Docker 1.2's own
-// client ignores the extra fields. Book ch.5 §5.4 describes the handlers
-// without them.
+// client ignores the extra fields.
+// Book: ch.5 §5.4 (the handlers, without these additions).
 //
 // The rule: add fields, never change one a 1.2 client reads, except
 // where 1.2 sent a boolean as 0/1 (engine.Env's SetBool), which a later

@@ -1,11 +1,13 @@
 // GET and HEAD /containers/{name}/archive?path=P: how `docker cp` of
 // later clients copies out of a container (API 1.20).
 //
-// Not upstream (docs/divergences.md): Docker 1.2 had only POST
-// /containers/{name}/copy. The tar is the same — the container_copy
-// job's — and the header later clients require,
-// X-Docker-Container-Path-Stat (base64 of {name,size,mode,mtime,
-// linkTarget}), is read from the tar's first entry. Book ch.5 §5.4.
+// Not upstream: Docker 1.2 had only POST /containers/{name}/copy
+// (docs/divergences.md).
+// Book: ch.5 §5.4.
+//
+// The tar is the same — the container_copy job's — and the header later
+// clients require, X-Docker-Container-Path-Stat (base64 of
+// {name,size,mode,mtime,linkTarget}), is read from the tar's first entry.
 package server
 
 import (

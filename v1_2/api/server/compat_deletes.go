@@ -1,13 +1,14 @@
 // Holding a container's "destroy" event until its DELETE has been
 // answered.
 //
-// Not upstream (docs/divergences.md): the docker CLI, below API 1.25,
-// removes a `run --rm` container itself — it sends DELETE when it sees
-// "die", and exits when it sees "destroy". The delete job logs "destroy"
-// before the handler answers, so the CLI could exit with its own DELETE
-// still in flight and print "error removing container: context
-// canceled". The events stream therefore sends a container's "destroy"
-// only once a DELETE of it being served has answered.
+// Not upstream: a divergence for later clients (docs/divergences.md).
+//
+// The docker CLI, below API 1.25, removes a `run --rm` container itself —
+// it sends DELETE when it sees "die", and exits when it sees "destroy". The
+// delete job logs "destroy" before the handler answers, so the CLI could
+// exit with its own DELETE still in flight and print "error removing
+// container: context canceled". The events stream therefore sends a
+// container's "destroy" only once a DELETE of it being served has answered.
 package server
 
 import (

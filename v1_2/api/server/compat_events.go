@@ -1,11 +1,13 @@
 // /events for later clients: filters, and the Type/Action/Actor fields.
 //
-// Not upstream (docs/divergences.md): Docker 1.2's events had no filters
-// and each message was {"status","id","from","time"}. The docker CLI, when
-// it speaks an API older than 1.30, learns that `docker run`'s container
-// ended by listening to /events for that one container and reading the
-// exit code from the "die" event's Actor.Attributes.exitCode. So the
-// server filters and adds those fields. Book ch.5 §5.4 (getEvents).
+// Not upstream: Docker 1.2's events had no filters and each message was
+// {"status","id","from","time"} (docs/divergences.md).
+// Book: ch.5 §5.4 (getEvents).
+//
+// The docker CLI, when it speaks an API older than 1.30, learns that
+// `docker run`'s container ended by listening to /events for that one
+// container and reading the exit code from the "die" event's
+// Actor.Attributes.exitCode. So the server filters and adds those fields.
 package server
 
 import (

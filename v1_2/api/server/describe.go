@@ -2,7 +2,8 @@
 // demo, which prints the router's decision between the request and the
 // jobs it runs.
 //
-// Not upstream: gorilla/mux kept this to itself. Book ch.5 §5.4 创建router.
+// Not upstream: gorilla/mux kept this to itself.
+// Book: ch.5 §5.4 创建router.
 package server
 
 import (

@@ -3,9 +3,9 @@
 // HTTP server).
 //
 // Upstream: api/server/server.go at v1.2.0 (getContainersLogs,
-// postContainersAttach, hijackServer, wsContainersAttach). Reference
-// upstream-v1_2.md §6.2. Book ch.5 §5.4; ch.12 (docker run attaches
-// before it starts).
+// postContainersAttach, hijackServer, wsContainersAttach). See
+// docs/upstream/v1.2.0.md §6.2.
+// Book: ch.5 §5.4; ch.12 (docker run attaches before it starts).
 //
 // Without a tty a container has two output streams, and one connection
 // carries both: each write is framed by pkg/stdcopy (stream byte + length).

@@ -4,9 +4,9 @@
 //
 // Upstream: api/server/server.go at v1.2.0 (postContainersCreate,
 // postContainersStart, postContainersStop, …, getContainersJSON,
-// getContainersByName, postCommit, postContainersCopy). Reference
-// upstream-v1_2.md §6.2 and §2.4 (the jobs' contracts). Book ch.5 §5.4
-// and ch.12 (create and start, seen from the API).
+// getContainersByName, postCommit, postContainersCopy). See
+// docs/upstream/v1.2.0.md §6.2 and §2.4 (the jobs' contracts).
+// Book: ch.5 §5.4 and ch.12 (create and start, seen from the API).
 package server
 
 import (

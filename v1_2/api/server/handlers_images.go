@@ -1,10 +1,11 @@
 // Handlers for the image routes: list, inspect, history, tag, delete,
 // import (and pull), push, save and load.
 //
-// Upstream: api/server/server.go at v1.2.0 (getImagesJSON,
-// getImagesByName, getImagesHistory, postImagesTag, deleteImages,
-// postImagesCreate, postImagesPush, getImagesGet, postImagesLoad).
-// Reference upstream-v1_2.md §6.2. Book ch.5 §5.4 and ch.8 (images).
+// Upstream: api/server/server.go at v1.2.0 (getImagesJSON, getImagesByName,
+// getImagesHistory, postImagesTag, deleteImages, postImagesCreate,
+// postImagesPush, getImagesGet, postImagesLoad). See docs/upstream/v1.2.0.md
+// §6.2.
+// Book: ch.5 §5.4 and ch.8 (images).
 package server
 
 import (

@@ -2,8 +2,9 @@
 // search, and the routes 1.2 kept for old clients or left to later work.
 //
 // Upstream: api/server/server.go at v1.2.0 (ping, getVersion, getInfo,
-// getEvents, postAuth, getImagesSearch, getImagesViz, postBuild).
-// Reference upstream-v1_2.md §6.2. Book ch.5 §5.4.
+// getEvents, postAuth, getImagesSearch, getImagesViz, postBuild). See
+// docs/upstream/v1.2.0.md §6.2.
+// Book: ch.5 §5.4.
 package server
 
 import (

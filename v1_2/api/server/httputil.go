@@ -1,9 +1,10 @@
 // The small tools every handler uses: reading the query, mapping a job's
 // error to a status code, writing JSON, and a writer that flushes.
 //
-// Upstream: api/server/server.go at v1.2.0 (parseForm, httpError,
-// writeJSON, streamJSON, getBoolParam) and utils.WriteFlusher. Reference
-// upstream-v1_2.md §6.1. Book ch.5 §5.4.
+// Upstream: api/server/server.go at v1.2.0 (parseForm, httpError, writeJSON,
+// streamJSON, getBoolParam), utils/http.go at v1.2.0 (WriteFlusher). See
+// docs/upstream/v1.2.0.md §6.1.
+// Book: ch.5 §5.4.
 package server
 
 import (

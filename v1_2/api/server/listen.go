@@ -1,7 +1,8 @@
 // The two kinds of listener -H can ask for.
 //
-// Upstream: api/server/server.go at v1.2.0 (ListenAndServe's "unix" and
-// "tcp" cases, changeGroup). Book ch.5 §5.4 创建listener.
+// Upstream: api/server/server.go at v1.2.0 (ListenAndServe's "unix" and "tcp"
+// cases, changeGroup).
+// Book: ch.5 §5.4 创建listener.
 package server
 
 import (
@@ -25,7 +26,7 @@ const defaultSocketGroup = "docker"
 // listenUnix removes a socket left by an earlier daemon, listens, and
 // makes the socket 0660, owned by group when running as root.
 //
-// Not upstream: a socket some daemon still answers on is refused rather
+// Divergence: a socket some daemon still answers on is refused rather
 // than removed. Upstream removed it unconditionally, so a second daemon
 // started by mistake took the socket away from the first one before
 // failing on the pid file.

@@ -1,8 +1,9 @@
 // fd://: listeners handed over by systemd socket activation.
 //
-// Upstream: api/server/server.go ServeFd and pkg/systemd/listendfd.go
-// (ListenFD, on coreos/go-systemd's activation.Listeners) at v1.2.0. Book
-// ch.5 §5.4 创建listener ("fd" is the third protocol of -H).
+// Upstream: api/server/server.go at v1.2.0 (ServeFd),
+// pkg/systemd/listendfd.go at v1.2.0 (ListenFD, on coreos/go-systemd's
+// activation.Listeners).
+// Book: ch.5 §5.4 创建listener ("fd" is the third protocol of -H).
 //
 // systemd passes the sockets as file descriptors 3, 4, … and says how
 // many in LISTEN_FDS, for the process LISTEN_PID. "fd://*" (or "fd://")

@@ -2,9 +2,10 @@
 // under /v{version}, and makeHttpHandler that wraps each handler.
 //
 // Upstream: api/server/server.go at v1.2.0 (createRouter, makeHttpHandler,
-// HttpApiFunc, optionsHandler, writeCorsHeaders, ServeRequest). Reference
-// upstream-v1_2.md §6.1-6.2. Book ch.5 §5.4 创建router; note 000
-// (ListenAndServe's first part: createRouter).
+// HttpApiFunc, optionsHandler, writeCorsHeaders, ServeRequest). See
+// docs/upstream/v1.2.0.md §6.1-6.2.
+// Book: ch.5 §5.4 创建router.
+// Notes: 000 (ListenAndServe's first part: createRouter).
 //
 // Upstream used gorilla/mux: a route such as "/containers/{name:.*}/json"
 // became a regular expression. dockerlab compiles the same patterns with

@@ -3,9 +3,9 @@
 // that lets them start answering once the daemon is ready.
 //
 // Upstream: api/server/server.go at v1.2.0 (ServeApi, ListenAndServe,
-// AcceptConnections, createRouter). Reference upstream-v1_2.md §6.3. Book
-// ch.5 (Docker Server的创建): §5.2 the "serveapi" job, §5.3 ServeApi,
-// §5.4 ListenAndServe (router, listener, http.Server).
+// AcceptConnections, createRouter). See docs/upstream/v1.2.0.md §6.3.
+// Book: ch.5 (Docker Server的创建): §5.2 the "serveapi" job, §5.3 ServeApi, §5.4
+// ListenAndServe (router, listener, http.Server).
 //
 // Why two jobs: mainDaemon starts serveapi straight away, so that the
 // socket exists as early as possible, while NewDaemon still runs in a

@@ -2,8 +2,9 @@
 // JSON progress messages (import, pull, push, build).
 //
 // Upstream: api/server/server.go at v1.2.0 (streamJSON; the tail of
-// postImagesCreate that writes a JSON error once the stream has started)
-// and utils.StreamFormatter.FormatError. Book ch.5 §5.4.
+// postImagesCreate that writes a JSON error once the stream has started),
+// utils/streamformatter.go at v1.2.0 (FormatError).
+// Book: ch.5 §5.4.
 package server
 
 import (

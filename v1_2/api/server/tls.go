@@ -1,9 +1,10 @@
 // TLS for tcp listeners: --tls serves HTTPS with the daemon's key pair;
 // --tlsverify also demands a client certificate signed by --tlscacert.
 //
-// Upstream: api/server/server.go at v1.2.0 (the TLS block of
-// ListenAndServe). Reference upstream-v1_2.md §6.3. Book ch.5 §5.4
-// 创建listener; note 004 for the client's side of the same flags.
+// Upstream: api/server/server.go at v1.2.0 (the TLS block of ListenAndServe).
+// See docs/upstream/v1.2.0.md §6.3.
+// Book: ch.5 §5.4 创建listener.
+// Notes: 004 for the client's side of the same flags.
 package server
 
 import (

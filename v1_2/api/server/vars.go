@@ -1,7 +1,7 @@
 // Path variables travel with the request in its context, as mux.Vars did.
 //
-// Upstream: gorilla/mux's mux.Vars(r), used by makeHttpHandler in
-// api/server/server.go at v1.2.0.
+// Upstream: vendor/src/github.com/gorilla/mux/mux.go at v1.2.0 (Vars); as
+// makeHttpHandler in api/server/server.go used it.
 package server
 
 import (

@@ -1,10 +1,11 @@
 // Package execdriver is the face the daemon sees of whatever runs a
 // container's process: upstream had "native" (libcontainer) and "lxc".
 //
-// Upstream: daemon/execdriver/driver.go at v1.2.0. Reference
-// upstream-v1_2.md §5.1. Book ch.4 §4.9 (创建execdriver), ch.12 §12.4
-// (populateCommand fills a Command, then daemon.Run hands it to the
-// driver) and ch.13 (the driver re-executes dockerinit).
+// Upstream: daemon/execdriver/driver.go at v1.2.0. See
+// docs/upstream/v1.2.0.md §5.1.
+// Book: ch.4 §4.9 (创建execdriver), ch.12 §12.4 (populateCommand fills a
+// Command, then daemon.Run hands it to the driver) and ch.13 (the driver
+// re-executes dockerinit).
 //
 // One divergence of shape, listed in docs/divergences.md: upstream's
 // Command embedded an os/exec.Cmd that the driver filled and started.

@@ -1,7 +1,7 @@
 // Pipes: the three standard streams the daemon gives a container.
 //
-// Upstream: daemon/execdriver/pipes.go at v1.2.0. Book ch.12 §12.4
-// (daemon.Run passes the container's stdio to the driver).
+// Upstream: daemon/execdriver/pipes.go at v1.2.0.
+// Book: ch.12 §12.4 (daemon.Run passes the container's stdio to the driver).
 package execdriver
 
 import "io"

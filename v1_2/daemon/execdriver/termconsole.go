@@ -2,9 +2,10 @@
 // are the daemon's pipes and there is nothing to resize; with -t the
 // backend gives the process a pseudo-terminal and Resize reaches it.
 //
-// Upstream: daemon/execdriver/termconsole.go (StdConsole) and
-// daemon/execdriver/native/term.go (TtyConsole) at Docker v1.2.0.
-// Reference upstream-v1_2.md §5.1–5.2 (Run step 2). Book ch.13 §13.3.
+// Upstream: daemon/execdriver/termconsole.go at v1.2.0 (StdConsole),
+// daemon/execdriver/native/driver.go at v1.2.0 (TtyConsole). See
+// docs/upstream/v1.2.0.md §5.1–5.2 (Run step 2).
+// Book: ch.13 §13.3.
 //
 // Divergence of shape: upstream's StdConsole attached the pipes to the
 // embedded exec.Cmd; here the driver hands the pipes to the backend in the

@@ -1,9 +1,10 @@
 // TweakCapabilities: --cap-add and --cap-drop applied to the default
 // capability list (ALL allowed on either side).
 //
-// Upstream: daemon/execdriver/utils.go at Docker v1.2.0 (the list of
-// every capability came from libcontainer/security/capabilities). Reference
-// upstream-v1_2.md §5.1, §5.2. Book ch.14 §14.3 其他 (capabilities).
+// Upstream: daemon/execdriver/utils.go at v1.2.0 (TweakCapabilities; the list
+// of every capability came from vendored libcontainer's
+// security/capabilities). See docs/upstream/v1.2.0.md §5.1, §5.2.
+// Book: ch.14 §14.3 其他 (capabilities).
 package execdriver
 
 import (

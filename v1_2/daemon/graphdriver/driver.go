@@ -2,11 +2,12 @@
 // for "give me a directory holding layer <id> stacked on its parents",
 // and a registry of drivers that implement it.
 //
-// Upstream: daemon/graphdriver/driver.go at v1.2.0. Book: ch.4 §4.x
-// NewDaemon step "graphdriver.New" (upstream-v1_2.md §2.3 step 8), ch.8
-// Docker镜像 (union mount: a container's rootfs is its image's layers
-// stacked), ch.10 §10.4 (the aufs driver's mnt/diff/layers directories);
-// note 003 (union FS).
+// Upstream: daemon/graphdriver/driver.go at v1.2.0.
+// Book: ch.4 §4.x NewDaemon step "graphdriver.New" (docs/upstream/v1.2.0.md
+// §2.3 step 8), ch.8 Docker镜像 (union mount: a container's rootfs is its
+// image's layers stacked), ch.10 §10.4 (the aufs driver's mnt/diff/layers
+// directories).
+// Notes: 003 (union FS).
 //
 // Drivers in dockerlab (docs/divergences.md): "overlay" stacks layers
 // with the kernel's overlayfs through the backend; "vfs" copies the parent

@@ -1,7 +1,11 @@
-// Layer names and the errors drivers share (book ch.10 §10.3: an id names
-// a directory). Upstream's drivers used path.Base(id) to keep an id from
-// climbing out of the driver's home; dockerlab refuses such an id with a
-// message instead.
+// Layer names and the errors drivers share.
+//
+// Upstream: daemon/graphdriver/driver.go at v1.2.0 (the shared errors);
+// the drivers' own path.Base(id).
+// Book: ch.10 §10.3 (an id names a directory).
+//
+// Upstream's drivers used path.Base(id) to keep an id from climbing out of
+// the driver's home; dockerlab refuses such an id with a message instead.
 package graphdriver
 
 import (

@@ -1,7 +1,11 @@
-// The drivers Docker 1.2.0 had that dockerlab does not build (upstream
-// daemon/graphdriver/{aufs,btrfs,devmapper} at v1.2.0; book ch.10 §10.4
-// reads the aufs driver). They stay registered so `-s aufs` explains
-// itself; New skips them because the error wraps ErrNotSupported.
+// The drivers Docker 1.2.0 had that dockerlab does not build. They stay
+// registered so `-s aufs` explains itself; New skips them because the
+// error wraps ErrNotSupported.
+//
+// Upstream: daemon/graphdriver/aufs at v1.2.0, daemon/graphdriver/btrfs at
+// v1.2.0, daemon/graphdriver/devmapper at v1.2.0 (their names and init
+// registrations only).
+// Book: ch.10 §10.4 (reads the aufs driver).
 package graphdriver
 
 import "fmt"

@@ -1,7 +1,9 @@
-// Choosing a storage driver (upstream daemon/graphdriver/driver.go
-// Register, GetDriver and New at v1.2.0; upstream-v1_2.md §2.3 step 8;
-// book ch.4 NewDaemon, ch.10). Drivers register themselves from init();
-// the daemon imports the driver packages it wants and calls New.
+// Choosing a storage driver. Drivers register themselves from init(); the
+// daemon imports the driver packages it wants and calls New.
+//
+// Upstream: daemon/graphdriver/driver.go at v1.2.0 (Register, GetDriver,
+// New). See docs/upstream/v1.2.0.md §2.3 step 8.
+// Book: ch.4 §4.6 (NewDaemon's graphdriver), ch.10.
 package graphdriver
 
 import (

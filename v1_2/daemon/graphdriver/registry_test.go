@@ -1,5 +1,5 @@
 // Choosing a driver (upstream daemon/graphdriver/driver.go New at v1.2.0;
-// upstream-v1_2.md §2.3 step 8). Own tests.
+// docs/upstream/v1.2.0.md §2.3 step 8). Own tests.
 package graphdriver_test
 
 import (

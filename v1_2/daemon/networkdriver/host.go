@@ -1,7 +1,8 @@
 // The kernel this package asks about links, addresses and routes.
 //
-// Divergence (the backend seam, design.md "The backend"): upstream called
-// netlink and net.InterfaceByName directly, with one test hook,
+// Not upstream: the backend seam (docs/design.md "The backend").
+//
+// Upstream called netlink and net.InterfaceByName directly, with one test hook,
 // networkGetRoutesFct. Here one package-level Host replaces both; the
 // bridge driver sets it (bridge.SetHost) before InitDriver runs, and
 // tests point it at a fake kernel.

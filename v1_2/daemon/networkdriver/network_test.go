@@ -1,6 +1,6 @@
 // Tests for utils.go: the behaviours upstream's
 // daemon/networkdriver/network_test.go (v1.2.0) checks (reference
-// upstream-v1_2.md §3.6), written anew; routes and links come from a fake
+// docs/upstream/v1.2.0.md §3.6), written anew; routes and links come from a fake
 // kernel instead of the stubbed networkGetRoutesFct.
 package networkdriver
 

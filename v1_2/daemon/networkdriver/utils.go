@@ -1,8 +1,10 @@
 // Overlap checks, range arithmetic and interface queries.
 //
-// Upstream: daemon/networkdriver/utils.go at v1.2.0. Reference
-// upstream-v1_2.md §3.1 step 2 (createBridge) and §3.6 (network_test.go).
-// Book: ch.6 §6.4; note 000 "创建Docker网络设备".
+// Upstream: daemon/networkdriver/utils.go at v1.2.0. See
+// docs/upstream/v1.2.0.md §3.1 step 2 (createBridge) and §3.6
+// (network_test.go).
+// Book: ch.6 §6.4.
+// Notes: 000 "创建Docker网络设备".
 package networkdriver
 
 import (

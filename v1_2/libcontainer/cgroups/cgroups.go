@@ -2,11 +2,13 @@
 // that applies it through backend.Cgroups: create the group, write the
 // limits, freeze and thaw it, list its pids, remove it.
 //
-// Upstream: vendor/src/github.com/docker/libcontainer/cgroups/cgroups.go
-// (the Cgroup type) and cgroups/fs/apply_raw.go (Apply, one directory per
-// controller under /sys/fs/cgroup/<controller>/<parent>/<name>) at Docker
-// v1.2.0. Book ch.14 §14.3 cgroup; note 003 "控制组"; reference
-// testing-real-and-fake-kernels.md §4.
+// Upstream: vendor/src/github.com/docker/libcontainer/cgroups/cgroups.go at
+// v1.2.0 (the Cgroup type),
+// vendor/src/github.com/docker/libcontainer/cgroups/fs/apply_raw.go at v1.2.0
+// (Apply: one directory per controller under
+// /sys/fs/cgroup/<controller>/<parent>/<name>).
+// Book: ch.14 §14.3 cgroup.
+// Notes: 003 "控制组"; reference docs/kernels.md §4.
 //
 // cgroup v1, which the book describes, has one hierarchy per controller:
 // the container's memory limit is memory/docker/<id>/memory.limit_in_bytes

@@ -5,11 +5,11 @@
 // waits, state.json is saved, the start callback tells the daemon, and
 // Exec waits and returns the exit code.
 //
-// Upstream: vendor/src/github.com/docker/libcontainer/namespaces/exec.go
-// (Exec, InitializeNetworking) at Docker v1.2.0. Reference
-// upstream-v1_2.md §5.2 step 6. Book ch.13 §13.3 (namespace.exec) and
-// §13.5 (cgroups参数, 网络栈资源, 配置网络栈, namespace完成, 执行Entrypoint);
-// ch.14 §14.3.
+// Upstream: vendor/src/github.com/docker/libcontainer/namespaces/exec.go at
+// v1.2.0 (Exec, InitializeNetworking). See docs/upstream/v1.2.0.md §5.2 step
+// 6.
+// Book: ch.13 §13.3 (namespace.exec) and §13.5 (cgroups参数, 网络栈资源, 配置网络栈,
+// namespace完成, 执行Entrypoint); ch.14 §14.3.
 //
 // Upstream's parent and dockerinit talked over a sync pipe: the parent
 // sent the network state, the child set up eth0 from inside. Here the

@@ -3,11 +3,16 @@
 // Cloneflags from the namespaces map, and dockerinit (inside the new
 // namespaces) set the hostname, mounted the rootfs and dropped to the user.
 //
-// Upstream: vendor/src/github.com/docker/libcontainer/namespaces/
-// {create.go,exec.go (DefaultCreateCommand),init.go,types_linux.go} and
-// mount/init.go at Docker v1.2.0. Reference upstream-v1_2.md §5.2. Book
-// ch.13 §13.3 (createCommand, namespace.exec) and §13.5 (mount namespace,
-// namespace完成); ch.14 §14.3 namespace, 挂载; note 003 "命名空间".
+// Upstream: vendor/src/github.com/docker/libcontainer/namespaces/create.go at
+// v1.2.0, vendor/src/github.com/docker/libcontainer/namespaces/exec.go at
+// v1.2.0 (DefaultCreateCommand),
+// vendor/src/github.com/docker/libcontainer/namespaces/init.go at v1.2.0,
+// vendor/src/github.com/docker/libcontainer/namespaces/types_linux.go at
+// v1.2.0, vendor/src/github.com/docker/libcontainer/mount/init.go at v1.2.0.
+// See docs/upstream/v1.2.0.md §5.2.
+// Book: ch.13 §13.3 (createCommand, namespace.exec) and §13.5 (mount
+// namespace, namespace完成); ch.14 §14.3 namespace, 挂载.
+// Notes: 003 "命名空间".
 package namespaces
 
 import (

@@ -2,10 +2,11 @@
 // names looked up in the container's own /etc/passwd and /etc/group, never
 // the machine's.
 //
-// Upstream: vendor/src/github.com/docker/libcontainer/namespaces/init.go
-// (SetupUser) with pkg/user/user.go (GetUserGroupSupplementary) at Docker
-// v1.2.0. Book ch.13 §13.5 (执行Entrypoint: the last step before exec
-// drops to the user).
+// Upstream: vendor/src/github.com/docker/libcontainer/namespaces/init.go at
+// v1.2.0 (SetupUser), vendor/src/github.com/docker/libcontainer/user/user.go
+// at v1.2.0 (GetUserGroupSupplementaryHome).
+// Book: ch.13 §13.5 (执行Entrypoint: the last step before exec drops to the
+// user).
 package namespaces
 
 import (

@@ -1,8 +1,9 @@
 // The loopback strategy: bring lo up inside the container (a new network
 // namespace starts with lo down).
 //
-// Upstream: vendor/src/github.com/docker/libcontainer/network/loopback.go
-// at Docker v1.2.0. Book ch.13 §13.5 配置网络栈; ch.14 §14.3 网络.
+// Upstream: vendor/src/github.com/docker/libcontainer/network/loopback.go at
+// v1.2.0.
+// Book: ch.13 §13.5 配置网络栈; ch.14 §14.3 网络.
 package network
 
 import (

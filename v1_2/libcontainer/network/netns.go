@@ -2,9 +2,10 @@
 // network namespace of another running container and creates nothing.
 //
 // Upstream: vendor/src/github.com/docker/libcontainer/network/netns.go at
-// Docker v1.2.0 (its Initialize opened NsPath and called setns from inside
-// dockerinit). Book ch.14 §14.3 网络; note 003 "Docker容器中的网络" (the
-// container mode).
+// v1.2.0 (its Initialize opened NsPath and called setns from inside
+// dockerinit).
+// Book: ch.14 §14.3 网络.
+// Notes: 003 "Docker容器中的网络" (the container mode).
 //
 // Here the joining happens when the process is created: namespaces.Exec
 // reads the pid from NsPath and sets ProcSpec.NetNS to that process's

@@ -3,11 +3,14 @@
 // end joins the bridge and whose other end becomes eth0 inside), netns
 // (join another container's namespace).
 //
-// Upstream: vendor/src/github.com/docker/libcontainer/network/{types,
-// strategy,network}.go at Docker v1.2.0. Book ch.13 §13.5 (网络栈资源,
-// 配置网络栈) and ch.14 §14.3 网络; note 003 "Docker容器中的网络"; note 001
-// "docker网络" (the container's half: create the veth pair, one end to the
-// bridge, the other into the container's namespace).
+// Upstream: vendor/src/github.com/docker/libcontainer/network/types.go at
+// v1.2.0, vendor/src/github.com/docker/libcontainer/network/strategy.go at
+// v1.2.0, vendor/src/github.com/docker/libcontainer/network/network.go at
+// v1.2.0.
+// Book: ch.13 §13.5 (网络栈资源, 配置网络栈) and ch.14 §14.3 网络.
+// Notes: 003 "Docker容器中的网络"; 001 "docker网络" (the container's half: create the
+// veth pair, one end to the bridge, the other into the container's
+// namespace).
 //
 // Each strategy has two halves, as upstream: Create runs in the parent,
 // in the machine's own namespace, once the child exists; Initialize runs

@@ -5,8 +5,9 @@
 // up, route everything else through the gateway (the bridge's address).
 //
 // Upstream: vendor/src/github.com/docker/libcontainer/network/veth.go at
-// Docker v1.2.0. Book ch.13 §13.5 网络栈资源 / 配置网络栈, ch.14 §14.3 网络;
-// note 001 "docker网络"; note 003 "Docker容器中的网络".
+// v1.2.0.
+// Book: ch.13 §13.5 网络栈资源 / 配置网络栈, ch.14 §14.3 网络.
+// Notes: 001 "docker网络"; 003 "Docker容器中的网络".
 package network
 
 import (

@@ -2,9 +2,9 @@
 // container's stdout and stderr.
 //
 // Upstream: pkg/broadcastwriter/broadcastwriter.go at v1.2.0.
-// Book: ch.12 §12.4 — newContainer/register give each container
-// `stdout, stderr = broadcastwriter.New()`; the exec driver's Pipes write into
-// them, and every `docker attach` and the log file are readers added with
+// Book: ch.12 §12.4 — newContainer/register give each container `stdout,
+// stderr = broadcastwriter.New()`; the exec driver's Pipes write into them,
+// and every `docker attach` and the log file are readers added with
 // AddWriter.
 //
 // Two kinds of reader listen on one writer:

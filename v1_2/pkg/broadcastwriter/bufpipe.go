@@ -1,9 +1,9 @@
 // A pipe whose writer never waits: what a BroadcastWriter's readers are
 // made of.
 //
-// Upstream: utils.NewBufReader (utils/utils.go at v1.2.0), which
-// StdoutPipe, StderrPipe and the log pipes of daemon/container.go wrapped
-// around an io.Pipe.
+// Upstream: utils/utils.go at v1.2.0 (NewBufReader, which StdoutPipe,
+// StderrPipe and the log pipes of daemon/container.go wrapped around an
+// io.Pipe).
 //
 // Why: the BroadcastWriter writes to every reader while holding its lock,
 // inside the copy from the container's stdout. With a plain io.Pipe, one

@@ -1,6 +1,7 @@
 // Upstream: pkg/graphdb/conn_sqlite3.go at v1.2.0 (build tag cgo, driver
 // code.google.com/p/gosqlite). dockerlab uses the pure-Go modernc.org/sqlite
-// (driver name "sqlite"), so there is no cgo and no conn_unsupported.go panic.
+// (driver name "sqlite"), so there is no cgo and no conn_unsupported.go
+// panic.
 // Book: ch.4 §4.8 graphdb — graphdb.NewSqliteConn(path.Join(config.Root,
 // "linkgraph.db")).
 package graphdb

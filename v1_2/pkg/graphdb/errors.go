@@ -1,4 +1,4 @@
-// Upstream: pkg/graphdb/graphdb.go at v1.2.0, IsNonUniqueNameError.
+// Upstream: pkg/graphdb/graphdb.go at v1.2.0 (IsNonUniqueNameError).
 // Book: ch.12 §12.3 创建容器对象 — when graphdb.Set fails this way the daemon
 // reports "Conflict, The name /web is already assigned to ...".
 package graphdb

@@ -1,7 +1,7 @@
 // Upstream: pkg/graphdb/graphdb.go at v1.2.0 (types and the read side: Get,
 // Exists, List, Walk, Children, Refs, RefPaths).
-// Book: ch.4 §4.8 graphdb; ch.12 §12.4 setupLinkedContainers walks
-// "/<name>" one level deep to find a container's links.
+// Book: ch.4 §4.8 graphdb; ch.12 §12.4 setupLinkedContainers walks "/<name>"
+// one level deep to find a container's links.
 package graphdb
 
 import (

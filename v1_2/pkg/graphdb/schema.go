@@ -3,8 +3,9 @@
 //
 // Upstream: pkg/graphdb/graphdb.go at v1.2.0 (schema, NewDatabase).
 // Book: ch.4 §4.8 graphdb — NewDaemon opens <root>/linkgraph.db with
-// graphdb.NewSqliteConn; note 000 "创建graphdb并初始化": graphdb is a graph
-// database built on SQLite that records names and the links between them.
+// graphdb.NewSqliteConn.
+// Notes: 000 "创建graphdb并初始化": graphdb is a graph database built on SQLite
+// that records names and the links between them.
 //
 // The model: an entity is just an id (a container id). An edge gives an
 // entity a name under a parent entity. The root entity "0" sits at "/", so a

@@ -1,6 +1,6 @@
 // Upstream: pkg/graphdb/sort.go at v1.2.0.
-// Book: ch.4 §4.12 加载已有容器 — the daemon registers containers, then walks
-// the names deepest-first so that a link ("/web/db") is handled before the
+// Book: ch.4 §4.12 加载已有容器 — the daemon registers containers, then walks the
+// names deepest-first so that a link ("/web/db") is handled before the
 // container it belongs to ("/web").
 package graphdb
 

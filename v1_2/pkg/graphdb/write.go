@@ -1,8 +1,8 @@
 // Upstream: pkg/graphdb/graphdb.go at v1.2.0 (the write side: Set, Delete,
 // Purge, Rename).
-// Book: ch.12 §12.3 创建容器对象 (Register → containerGraph.Set("/name", id))
-// and ch.12 §12.4 links (RegisterLink → Set("/web/db", dbID)); `docker rm`
-// uses Delete for a link and Purge for a container.
+// Book: ch.12 §12.3 创建容器对象 (Register → containerGraph.Set("/name", id)) and
+// ch.12 §12.4 links (RegisterLink → Set("/web/db", dbID)); `docker rm` uses
+// Delete for a link and Purge for a container.
 //
 // Upstream sent "BEGIN" and "COMMIT" as plain statements through the
 // database/sql pool, which may run them on different connections. Here each

@@ -2,10 +2,11 @@
 // in the nat table and the DNAT/ACCEPT pair behind every published port.
 //
 // Upstream: pkg/iptables/iptables.go at v1.2.0 (Action, Chain, NewChain,
-// RemoveExistingChain, Forward, Prerouting, Output, Remove). Reference
-// upstream-v1_2.md §3.2.
-// Book: ch.6 §6.4 (bridge driver); note 000 "创建DOCKER链": the DOCKER chain
-// is where port mappings go when a container publishes a port.
+// RemoveExistingChain, Forward, Prerouting, Output, Remove). See
+// docs/upstream/v1.2.0.md §3.2.
+// Book: ch.6 §6.4 (bridge driver).
+// Notes: 000 "创建DOCKER链": the DOCKER chain is where port mappings go when a
+// container publishes a port.
 //
 // Every rule is a literal argv handed to Raw (raw.go), so a reader can
 // type the same line into a shell.

@@ -1,5 +1,5 @@
 // Tests for pkg/iptables: upstream had none at v1.2.0 (reference
-// upstream-v1_2.md §3.2, §7.1 "iptables chain logic"), so these pin the
+// docs/upstream/v1.2.0.md §3.2, §7.1 "iptables chain logic"), so these pin the
 // exact argv of §3.2 through a recording Runner, and check on the fake
 // kernel what the rules leave in iptables-save.
 package iptables

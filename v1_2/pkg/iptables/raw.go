@@ -1,10 +1,11 @@
 // Raw: the one place Docker 1.2.0 ran the iptables program.
 //
-// Upstream: pkg/iptables/iptables.go at v1.2.0 (Raw, Exists, the
-// "--wait" probe in init). Reference upstream-v1_2.md §3.2.
-// Book: ch.6 §6.4 (bridge driver, setupIPTables); note 000 "启用iptables功能并配置".
+// Upstream: pkg/iptables/iptables.go at v1.2.0 (Raw, Exists, the "--wait"
+// probe in init). See docs/upstream/v1.2.0.md §3.2.
+// Book: ch.6 §6.4 (bridge driver, setupIPTables).
+// Notes: 000 "启用iptables功能并配置".
 //
-// Divergence (the backend seam, design.md "The backend"): upstream looked
+// Divergence (the backend seam, docs/design.md "The backend"): upstream looked
 // up /sbin/iptables with exec.LookPath and ran it with CombinedOutput. Here
 // Raw hands the very same argv to a Runner, normally the Raw method of the
 // backend's root namespace (SetHost). On linux that runs the real iptables

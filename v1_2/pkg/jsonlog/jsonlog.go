@@ -6,7 +6,8 @@
 //
 // Upstream: pkg/jsonlog/jsonlog.go at v1.2.0.
 // Book: ch.12 §12.4 (a started container's stdout/stderr go to the log file
-// through startLoggingToDisk); `docker logs` (daemon/logs.go) reads them back.
+// through startLoggingToDisk); `docker logs` (daemon/logs.go) reads them
+// back.
 //
 // Why JSON and not plain text: the file has to remember which stream a line
 // came from and when, so that `docker logs` can pick stdout or stderr only and

@@ -1,8 +1,8 @@
 // Package listenbuffer holds a listener's connections back until the
 // daemon is ready to answer them.
 //
-// Upstream: pkg/listenbuffer/buffer.go at v1.2.0 (NewListenBuffer). Book
-// ch.5 §5.3 (ServeApi makes the activation channel) and ch.3 §3.3.6
+// Upstream: pkg/listenbuffer/buffer.go at v1.2.0 (NewListenBuffer).
+// Book: ch.5 §5.3 (ServeApi makes the activation channel) and ch.3 §3.3.6
 // (acceptconnections closes it once NewDaemon is done).
 //
 // Why: mainDaemon starts serving before NewDaemon has registered the
@@ -10,7 +10,7 @@
 // in that window is not refused: its connection waits in the kernel's
 // listen backlog until ready is closed.
 //
-// Not upstream: upstream's NewListenBuffer opened the listener itself;
+// Divergence: upstream's NewListenBuffer opened the listener itself;
 // this one wraps a listener already made, because dockerlab's unix
 // listener does more (stale-socket check, mode, group) before serving.
 package listenbuffer

@@ -1,7 +1,8 @@
 // TCP: one listener; for each accepted client, a connection to the
 // backend and two copy loops, one per direction.
 //
-// Upstream: pkg/proxy/tcp_proxy.go at v1.2.0. Reference upstream-v1_2.md §3.5.
+// Upstream: pkg/proxy/tcp_proxy.go at v1.2.0. See docs/upstream/v1.2.0.md
+// §3.5.
 package proxy
 
 import (

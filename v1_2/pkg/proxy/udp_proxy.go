@@ -2,7 +2,8 @@
 // socket to the backend (a tiny userland conntrack), whose replies go back
 // to that client. An entry dies after UDPConnTrackTimeout of silence.
 //
-// Upstream: pkg/proxy/udp_proxy.go at v1.2.0. Reference upstream-v1_2.md §3.5.
+// Upstream: pkg/proxy/udp_proxy.go at v1.2.0. See docs/upstream/v1.2.0.md
+// §3.5.
 package proxy
 
 import (

@@ -2,8 +2,8 @@
 // connection and splits them apart again.
 //
 // Upstream: utils/stdcopy.go at v1.2.0 (StdWriter, NewStdWriter, StdCopy;
-// later Docker moved it to pkg/stdcopy, where dockerlab keeps it). Book
-// ch.5 (the attach and logs handlers of the API server wrap the
+// later Docker moved it to pkg/stdcopy, where dockerlab keeps it).
+// Book: ch.5 (the attach and logs handlers of the API server wrap the
 // connection in two StdWriters when the container has no tty).
 //
 // The framing: every Write becomes one frame, an 8-byte header followed by

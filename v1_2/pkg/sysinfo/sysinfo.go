@@ -2,12 +2,12 @@
 // when the daemon starts: memory and swap limits, whether IPv4 forwarding
 // is off, whether AppArmor is there.
 //
-// Upstream: pkg/sysinfo/sysinfo.go at v1.2.0 (New(quiet)), called by
-// NewDaemonFromDirectory just before the execdriver is chosen. Reference
-// upstream-v1_2.md §2.3 step 16. Book ch.4 §4.9 (execdriver: sysInfo is
-// its third argument).
+// Upstream: pkg/sysinfo/sysinfo.go at v1.2.0 (New(quiet), which
+// NewDaemonFromDirectory called just before it chose the execdriver). See
+// docs/upstream/v1.2.0.md §2.3 step 16.
+// Book: ch.4 §4.9 (execdriver: sysInfo is its third argument).
 //
-// Divergence (the backend seam, design.md "The backend"): upstream read the
+// Divergence (the backend seam, docs/design.md "The backend"): upstream read the
 // cgroup mount table and /proc/sys of the machine it ran on; here the
 // answers come from a backend.Host, so the fake machine has answers too.
 package sysinfo

@@ -1,8 +1,8 @@
 // Package tailfile reproduces Docker 1.2.0's "last n lines of a file", used by
 // `docker logs --tail N` on the json-file log.
 //
-// Upstream: pkg/tailfile/tailfile.go at v1.2.0 (used by daemon/logs.go).
-// The book does not walk it; its caller is the logs job (v1_2/daemon/logs.go).
+// Upstream: pkg/tailfile/tailfile.go at v1.2.0 (used by daemon/logs.go). The
+// book does not walk it; its caller is the logs job (v1_2/daemon/logs.go).
 //
 // Why read backwards: a long-running container's log can be gigabytes; the
 // last ten lines are in the last few kilobytes. We read fixed blocks from the

@@ -1,8 +1,10 @@
-// Upstream: the trie behind pkg/truncindex/truncindex.go at v1.2.0, which used
-// the vendored github.com/tchap/go-patricia/patricia. This is dockerlab's own
-// small radix (PATRICIA-style) tree with just the three operations the index
-// needs: insert, delete, and "give me up to two ids under this prefix".
+// Upstream: vendor/src/github.com/tchap/go-patricia/patricia at v1.2.0 (the
+// trie behind pkg/truncindex/truncindex.go).
 // Book: ch.4 §4.10 创建daemon实例 (idIndex: truncindex.NewTruncIndex(...)).
+//
+// This is dockerlab's own small radix (PATRICIA-style) tree with just the
+// three operations the index needs: insert, delete, and "give me up to two
+// ids under this prefix".
 //
 // Why a trie: `docker rm 4a5b` must find the one container id starting with
 // "4a5b" among thousands of 64-digit ids. In a radix tree the ids that share a

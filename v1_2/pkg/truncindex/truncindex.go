@@ -2,9 +2,10 @@
 // answers to any unique prefix ("truncated id").
 //
 // Upstream: pkg/truncindex/truncindex.go at v1.2.0.
-// Book: ch.4 §4.10 创建daemon实例 — NewDaemon builds
-// `idIndex: truncindex.NewTruncIndex([]string{})`; note 000 "创建daemon对象"
-// quotes that line. Every `docker <cmd> <id-prefix>` ends in idIndex.Get.
+// Book: ch.4 §4.10 创建daemon实例 — NewDaemon builds `idIndex:
+// truncindex.NewTruncIndex([]string{})`.
+// Notes: 000 "创建daemon对象" quotes that line. Every `docker <cmd> <id-prefix>`
+// ends in idIndex.Get.
 package truncindex
 
 import (

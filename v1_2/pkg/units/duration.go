@@ -2,8 +2,9 @@
 // did ("3 seconds", "2.5 MB"). The daemon's State.String and the client's
 // ps/images/history columns share it, as they shared upstream's.
 //
-// Upstream: pkg/units/duration.go and pkg/units/size.go at v1.2.0. Book
-// ch.2 §2.3 (what `docker ps` prints) and ch.12 (a container's status).
+// Upstream: pkg/units/duration.go at v1.2.0 (HumanDuration), pkg/units/size.go
+// at v1.2.0.
+// Book: ch.2 §2.3 (what `docker ps` prints) and ch.12 (a container's status).
 package units
 
 import (

@@ -1,8 +1,9 @@
 // Package version compares API versions such as "1.9" and "1.14".
 //
-// Upstream: pkg/version/version.go at v1.2.0. Reference upstream-v1_2.md
-// §6.1. Book ch.5 §5.4 (the router hands each handler the version taken
-// from the /v{version} path prefix).
+// Upstream: pkg/version/version.go at v1.2.0. See docs/upstream/v1.2.0.md
+// §6.1.
+// Book: ch.5 §5.4 (the router hands each handler the version taken from the
+// /v{version} path prefix).
 //
 // Why not compare strings: "1.9" < "1.14" as versions but not as text.
 // Each dot-separated part is compared as a number; a missing part counts

@@ -1,8 +1,9 @@
 // Package execdrivers chooses the execdriver named by the daemon's -e flag.
 //
-// Upstream: daemon/execdriver/execdrivers/driver.go at v1.2.0 (NewDriver).
-// Reference upstream-v1_2.md §2.3 step 17 and §5. Book ch.4 §4.9 创建
-// execdriver; note 000 "创建execdriver".
+// Upstream: daemon/execdriver/execdrivers/execdrivers.go at v1.2.0
+// (NewDriver). See docs/upstream/v1.2.0.md §2.3 step 17 and §5.
+// Book: ch.4 §4.9 创建execdriver.
+// Notes: 000 "创建execdriver".
 //
 // "native" is the native driver (daemon/execdriver/native) running on the
 // daemon's backend.Host. "lxc" is refused: it drove the lxc-start tools,

@@ -2,10 +2,12 @@
 // Config — hostname, user, environment, the network of the chosen mode,
 // capabilities or privileges, cgroup limits, volumes, labels.
 //
-// Upstream: daemon/execdriver/native/create.go at Docker v1.2.0.
-// Reference upstream-v1_2.md §5.2. Book ch.13 §13.3 (the driver's part
-// before namespace.exec) and ch.14 §14.3; note 003 "Docker容器中的网络"
-// (bridge, host, container, none).
+// Upstream: daemon/execdriver/native/create.go at v1.2.0 (createContainer,
+// createNetwork, setPrivileged, setCapabilities, setupCgroups, setupMounts,
+// setupLabels). See docs/upstream/v1.2.0.md §5.2.
+// Book: ch.13 §13.3 (the driver's part before namespace.exec) and ch.14
+// §14.3.
+// Notes: 003 "Docker容器中的网络" (bridge, host, container, none).
 package native
 
 import (

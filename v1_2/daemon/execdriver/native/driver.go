@@ -3,11 +3,13 @@
 // <root>/<id>/container.json, and runs the container through libcontainer
 // (namespaces, cgroups, network) on the backend.
 //
-// Upstream: daemon/execdriver/native/driver.go at Docker v1.2.0.
-// Reference upstream-v1_2.md §5.2. Book ch.12 §12.4 (daemon.Run hands the
-// Command to the driver), ch.13 §13.3 (the driver's Run, createCommand,
-// namespace.exec), ch.14 §14.3 (freezer for pause). Note 001 "Driver" and
-// "docker 和libcontainer的关系".
+// Upstream: daemon/execdriver/native/driver.go at v1.2.0 (driver, NewDriver,
+// Run, Kill, Pause, Unpause, Terminate, GetPidsForContainer). See
+// docs/upstream/v1.2.0.md §5.2.
+// Book: ch.12 §12.4 (daemon.Run hands the Command to the driver), ch.13 §13.3
+// (the driver's Run, createCommand, namespace.exec), ch.14 §14.3 (freezer for
+// pause).
+// Notes: 001 "Driver" and "docker 和libcontainer的关系".
 package native
 
 import (

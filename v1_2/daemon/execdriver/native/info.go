@@ -2,9 +2,9 @@
 // Upstream answered yes when the container's state.json exists (or the
 // older "pid" file of drivers before 1.0).
 //
-// Upstream: daemon/execdriver/native/info.go at Docker v1.2.0. Reference
-// upstream-v1_2.md §5.2. Book ch.4 §4.12 (加载已有容器: restore asks the
-// driver).
+// Upstream: daemon/execdriver/native/info.go at v1.2.0 (info, IsRunning). See
+// docs/upstream/v1.2.0.md §5.2.
+// Book: ch.4 §4.12 (加载已有容器: restore asks the driver).
 package native
 
 import (

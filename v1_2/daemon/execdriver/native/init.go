@@ -1,10 +1,11 @@
 // The dockerinit side of the native driver: the argv the parent starts
 // it with, and where its work happens in dockerlab.
 //
-// Upstream: daemon/execdriver/native/init.go (the initializer registered
-// with reexec under the name "native") and driver.go's createCommand at
-// Docker v1.2.0. Reference upstream-v1_2.md §5.2 step 5 and §5.4. Book
-// ch.13 §13.2–13.4 (dockerinit与Daemon, 入口, reexec.Init() and 执行流程).
+// Upstream: daemon/execdriver/native/init.go at v1.2.0 (the initializer
+// registered with reexec under the name "native"),
+// daemon/execdriver/native/driver.go at v1.2.0 (createCommand). See
+// docs/upstream/v1.2.0.md §5.2 step 5 and §5.4.
+// Book: ch.13 §13.2–13.4 (dockerinit与Daemon, 入口, reexec.Init() and 执行流程).
 //
 // Upstream, the daemon started <root>/init/dockerinit-1.2.0 with
 //

@@ -5,8 +5,9 @@
 // Upstream: daemon/graphdriver/graphtest/graphtest.go at v1.2.0 (create
 // empty, create base, create child, verify files). These tests are
 // dockerlab's own and go further: parents visible in children, children's
-// writes not reaching parents, and a layer's diff carried to another
-// layer. Book: ch.8 (union mount), ch.10 §10.4–10.5; note 003.
+// writes not reaching parents, and a layer's diff carried to another layer.
+// Book: ch.8 (union mount), ch.10 §10.4–10.5.
+// Notes: 003.
 package graphtest
 
 import (

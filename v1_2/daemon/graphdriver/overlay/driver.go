@@ -1,12 +1,15 @@
 // Package overlay stacks image layers with the kernel's overlayfs, the
 // union file system that replaced AUFS in mainline kernels.
 //
-// Upstream: Docker 1.2.0 had no overlay driver; its union driver was
-// daemon/graphdriver/aufs/aufs.go (mnt/, diff/, layers/ under the driver
-// home). Book: ch.10 §10.4 (路径 mnt/diff/layers, 挂载祖先镜像), ch.8 (union
-// mount); note 003 (union FS: a read-only stack of lower layers plus one
-// writable upper layer). dockerlab keeps the aufs idea and names, on
-// overlayfs (docs/divergences.md):
+// Upstream: daemon/graphdriver/aufs/aufs.go at v1.2.0 (mnt/, diff/, layers/
+// under the driver home). Docker 1.2.0 had no overlay driver; aufs was its
+// union driver.
+// Book: ch.10 §10.4 (路径 mnt/diff/layers, 挂载祖先镜像), ch.8 (union mount).
+// Notes: 003 "联合文件系统" (a read-only stack of lower layers plus one
+// writable upper layer).
+//
+// dockerlab keeps the aufs idea and names, on overlayfs
+// (docs/divergences.md):
 //
 //	<home>/<id>/diff    the layer's own files        (aufs: diff/<id>)
 //	<home>/<id>/lower   its parents, nearest first   (aufs: layers/<id>)

@@ -1,6 +1,8 @@
-// What the overlay driver asks the running kernel before it starts
-// (upstream's aufs driver asked the same of aufs: supportsAufs and the
-// backing-file-system check in daemon/graphdriver/aufs/aufs.go, v1.2.0).
+// What the overlay driver asks the running kernel before it starts.
+//
+// Upstream: daemon/graphdriver/aufs/aufs.go at v1.2.0 (supportsAufs and the
+// backing-file-system check: upstream's aufs driver asked the same of
+// aufs).
 package overlay
 
 import (

@@ -2,9 +2,10 @@
 // every layer is a plain directory holding a full copy of its parent plus
 // its own changes.
 //
-// Upstream: daemon/graphdriver/vfs/driver.go at v1.2.0 (it ran
-// `cp -a --reflink=auto`). Book: ch.10 (vfs is the fallback when no union
-// file system is available); note 003 (what a union FS saves over this).
+// Upstream: daemon/graphdriver/vfs/driver.go at v1.2.0 (it ran `cp -a
+// --reflink=auto`).
+// Book: ch.10 (vfs is the fallback when no union file system is available).
+// Notes: 003 (what a union FS saves over this).
 //
 // dockerlab copies through its own tar code (v1_2/archive) instead of
 // exec'ing cp, so the copy is the same on every machine and on the fake

@@ -2,12 +2,12 @@
 // bridge, its iptables rules, ip_forward, the DOCKER chain, and the four
 // jobs that give containers addresses, ports and links.
 //
-// Upstream: daemon/networkdriver/bridge/driver.go at v1.2.0. Reference
-// upstream-v1_2.md §3.1 (with the exact argv and messages).
-// Book: ch.6 §6.4 "创建Docker Daemon网络环境". Note 000, in order:
-// "创建Docker网络设备" (createBridge), "启用iptables功能并配置" and
-// "设置iptables规则" (setupIPTables), "启用系统数据包转发功能" (ip_forward),
-// "创建DOCKER链" (NewChain), "注册Handler至Engine" (the four jobs).
+// Upstream: daemon/networkdriver/bridge/driver.go at v1.2.0. See
+// docs/upstream/v1.2.0.md §3.1 (with the exact argv and messages).
+// Book: ch.6 §6.4 "创建Docker Daemon网络环境".
+// Notes: 000, in order: "创建Docker网络设备" (createBridge), "启用iptables功能并配置" and
+// "设置iptables规则" (setupIPTables), "启用系统数据包转发功能" (ip_forward), "创建DOCKER链"
+// (NewChain), "注册Handler至Engine" (the four jobs).
 //
 // The daemon runs the job "init_networkdriver" (InitDriver) with the env
 // mainDaemon filled from its flags: EnableIptables, InterContainerCommunication,

@@ -2,7 +2,7 @@
 
 // The same story on the real kernel, as root, inside a throwaway network
 // namespace (linuxtest.NewHost): docker0, the rules and ip_forward live
-// only there. Every dump must equal the fake's (design.md "Parity is the
+// only there. Every dump must equal the fake's (docs/design.md "Parity is the
 // point of the fake").
 package bridge
 

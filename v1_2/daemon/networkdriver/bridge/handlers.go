@@ -1,10 +1,12 @@
-// The four jobs InitDriver registers (note 000 "注册Handler至Engine"):
-// allocate_interface, release_interface, allocate_port and link.
+// The four jobs InitDriver registers: allocate_interface,
+// release_interface, allocate_port and link.
 //
 // Upstream: daemon/networkdriver/bridge/driver.go at v1.2.0 (Allocate,
-// Release, AllocatePort, LinkContainers). Reference upstream-v1_2.md §3.1
-// "Handlers". Book: ch.6 §6.4 and ch.11 (container start: 为Docker container
-// 分配一个专属网卡, port publishing, links).
+// Release, AllocatePort, LinkContainers). See docs/upstream/v1.2.0.md §3.1
+// "Handlers".
+// Book: ch.6 §6.4 and ch.11 (container start: 为Docker container分配一个专属网卡,
+// port publishing, links).
+// Notes: 000 "注册Handler至Engine".
 //
 // Divergences (see docs/divergences.md): a missing container id, an
 // unknown id in allocate_port, or a malformed "port/proto" made upstream

@@ -1,9 +1,10 @@
 // The machine the bridge driver works on.
 //
-// Divergence (the backend seam, design.md "The backend"): upstream's driver
-// used netlink, /proc/sys and /sbin/iptables of the machine it ran on. Here
-// everything goes through a backend.Host, which a daemon hands over once,
-// before it runs the "init_networkdriver" job:
+// Not upstream: the backend seam (docs/design.md "The backend").
+//
+// Upstream's driver used netlink, /proc/sys and /sbin/iptables of the
+// machine it ran on. Here everything goes through a backend.Host, which a
+// daemon hands over once, before it runs the "init_networkdriver" job:
 //
 //	bridge.SetHost(h)
 //

@@ -1,8 +1,9 @@
 // Nameservers from resolv.conf, as CIDRs, so that docker0 never takes the
 // range the host's DNS server lives in.
 //
-// Upstream: pkg/networkfs/resolvconf (Get, GetNameserversAsCIDR) at v1.2.0,
-// used by bridge/driver.go createBridge. Reference upstream-v1_2.md §3.1.
+// Upstream: pkg/networkfs/resolvconf/resolvconf.go at v1.2.0 (Get,
+// GetNameserversAsCIDR); bridge/driver.go's createBridge used it. See
+// docs/upstream/v1.2.0.md §3.1.
 package bridge
 
 import (

@@ -1,5 +1,5 @@
 // The daemon's network life, step by step, run the same way on every
-// backend (design.md "Parity is the point of the fake"): start, restart,
+// backend (docs/design.md "Parity is the point of the fake"): start, restart,
 // toggle --icc, give two containers addresses, publish ports, link them,
 // tear it all down. Each step checks iptables-save against a golden text
 // taken from iptables-nft 1.8.9 on a real kernel, and the linux test

@@ -1,8 +1,8 @@
 // Package ipallocator hands out container addresses on the bridge network,
 // round-robin.
 //
-// Upstream: daemon/networkdriver/ipallocator/allocator.go at v1.2.0.
-// Reference upstream-v1_2.md §3.3, §3.6 (allocator_test.go).
+// Upstream: daemon/networkdriver/ipallocator/allocator.go at v1.2.0. See
+// docs/upstream/v1.2.0.md §3.3, §3.6 (allocator_test.go).
 // Book: ch.6 §6.4 and ch.11 (allocate_interface → RequestIP).
 //
 // Docker 0.1.0 pre-filled a channel with every address; 1.2.0 keeps only

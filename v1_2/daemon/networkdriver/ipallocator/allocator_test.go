@@ -1,5 +1,5 @@
 // Tests for allocator.go: the behaviours upstream's
-// ipallocator/allocator_test.go (v1.2.0) checks (reference upstream-v1_2.md
+// ipallocator/allocator_test.go (v1.2.0) checks (reference docs/upstream/v1.2.0.md
 // §3.6), written anew, plus the argument checks that replace its panics.
 package ipallocator
 

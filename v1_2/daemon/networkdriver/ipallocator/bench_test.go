@@ -1,5 +1,5 @@
 // Benchmarks: RequestIP on docker0's /16 when the network is empty, half
-// full and 99% full (design.md "Testing": speed lives in benchmarks). Each
+// full and 99% full (docs/design.md "Testing": speed lives in benchmarks). Each
 // iteration requests one address and releases it, so the fill stays put;
 // taken addresses are spread evenly, so the round-robin scan meets a run
 // of taken ones before every free one.

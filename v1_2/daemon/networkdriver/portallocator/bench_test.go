@@ -1,5 +1,5 @@
 // Benchmark: RequestPort handing out the whole dynamic range, then
-// starting over (design.md "Testing": speed lives in benchmarks).
+// starting over (docs/design.md "Testing": speed lives in benchmarks).
 package portallocator
 
 import "testing"

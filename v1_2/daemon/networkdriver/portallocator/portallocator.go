@@ -2,7 +2,7 @@
 // per host IP and per protocol.
 //
 // Upstream: daemon/networkdriver/portallocator/portallocator.go at v1.2.0.
-// Reference upstream-v1_2.md §3.4, §3.6 (portallocator_test.go).
+// See docs/upstream/v1.2.0.md §3.4, §3.6 (portallocator_test.go).
 // Book: ch.6 §6.4 and ch.11 (`docker run -p`: allocate_port → portmapper.Map
 // → RequestPort).
 //

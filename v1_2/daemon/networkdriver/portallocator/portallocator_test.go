@@ -1,5 +1,5 @@
 // Tests for portallocator.go: the behaviours upstream's
-// portallocator_test.go (v1.2.0) checks (reference upstream-v1_2.md §3.6),
+// portallocator_test.go (v1.2.0) checks (reference docs/upstream/v1.2.0.md §3.6),
 // written anew, plus the fixed edge cases listed in the package comment.
 package portallocator
 

@@ -1,8 +1,8 @@
 // The in-process userland proxy: a pkg/proxy Proxy on a goroutine of the
 // daemon, its sockets made through an Enter function.
 //
-// Upstream: none; Docker 1.2.0 always re-executed itself as docker-proxy
-// (see proxy.go, proxy_main.go). Reference upstream-v1_2.md §3.5.
+// Not upstream: Docker 1.2.0 always re-executed itself as docker-proxy (see
+// proxy.go, proxy_main.go; docs/upstream/v1.2.0.md §3.5).
 //
 // Why it is kept: it is the shortest way to read what docker-proxy does
 // (listen, dial, copy) without a second process, and it serves callers

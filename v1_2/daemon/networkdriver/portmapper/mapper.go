@@ -3,10 +3,11 @@
 // userland proxy for traffic the DNAT rule cannot see (from the host
 // itself over loopback).
 //
-// Upstream: daemon/networkdriver/portmapper/mapper.go at v1.2.0.
-// Reference upstream-v1_2.md §3.5, §3.6 (mapper_test.go).
-// Book: ch.11 (`docker run -p`); note 000 "外界访问Docker Container内部服务的流程"
-// (DNAT from host ip:port_1 to container ip:port_0).
+// Upstream: daemon/networkdriver/portmapper/mapper.go at v1.2.0. See
+// docs/upstream/v1.2.0.md §3.5, §3.6 (mapper_test.go).
+// Book: ch.11 (`docker run -p`).
+// Notes: 000 "外界访问Docker Container内部服务的流程" (DNAT from host ip:port_1 to
+// container ip:port_0).
 //
 // Divergences (fixed upstream bugs; see docs/divergences.md):
 //   - when the proxy failed to start, upstream removed the rules and freed

@@ -1,6 +1,6 @@
 // Tests for mapper.go: the behaviours upstream's portmapper/mapper_test.go
 // (v1.2.0) checks with the mock proxy and a nil chain (reference
-// upstream-v1_2.md §3.6), written anew; then the same bookkeeping with
+// docs/upstream/v1.2.0.md §3.6), written anew; then the same bookkeeping with
 // the DOCKER chain on a fake kernel, and the failed-proxy path.
 package portmapper
 

@@ -2,10 +2,11 @@
 // daemon re-executes its own binary as "docker-proxy", one process per
 // published port, and kills it on Unmap.
 //
-// Upstream: daemon/networkdriver/portmapper/proxy.go at v1.2.0 (the
-// parent's half; the child's half is proxy_main.go). Reference
-// upstream-v1_2.md §3.5 (argv, Pdeathsig, Stop) and §5 (pkg/reexec).
-// Book: ch.11 (`docker run -p`); note 000 "外界访问Docker Container内部服务的流程".
+// Upstream: daemon/networkdriver/portmapper/proxy.go at v1.2.0 (the parent's
+// half; the child's half is proxy_main.go). See docs/upstream/v1.2.0.md §3.5
+// (argv, Pdeathsig, Stop) and §5.4 (reexec/, top level at 1.2.0).
+// Book: ch.11 (`docker run -p`).
+// Notes: 000 "外界访问Docker Container内部服务的流程".
 //
 // Two additions, both for the backend seam and both said in
 // docs/divergences.md "The userland proxy …":

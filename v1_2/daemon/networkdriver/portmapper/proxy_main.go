@@ -3,9 +3,9 @@
 // SIGINT or SIGTERM.
 //
 // Upstream: daemon/networkdriver/portmapper/proxy.go at v1.2.0 (init
-// registering "docker-proxy", execProxy, parseHostContainerAddrs).
-// Reference upstream-v1_2.md §3.5 and §5 (pkg/reexec: registered names).
-// The -netns flag and the fd-3 report are dockerlab's (see proxy.go).
+// registering "docker-proxy", execProxy, parseHostContainerAddrs). See
+// docs/upstream/v1.2.0.md §3.5 and §5.4 (reexec/: the registered names). The
+// -netns flag and the fd-3 report are dockerlab's (see proxy.go).
 package portmapper
 
 import (

@@ -1,7 +1,7 @@
 //go:build linux
 
-// Upstream: daemon/networkdriver/portmapper/proxy.go at v1.2.0 set
-// Pdeathsig so that a docker-proxy does not outlive a daemon that dies.
+// Upstream: daemon/networkdriver/portmapper/proxy.go at v1.2.0 (Pdeathsig, so
+// that a docker-proxy does not outlive a daemon that dies).
 package portmapper
 
 import "syscall"

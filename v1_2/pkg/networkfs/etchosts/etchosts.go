@@ -2,10 +2,10 @@
 // address and hostname, the usual localhost and IPv6 names, and one line
 // per linked container (its alias and address).
 //
-// Upstream: pkg/networkfs/etchosts/etchosts.go at v1.2.0 (Build). Book
-// ch.12 §12.4 (initializeNetworking → buildHostnameAndHostsFiles) and
-// ch.7 §7.4. The daemon bind-mounts the file over the container's
-// /etc/hosts, which is why a link's alias resolves inside the container.
+// Upstream: pkg/networkfs/etchosts/etchosts.go at v1.2.0 (Build).
+// Book: ch.12 §12.4 (initializeNetworking → buildHostnameAndHostsFiles) and
+// ch.7 §7.4. The daemon bind-mounts the file over the container's /etc/hosts,
+// which is why a link's alias resolves inside the container.
 //
 // Divergence (docs/divergences.md): upstream ranged over two Go maps, so
 // the lines came out in a different order each time. Here the standard

@@ -1,8 +1,9 @@
 // Package filters carries the --filter flags of `docker images` and
 // `docker ps` from the client to the daemon's jobs.
 //
-// Upstream: pkg/parsers/filters/parse.go at v1.2.0 (Args, ParseFlag,
-// ToParam, FromParam). Book ch.8 (docker images --filter dangling=true).
+// Upstream: pkg/parsers/filters/parse.go at v1.2.0 (Args, ParseFlag, ToParam,
+// FromParam).
+// Book: ch.8 (docker images --filter dangling=true).
 //
 // A filter is "name=value"; the same name may come more than once. On
 // the wire (the job's "filters" env, the API's ?filters=) it travels as a

@@ -2,9 +2,10 @@
 // config: the capabilities a container keeps, the five namespaces, the
 // cgroup parent, /sys read-only.
 //
-// Upstream: daemon/execdriver/native/template/default_template.go at
-// Docker v1.2.0. Reference upstream-v1_2.md §5.2 (createContainer). Book
-// ch.14 §14.3 (namespace, cgroup, 其他: capabilities); note 003 "命名空间".
+// Upstream: daemon/execdriver/native/template/default_template.go at v1.2.0
+// (New). See docs/upstream/v1.2.0.md §5.2 (createContainer).
+// Book: ch.14 §14.3 (namespace, cgroup, 其他: capabilities).
+// Notes: 003 "命名空间".
 package template
 
 import (
