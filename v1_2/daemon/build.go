@@ -210,7 +210,7 @@ func (b *buildFile) Build(context io.Reader) (string, error) {
 		fmt.Fprintf(b.outStream, "Successfully built %s\n", TruncateID(b.image))
 		return b.image, nil
 	}
-	return "", fmt.Errorf("No image was generated. This may be because the Dockerfile does not, like, do anything.\n")
+	return "", fmt.Errorf("No image was generated. This may be because the Dockerfile does not, like, do anything.")
 }
 
 // afterFailure removes what a failed step leaves: with forcerm every

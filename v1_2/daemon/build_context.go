@@ -91,7 +91,8 @@ func gitContext(remoteURL string, done <-chan struct{}) (io.ReadCloser, error) {
 		if len(output) > 4096 {
 			output = output[len(output)-4096:]
 		}
-		return nil, fmt.Errorf("Error trying to use git: %s (%s)", err, strings.TrimSpace(string(output)))
+		// One line: a job's error is the last line it wrote.
+		return nil, fmt.Errorf("Error trying to use git: %s (%s)", err, strings.Join(strings.Fields(string(output)), " "))
 	}
 	c, err := archive.Tar(root, archive.Uncompressed)
 	if err != nil {
@@ -162,8 +163,11 @@ func (b *boundedReader) Read(p []byte) (int, error) {
 		// One byte more tells a stream that is exactly at the limit
 		// from one that goes on.
 		var one [1]byte
-		if n, _ := b.r.Read(one[:]); n == 0 {
-			return 0, io.EOF
+		if n, err := b.r.Read(one[:]); n == 0 {
+			if err == nil {
+				err = io.EOF
+			}
+			return 0, err
 		}
 		return 0, fmt.Errorf("%s is larger than the limit of %d bytes: leave what the build does not need out of the context (.dockerignore)", b.what, MaxContextSize)
 	}

@@ -175,7 +175,7 @@ WORKDIR /app
 WORKDIR data
 EXPOSE 80 443/tcp
 VOLUME ["/var/lib/app"]
-ONBUILD RUN echo triggered > /onbuild.txt
+ONBUILD RUN echo triggered > /tmp/onbuild.txt
 UNKNOWN this is skipped
 ENTRYPOINT ["/bin/sh", "-c"]
 CMD ["echo $MESSAGE; pwd; cat /app/hello.txt /app/tree/a /opt/etc/motd /app/data/run.txt"]
@@ -218,7 +218,7 @@ func buildEveryInstruction(t *testing.T, h backend.Host, bip string) {
 	assert.Contains(t, c.ExposedPorts, nat.Port("80/tcp"))
 	assert.Contains(t, c.ExposedPorts, nat.Port("443/tcp"))
 	assert.Contains(t, c.Volumes, "/var/lib/app")
-	assert.Equal(t, []string{"RUN echo triggered > /onbuild.txt"}, c.OnBuild)
+	assert.Equal(t, []string{"RUN echo triggered > /tmp/onbuild.txt"}, c.OnBuild)
 	assert.Equal(t, []string{"/bin/sh", "-c"}, c.Entrypoint)
 	assert.Equal(t, []string{"echo $MESSAGE; pwd; cat /app/hello.txt /app/tree/a /opt/etc/motd /app/data/run.txt"}, c.Cmd)
 	img, err := l.d.repositories.LookupImage("every:v1")
@@ -249,8 +249,8 @@ func buildEveryInstruction(t *testing.T, h backend.Host, bip string) {
 	out4, err := l.build(t, dockerfileOnly(t, "FROM every:v1", "USER root"), "t=child")
 	require.NoError(t, err, out4)
 	assert.Contains(t, out4, "# Executing 1 build triggers\n")
-	assert.Contains(t, out4, "Step onbuild-0 : RUN echo triggered > /onbuild.txt\n")
-	assert.Equal(t, "triggered\n", l.runImage(t, "child", "cat /onbuild.txt"))
+	assert.Contains(t, out4, "Step onbuild-0 : RUN echo triggered > /tmp/onbuild.txt\n")
+	assert.Equal(t, "triggered\n", l.runImage(t, "child", "cat /tmp/onbuild.txt"))
 	assert.Empty(t, l.imageConfigOf(t, "child").OnBuild, "triggers run once, not in grandchildren")
 }
 
