@@ -92,31 +92,12 @@ func remoteServer(t *testing.T) string {
 	return srv.URL + "/remote.txt"
 }
 
-// runIn runs docker in dir with extra environment.
-func (c *dockerCLI) runIn(dir string, env []string, args ...string) (string, string, int) {
-	c.t.Helper()
-	cmd := exec.Command(c.bin, args...)
-	cmd.Dir = dir
-	cmd.Env = append(c.env(), env...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	require.NoError(c.t, cmd.Start())
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case <-done:
-	case <-time.After(300 * time.Second):
-		cmd.Process.Kill()
-		<-done
-		c.t.Fatalf("docker %s: no answer within 300s\nstdout: %s\nstderr: %s", strings.Join(args, " "), &out, &errb)
-	}
-	return out.String(), errb.String(), cmd.ProcessState.ExitCode()
-}
-
 func TestDockerCLIBuildFake(t *testing.T)  { dockerCLIBuildScenario(t, "fake") }
 func TestDockerCLIBuildLinux(t *testing.T) { dockerCLIBuildScenario(t, "linux") }
 
-func dockerCLIBuildScenario(t *testing.T, backend string) {
+// daemonWithBusybox starts a daemon on backend with the busybox image
+// imported through the stock CLI (or skips, saying why).
+func daemonWithBusybox(t *testing.T, backend string) (*daemon, *dockerCLI) {
 	tar := busyboxTar(t)
 	if _, err := exec.LookPath("docker"); err != nil {
 		t.Skip("skipping: the stock docker CLI is not on PATH")
@@ -124,10 +105,15 @@ func dockerCLIBuildScenario(t *testing.T, backend string) {
 	d := startDaemon(t, backend)
 	c := newDockerCLI(t, d)
 	c.ok("import", tar, "busybox")
+	return d, c
+}
+
+func dockerCLIBuildScenario(t *testing.T, backend string) {
+	d, c := daemonWithBusybox(t, backend)
 	dir := everyInstructionDir(t, remoteServer(t))
 
 	// docker build -t t1 . : the legacy builder, after the notice.
-	first, errOut, code := c.runIn(dir, nil, "build", "-t", "t1", ".")
+	first, errOut, code := c.runIn(dir, nil, nil, "build", "-t", "t1", ".")
 	out := first
 	require.Equal(t, 0, code, "stdout: %s\nstderr: %s", out, errOut)
 	assert.Contains(t, errOut, "DEPRECATED: The legacy builder is deprecated")
@@ -148,14 +134,14 @@ func dockerCLIBuildScenario(t *testing.T, backend string) {
 	assert.Equal(t, "", c.ok("ps", "-aq"), "no intermediate container left (rm)")
 
 	// Again: every step from the cache, the same image.
-	out2, errOut, code := c.runIn(dir, nil, "build", "-t", "t1", ".")
+	out2, errOut, code := c.runIn(dir, nil, nil, "build", "-t", "t1", ".")
 	require.Equal(t, 0, code, errOut)
 	assert.Equal(t, everyInstructionSteps, strings.Count(out2, " ---> Using cache\n"), out2)
 	assert.Equal(t, builtLine(first), builtLine(out2))
 
 	// DOCKER_BUILDKIT=1 cannot work against a 1.2 daemon (no buildx, no
 	// BuildKit): the CLI says so and stops.
-	_, errOut, code = c.runIn(dir, []string{"DOCKER_BUILDKIT=1"}, "build", ".")
+	_, errOut, code = c.runIn(dir, []string{"DOCKER_BUILDKIT=1"}, nil, "build", ".")
 	assert.NotEqual(t, 0, code)
 	assert.Contains(t, errOut, "BuildKit is enabled but the buildx component is missing or broken")
 
@@ -163,18 +149,18 @@ func dockerCLIBuildScenario(t *testing.T, backend string) {
 	// (rm removes only after success), --force-rm removes it.
 	fail := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(fail, "Dockerfile"), []byte("FROM busybox\nRUN echo failing; exit 3\n"), 0o644))
-	out, errOut, code = c.runIn(fail, nil, "build", ".")
+	out, errOut, code = c.runIn(fail, nil, nil, "build", ".")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, out+errOut, "The command [/bin/sh -c echo failing; exit 3] returned a non-zero code: 3")
 	assert.NotEqual(t, "", c.ok("ps", "-aq"))
 	c.ok(append([]string{"rm"}, strings.Fields(c.ok("ps", "-aq"))...)...)
-	_, _, code = c.runIn(fail, nil, "build", "--force-rm", ".")
+	_, _, code = c.runIn(fail, nil, nil, "build", "--force-rm", ".")
 	assert.Equal(t, 1, code)
 	assert.Equal(t, "", c.ok("ps", "-aq"))
 
 	// -f names a file 1.2 would never read: refused, not built.
 	require.NoError(t, os.WriteFile(filepath.Join(fail, "other.Dockerfile"), []byte("FROM busybox\n"), 0o644))
-	_, errOut, code = c.runIn(fail, nil, "build", "-f", "other.Dockerfile", ".")
+	_, errOut, code = c.runIn(fail, nil, nil, "build", "-f", "other.Dockerfile", ".")
 	assert.NotEqual(t, 0, code)
 	assert.Contains(t, errOut, "Docker 1.2 always builds the file named Dockerfile")
 
@@ -211,13 +197,7 @@ func TestBuildClientGoesAwayLinux(t *testing.T) { buildClientGoesAway(t, "linux"
 // sleeps, and checks that the daemon stopped the step, removed its
 // containers, committed nothing, and goes on answering.
 func buildClientGoesAway(t *testing.T, backend string) {
-	tarPath := busyboxTar(t)
-	if _, err := exec.LookPath("docker"); err != nil {
-		t.Skip("skipping: the stock docker CLI is not on PATH")
-	}
-	d := startDaemon(t, backend)
-	c := newDockerCLI(t, d)
-	c.ok("import", tarPath, "busybox")
+	d, c := daemonWithBusybox(t, backend)
 	images := c.ok("images", "-aq")
 
 	var ctx bytes.Buffer
