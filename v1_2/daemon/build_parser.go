@@ -75,10 +75,8 @@ func (b *buildFile) BuildStep(name, expression string) error {
 	instruction := strings.ToLower(strings.Trim(tmp[0], " "))
 	arguments := strings.Trim(tmp[1], " ")
 
-	method, exists := reflect.TypeOf(b).MethodByName("Cmd" + strings.ToUpper(instruction[:1]) + strings.ToLower(instruction[1:]))
-	// Not upstream: the method must have an instruction's shape, so a
-	// Dockerfile can never call some other Cmd… method by its name.
-	if !exists || method.Type != instructionType {
+	method, exists := instructionMethod(instruction)
+	if !exists {
 		fmt.Fprintf(b.errStream, "# Skipping unknown instruction %s\n", strings.ToUpper(instruction))
 		return nil
 	}
@@ -90,6 +88,40 @@ func (b *buildFile) BuildStep(name, expression string) error {
 
 	fmt.Fprintf(b.outStream, " ---> %s\n", TruncateID(b.image))
 	return nil
+}
+
+// instructionMethod finds an instruction's method by name: "run" is
+// CmdRun. Not upstream: the method must have an instruction's shape, so
+// a Dockerfile can never call some other Cmd… method by its name.
+func instructionMethod(instruction string) (reflect.Method, bool) {
+	name := "Cmd" + strings.ToUpper(instruction[:1]) + strings.ToLower(instruction[1:])
+	method, exists := reflect.TypeOf((*buildFile)(nil)).MethodByName(name)
+	return method, exists && method.Type == instructionType
+}
+
+// DescribeDockerfile is §11.3 for a reader: each instruction of raw as
+// Build will see it (comments gone, continuation lines joined), with the
+// method BuildStep will call for it. Not upstream: chapter 11's demo
+// prints it.
+func DescribeDockerfile(raw []byte) ([]string, error) {
+	lines, err := dockerfileLines(raw)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for n, line := range lines {
+		instruction, arguments, ok := strings.Cut(line, " ")
+		method, exists := instructionMethod(strings.ToLower(instruction))
+		switch {
+		case !ok:
+			out = append(out, fmt.Sprintf("Step %d : %s  →  no argument: \"Invalid Dockerfile format\"", n, line))
+		case !exists:
+			out = append(out, fmt.Sprintf("Step %d : %s  →  no method Cmd…: skipped with a warning", n, line))
+		default:
+			out = append(out, fmt.Sprintf("Step %d : %s  →  (*buildFile).%s(%q)", n, line, method.Name, strings.Trim(arguments, " ")))
+		}
+	}
+	return out, nil
 }
 
 // buildCmdFromJson: RUN, CMD and ENTRYPOINT take a JSON array of strings
