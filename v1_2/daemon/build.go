@@ -34,6 +34,7 @@ import (
 
 	"github.com/dockerlab/dockerlab/v1_2/engine"
 	"github.com/dockerlab/dockerlab/v1_2/graph"
+	"github.com/dockerlab/dockerlab/v1_2/image"
 	"github.com/dockerlab/dockerlab/v1_2/pkg/tarsum"
 	"github.com/dockerlab/dockerlab/v1_2/registry"
 	"github.com/dockerlab/dockerlab/v1_2/runconfig"
@@ -123,8 +124,9 @@ type buildFile struct {
 	authConfig *registry.AuthConfig
 	configFile *buildConfigFile
 
-	tmpContainers map[string]struct{} // intermediate containers not yet removed
-	tmpImages     map[string]struct{} // every image committed
+	tmpContainers map[string]struct{}       // intermediate containers not yet removed
+	tmpImages     map[string]struct{}       // every image committed
+	children      map[string][]*image.Image // the graph by parent, read once (probeCache)
 
 	outStream io.Writer // {"stream": …} messages
 	errStream io.Writer // the same, in red (the terminal's escape codes)

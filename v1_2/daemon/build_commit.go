@@ -27,15 +27,28 @@ import (
 
 // probeCache looks for (b.image, b.config) in the cache; on a hit the
 // build moves on to the cached image.
+//
+// Not upstream: 1.2 asked ImageGetCached, which read every image of the
+// graph, at every step. A build reads the graph once (cacheIndex) and
+// adds what it commits itself; an image another client makes meanwhile
+// is not found (that step is built again), one removed meanwhile is
+// checked for before it is used.
 func (b *buildFile) probeCache() (bool, error) {
 	if !b.utilizeCache {
 		return false, nil
 	}
-	cache, err := b.daemon.ImageGetCached(b.image, b.config)
-	if err != nil {
-		return false, err
+	if b.children == nil {
+		images, err := b.daemon.Graph().Map()
+		if err != nil {
+			return false, err
+		}
+		b.children = map[string][]*image.Image{}
+		for _, img := range images {
+			b.children[img.Parent] = append(b.children[img.Parent], img)
+		}
 	}
-	if cache == nil {
+	cache := newestMatch(b.children[b.image], b.config)
+	if cache == nil || !b.daemon.Graph().Exists(cache.ID) {
 		return false, nil
 	}
 	fmt.Fprintf(b.outStream, " ---> Using cache\n")
@@ -50,11 +63,20 @@ func (daemon *Daemon) ImageGetCached(imgID string, config *runconfig.Config) (*i
 	if err != nil {
 		return nil, err
 	}
+	var children []*image.Image
+	for _, img := range images {
+		if img.Parent == imgID {
+			children = append(children, img)
+		}
+	}
+	return newestMatch(children, config), nil
+}
+
+// newestMatch is the newest of images whose container config equals
+// config (runconfig.Compare), or nil.
+func newestMatch(images []*image.Image, config *runconfig.Config) *image.Image {
 	var match *image.Image
 	for _, img := range images {
-		if img.Parent != imgID {
-			continue
-		}
 		var cc runconfig.Config
 		if len(img.ContainerConfig) == 0 || json.Unmarshal(img.ContainerConfig, &cc) != nil {
 			continue
@@ -63,7 +85,7 @@ func (daemon *Daemon) ImageGetCached(imgID string, config *runconfig.Config) (*i
 			match = img
 		}
 	}
-	return match, nil
+	return match
 }
 
 // create makes the container of a RUN step. Its process is the step's
@@ -176,6 +198,9 @@ func (b *buildFile) commit(id string, autoCmd []string, comment string) error {
 		return err
 	}
 	b.tmpImages[img.ID] = struct{}{}
+	if b.children != nil {
+		b.children[img.Parent] = append(b.children[img.Parent], img)
+	}
 	b.image = img.ID
 	return nil
 }
