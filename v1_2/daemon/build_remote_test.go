@@ -150,3 +150,14 @@ func TestBuildAddCacheFollowsContentFake(t *testing.T) {
 	require.NoError(t, err, out)
 	assert.Equal(t, 2, strings.Count(out, "Using cache"), "ENV and COPY a: %s", out)
 }
+
+// q keeps what the containers print out of the stream; the steps are
+// still shown (1.2's -q only stopped the attach).
+func TestBuildQuietFake(t *testing.T) {
+	l := newLifeDaemon(t, fake.New(), "", "10.107.0.1/16")
+	out, err := l.build(t, dockerfileOnly(t, "FROM busybox", "RUN echo said-by-run"), "q=1")
+	require.NoError(t, err, out)
+	assert.Contains(t, out, "Step 1 : RUN echo said-by-run\n ---> Running in ")
+	assert.Contains(t, out, "Successfully built ")
+	assert.NotContains(t, out, "\nsaid-by-run\n", "the container's output is not attached")
+}
