@@ -7,7 +7,8 @@
 // a URL) becomes a context of one file (Generate).
 //
 // Upstream: archive/archive.go at v1.2.0 (Generate, TarUntar, UntarPath,
-// CopyWithTar, CopyFileWithTar). Book: ch.11 §11.2.1, §11.2.3.
+// CopyWithTar, CopyFileWithTar).
+// Book: ch.11 §11.2.1, §11.2.3.
 package archive
 
 import (

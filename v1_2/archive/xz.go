@@ -2,10 +2,10 @@
 // library has no xz reader). A build context or an ADD'd archive may be a
 // .tar.xz.
 //
-// Upstream: archive/archive.go at v1.2.0 (xzDecompress, CmdStream). Book:
-// ch.11 §11.2.3 (the daemon unpacks the context, compressed or not).
+// Upstream: archive/archive.go at v1.2.0 (xzDecompress, CmdStream).
+// Book: ch.11 §11.2.3 (the daemon unpacks the context, compressed or not).
 //
-// Not upstream: CmdStream's goroutines ran until xz ended on its own; a
+// Divergence: CmdStream's goroutines ran until xz ended on its own; a
 // reader that stopped early (a context over its size limit, a client gone)
 // left xz blocked on a full pipe for ever. Here Close kills it and waits.
 package archive

@@ -5,8 +5,9 @@
 // Also: stopping a build whose client went away.
 //
 // Upstream: daemon/build.go at v1.2.0 (probeCache, create, run, commit)
-// and daemon/daemon.go (ImageGetCached). Book: ch.11 §11.4.1 FROM命令 and
-// §11.4.2 RUN命令 (the container created, run and committed per step).
+// and daemon/daemon.go (ImageGetCached).
+// Book: ch.11 §11.4.1 FROM命令 and §11.4.2 RUN命令 (the container created,
+// run and committed per step).
 //
 // The cache key is the config: a step's container config holds the
 // command it ran (RUN's, or "/bin/sh -c #(nop) ENV …" for the steps that

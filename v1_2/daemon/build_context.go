@@ -3,11 +3,11 @@
 // path of it is resolved without ever leaving it.
 //
 // Upstream: daemon/build.go at v1.2.0 (CmdBuild's remote handling, Build's
-// DecompressStream + TarSum + archive.Untar, checkPathForAddition). Book:
-// ch.11 §11.2.3 Docker Daemon与docker build (the daemon receives the
+// DecompressStream + TarSum + archive.Untar, checkPathForAddition).
+// Book: ch.11 §11.2.3 Docker Daemon与docker build (the daemon receives the
 // context and unpacks it before reading the Dockerfile).
 //
-// Not upstream: every source is bounded (MaxContextSize for the context,
+// Divergences: every source is bounded (MaxContextSize for the context,
 // compressed and unpacked, MaxDockerfileSize for a Dockerfile, a timeout
 // for downloads and git), and resolveInContext never looks at a path
 // outside the context: 1.2's EvalSymlinks followed a link wherever it led

@@ -5,8 +5,9 @@
 //
 // Upstream: daemon/build.go at v1.2.0 (CmdFrom, CmdOnbuild,
 // CmdMaintainer, CmdRun, CmdEnv, CmdCmd, CmdEntrypoint, CmdExpose,
-// CmdUser, CmdInsert, CmdCopy, CmdWorkdir, CmdVolume, CmdAdd). Book: ch.11
-// §11.4 Dockerfile命令分析: §11.4.1 FROM命令, §11.4.2 RUN命令, §11.4.3 ENV命令.
+// CmdUser, CmdInsert, CmdCopy, CmdWorkdir, CmdVolume, CmdAdd).
+// Book: ch.11 §11.4 Dockerfile命令分析: §11.4.1 FROM命令, §11.4.2 RUN命令,
+// §11.4.3 ENV命令.
 package daemon
 
 import (

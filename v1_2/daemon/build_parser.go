@@ -5,7 +5,8 @@
 //
 // Upstream: daemon/build.go at v1.2.0 (stripComments, lineContinuation,
 // the loop of Build, BuildStep, buildCmdFromJson, FindEnvKey,
-// ReplaceEnvMatches). Book: ch.11 §11.3 Dockerfile命令解析流程.
+// ReplaceEnvMatches).
+// Book: ch.11 §11.3 Dockerfile命令解析流程.
 //
 // The rules, as 1.2 had them:
 //   - a line whose first character is '#' is a comment, an empty line is

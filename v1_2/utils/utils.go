@@ -4,9 +4,9 @@
 // bounded download.
 //
 // Upstream: utils/utils.go at v1.2.0 (IsURL, IsGIT, Matches,
-// ValidateContextDirectory, Download). Book: ch.11 §11.2.1 (the client
-// decides what the context is and tars it up) and §11.2.3 (the daemon
-// fetches a remote context).
+// ValidateContextDirectory, Download).
+// Book: ch.11 §11.2.1 (the client decides what the context is and tars it
+// up) and §11.2.3 (the daemon fetches a remote context).
 package utils
 
 import (

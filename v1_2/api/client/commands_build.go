@@ -3,14 +3,14 @@
 // .dockerignore names, tars the directory up and posts it to /build, then
 // prints the daemon's progress as it comes.
 //
-// Upstream: api/client/commands.go at v1.2.0 (CmdBuild). Book: ch.11
-// §11.2.1 Docker Client与docker build.
+// Upstream: api/client/commands.go at v1.2.0 (CmdBuild).
+// Book: ch.11 §11.2.1 Docker Client与docker build.
 //
 // As 1.2: .dockerignore is applied here, by the client (the daemon of 1.2
 // never read it); a pattern is a filepath.Match of a whole relative path,
 // one per line, nothing trimmed; excluding the Dockerfile is an error. A
 // git repository is cloned here when git is installed (else the daemon
-// clones it); a plain URL is left to the daemon. Not upstream: the
+// clones it); a plain URL is left to the daemon. Unlike 1.2, the
 // repository name of -t is checked by the daemon only (1.2's client asked
 // the registry package first).
 package client

@@ -1,15 +1,16 @@
 // POST /build: the request body is the build context; the "build" job
 // streams its progress back as JSON messages.
 //
-// Upstream: api/server/server.go at v1.2.0 (postBuild). Book: ch.11
-// §11.2.2 Docker Server与docker build (the handler turns the query into
-// the job's env, gives it the body as stdin and streams its stdout).
+// Upstream: api/server/server.go at v1.2.0 (postBuild).
+// Book: ch.11 §11.2.2 Docker Server与docker build (the handler turns the
+// query into the job's env, gives it the body as stdin and streams its
+// stdout).
 //
 // What today's clients send beyond 1.2's parameters is ignored, as 1.2
 // ignored any parameter it did not know (docker CLI 28: dockerfile,
 // version, pull, a repeated t of which the first counts; docker-py 7:
 // rm=False and the other booleans as "True"/"False", which Env.GetBool
-// reads). Not upstream (docs/divergences.md "docker build"): a dockerfile
+// reads). Divergences (docs/divergences.md "docker build"): a dockerfile
 // parameter naming another file than Dockerfile is refused rather than
 // silently building the wrong file, and the job learns when the client
 // goes away (engine.Job.SetDone), which stops the build.
