@@ -23,6 +23,7 @@ import (
 	chapter07 "github.com/dockerlab/dockerlab/chapters/07-network"
 	chapter08 "github.com/dockerlab/dockerlab/chapters/08-images"
 	chapter10 "github.com/dockerlab/dockerlab/chapters/10-image-storage"
+	chapter11 "github.com/dockerlab/dockerlab/chapters/11-build"
 	chapter12 "github.com/dockerlab/dockerlab/chapters/12-create"
 	chapter13 "github.com/dockerlab/dockerlab/chapters/13-dockerinit"
 	chapter14 "github.com/dockerlab/dockerlab/chapters/14-libcontainer"
@@ -44,6 +45,7 @@ var chapterDemos = map[int]chapterDemo{
 	7:  {"Docker容器网络 — the four network modes seen from inside, -p's DNAT, --link under --icc=false", chapter07.Run},
 	8:  {"Docker镜像 — import, images, tag, history, inspect, the union, save, rmi, load through the image jobs", chapter08.Run},
 	10: {"Docker镜像存储 — Register, the driver's paths, json and layersize, on overlay and vfs", chapter10.Run},
+	11: {"docker build实现 — the client tars the context, the server runs the build job, the daemon parses the Dockerfile and commits a container per step; the cache", chapter11.Run},
 	12: {"Docker容器创建 — the create and start jobs step by step (§12.3, §12.4), stop, wait, the json log, rm", chapter12.Run},
 	13: {"dockerinit启动 — the native driver's Run, dockerinit's argv, container.json, state.json, cgroup and veth while the init waits", chapter13.Run},
 	14: {"libcontainer介绍 — namespaces, cgroups (v1 as in the book, v2 as today), pause, the four network modes, mounts, capabilities", chapter14.Run},

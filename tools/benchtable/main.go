@@ -85,6 +85,7 @@ func rows(cfg config) []row {
 	all = append(all, contractRows()...)
 	all = append(all, startRows(cfg)...)
 	all = append(all, listRow(cfg))
+	all = append(all, buildRows(cfg)...)
 	all = append(all, cliRows(cfg)...)
 	all = append(all, apiRows(cfg)...)
 	all = append(all, memoryRows(cfg)...)

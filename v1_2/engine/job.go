@@ -26,7 +26,8 @@ type Job struct {
 	Stdin   *Input
 	handler Handler
 	status  Status
-	end     time.Time // zero until the handler has returned
+	end     time.Time       // zero until the handler has returned
+	done    <-chan struct{} // job_cancel.go: closed when the caller gives up
 }
 
 // Status is a job's exit code, in the same spirit as a process exit code.

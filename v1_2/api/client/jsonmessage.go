@@ -61,7 +61,7 @@ func (jm *jsonMessage) display(out io.Writer, isTerminal bool) error {
 		if jm.Error.Code == 401 {
 			return errors.New("Authentication is required.")
 		}
-		return errors.New(jm.Error.Message)
+		return &jsonError{Code: jm.Error.Code, Message: jm.Error.Message}
 	}
 	if jm.ErrorMessage != "" {
 		return errors.New(jm.ErrorMessage)
@@ -97,3 +97,13 @@ func (jm *jsonMessage) display(out io.Writer, isTerminal bool) error {
 	}
 	return nil
 }
+
+// jsonError is an {"errorDetail": {"code", "message"}} message, as
+// upstream's utils.JSONError: CmdBuild turns its code into the exit
+// status.
+type jsonError struct {
+	Code    int
+	Message string
+}
+
+func (e *jsonError) Error() string { return e.Message }
