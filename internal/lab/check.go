@@ -90,7 +90,7 @@ func (l *Lab) Check(ctx context.Context, entries []*Entry, opts CheckOptions) *R
 		opts.Backend = "fake"
 	}
 	if opts.Timeout == 0 {
-		opts.Timeout = 3 * time.Minute
+		opts.Timeout = time.Minute
 	}
 	rep := &Report{Tool: ToolVersion, Backend: opts.Backend}
 	linux := false
@@ -447,7 +447,7 @@ func (l *Lab) Render(w io.Writer, rep *Report, verbose bool) {
 }
 
 func (l *Lab) renderOne(w io.Writer, er *ExerciseReport, verbose bool) {
-	fmt.Fprintf(w, "=== %s  %s / %s (《Docker源码分析》%s)\n", er.ID, er.TitleZh, er.Title, er.Book)
+	fmt.Fprintf(w, "=== %s  %s / %s (%s)\n", er.ID, er.TitleZh, er.Title, bookRef(er.Book))
 	switch er.Status {
 	case StatusNotStarted:
 		fmt.Fprintf(w, "未开始 / not started: %s is still in\n", todoCall(er.ID))

@@ -189,7 +189,7 @@ func (l *Lab) printList(w io.Writer, items []ListItem) {
 		if next == "" && it.Status != StatusPassed {
 			next = it.ID
 		}
-		fmt.Fprintf(w, "  %s %-24s %-3s %-5s %s / %s  (%s)\n", mark, it.ID, strings.Repeat("★", it.Difficulty), it.Backend, it.TitleZh, it.Title, it.Book)
+		fmt.Fprintf(w, "  %s %-22s %-3s %-5s %s / %s (%s)\n", mark, it.ID, strings.Repeat("★", it.Difficulty), it.Backend, it.TitleZh, it.Title, it.Book)
 	}
 	fmt.Fprintf(w, "\n%d of %d passed.", done, len(items))
 	switch {
@@ -322,7 +322,7 @@ func newHintCmd(open opener) *cobra.Command {
 				return fmt.Errorf("%s has hints 1 to %d", e.ID, len(h.Zh))
 			}
 			out := cmd.OutOrStdout()
-			fmt.Fprintf(out, "%s — %s / %s (《Docker源码分析》%s)\n", e.ID, e.Title.Zh, e.Title.En, e.Book)
+			fmt.Fprintf(out, "%s — %s / %s (%s)\n", e.ID, e.Title.Zh, e.Title.En, bookRef(e.Book))
 			if lang != "en" {
 				fmt.Fprintf(out, "\n## 提示 %d / %d\n\n%s\n", n, len(h.Zh), h.Zh[n-1])
 			}
@@ -360,7 +360,7 @@ func (f *checkFlags) add(c *cobra.Command, withAll bool) {
 		c.Flags().BoolVar(&f.asJSON, "json", false, "print a JSON grade report instead (for autograders)")
 	}
 	c.Flags().BoolVarP(&f.verbose, "verbose", "v", false, "print every test's output")
-	c.Flags().DurationVar(&f.timeout, "timeout", 3*time.Minute, "give up on a test run after this long")
+	c.Flags().DurationVar(&f.timeout, "timeout", time.Minute, "give up on a test run after this long (an endless loop in your code ends here)")
 }
 
 // backendOf is "fake" unless --backend was given on this command line

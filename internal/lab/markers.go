@@ -404,7 +404,7 @@ func guessImportName(p string) string {
 
 // Index is every exercise site of a tree.
 type Index struct {
-	Sites []*Site          // in file order
+	Sites []*Site // in file order
 	ByID  map[string][]*Site
 }
 

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path"
-	"regexp"
 	"strings"
 
 	"github.com/dockerlab/dockerlab/lab"
@@ -13,15 +12,10 @@ import (
 
 // The generated parts of the chapter READMEs and of docs/teaching.md:
 //
-//	<!-- lab:exercises -->          the table of the chapter's exercises
-//	…                               (written by the tool)
-//	<!-- /lab:exercises -->
-//
-//	<!-- lab:check ch06.setup-iptables -->
-//	```text                         what `dockerlab lab check ID` prints
-//	$ dockerlab lab check …         when the exercise passes, on the fake
-//	…                               kernel as a normal user
-//	```
+//	<!-- lab:exercises -->          the table of the chapter's exercises,
+//	…                               then for each one what `dockerlab lab
+//	<!-- /lab:exercises -->         check ID` prints when it passes (on
+//	                                the fake kernel, as a normal user)
 //
 // docs/teaching.md has one table of every exercise, between
 // <!-- lab:exercises all --> and <!-- /lab:exercises -->.
@@ -32,8 +26,6 @@ const (
 	tableAll   = "<!-- lab:exercises all -->"
 	tableEnd   = "<!-- /lab:exercises -->"
 )
-
-var checkMarker = regexp.MustCompile(`^<!-- lab:check (\S+) -->$`)
 
 // ExpectedOutput is what `lab check ID` prints when the exercise passes on
 // the fake kernel: vet ok, every test Passed, the _Linux ones skipped.
@@ -108,55 +100,20 @@ func (l *Lab) chapterEntries(ch *lab.Chapter) []*Entry {
 	return out
 }
 
-// UpdateReadme rewrites the generated parts of a chapter README (its
-// content given), using outputs (by ID) for the check blocks. A missing
-// check block is added after the table. The table markers must be there.
+// UpdateReadme rewrites the generated part of a chapter README (its
+// content given): between the markers, the table of the chapter's
+// exercises and, for each, what `lab check` prints when it passes
+// (outputs, by ID).
 func (l *Lab) UpdateReadme(name, content string, ch *lab.Chapter, outputs map[string]string) (string, error) {
 	entries := l.chapterEntries(ch)
-	content, err := replaceTable(name, content, tableBegin, l.exerciseTable(entries, false))
-	if err != nil {
-		return "", err
-	}
-	have := map[string]bool{}
-	lines := strings.SplitAfter(content, "\n")
-	var out strings.Builder
-	for i := 0; i < len(lines); i++ {
-		m := checkMarker.FindStringSubmatch(strings.TrimSpace(lines[i]))
-		if m == nil {
-			out.WriteString(lines[i])
-			continue
-		}
-		e, ok := l.Reg.Get(m[1])
-		if !ok || e.Chapter != ch {
-			return "", fmt.Errorf("%s: <!-- lab:check %s -->: no such exercise in %s", name, m[1], ch.ID)
-		}
-		have[e.ID] = true
-		// Skip the old fenced block.
-		j := i + 1
-		if j < len(lines) && strings.HasPrefix(strings.TrimSpace(lines[j]), "```") {
-			for j++; j < len(lines) && !strings.HasPrefix(strings.TrimSpace(lines[j]), "```"); j++ {
-			}
-			j++
-		}
-		out.WriteString(l.checkBlock(e, outputs[e.ID]))
-		i = j - 1
-	}
-	content = out.String()
-	var missing strings.Builder
+	var b strings.Builder
+	b.WriteString(l.exerciseTable(entries, false))
+	b.WriteString("\nWhen an exercise passes, `dockerlab lab check ID` prints this (fake kernel, normal user) /\n")
+	b.WriteString("练习通过时 `dockerlab lab check ID` 的输出（fake 内核、普通用户）：\n")
 	for _, e := range entries {
-		if !have[e.ID] {
-			missing.WriteString("\n" + l.checkBlock(e, outputs[e.ID]))
-		}
+		b.WriteString("\n" + l.checkBlock(e, outputs[e.ID]))
 	}
-	if missing.Len() > 0 {
-		i := strings.Index(content, tableEnd)
-		at := i + len(tableEnd)
-		if at < len(content) && content[at] == '\n' {
-			at++
-		}
-		content = content[:at] + missing.String() + content[at:]
-	}
-	return content, nil
+	return replaceTable(name, content, tableBegin, b.String())
 }
 
 // replaceTable puts table between begin and the end marker.

@@ -243,3 +243,12 @@ func readHints(files fs.FS, id, lang string, heading *regexp.Regexp) ([]string, 
 func oneParagraph(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
+
+// bookRef is how messages cite an exercise's place in the book: "《Docker源码分析》§6.5",
+// or the Book text as it is when it is not a section (the prologue).
+func bookRef(book string) string {
+	if strings.HasPrefix(book, "§") {
+		return "《Docker源码分析》" + book
+	}
+	return book
+}

@@ -104,7 +104,7 @@ func (st *stubber) comment(s *Site) []string {
 	var h1zh, h1en string
 	if st != nil && st.reg != nil {
 		if e, ok := st.reg.Get(s.ID); ok {
-			head += " — 《Docker源码分析》" + e.Book
+			head += " — " + bookRef(e.Book)
 			if e.Notes != "" {
 				head += "; notes " + e.Notes
 			}
@@ -302,13 +302,13 @@ func fixImports(src, before, ref []byte, zr *zeroResolver) ([]byte, error) {
 	have := imports(f, src, fset, zr)
 	haveName := map[string]bool{}
 	tf := fset.File(f.Pos())
-	var edits []edit
+	removed := map[*ast.ImportSpec]bool{}
 	for _, imp := range have {
-		haveName[imp.name] = true
 		if imp.name == "_" || imp.name == "." || usedNow[imp.name] || !usedBefore[imp.name] {
+			haveName[imp.name] = true
 			continue
 		}
-		edits = append(edits, removeImport(src, f, tf, imp.spec))
+		removed[imp.spec] = true
 	}
 	// Imports to add: lab when used, and what ref has for other names.
 	var add []importInfo
@@ -327,8 +327,17 @@ func fixImports(src, before, ref []byte, zr *zeroResolver) ([]byte, error) {
 			}
 		}
 	}
+	var edits []edit
+	rewritten := map[*ast.ImportSpec]bool{}
 	if len(add) > 0 {
-		edits = append(edits, addImports(src, f, tf, add)...)
+		var e []edit
+		e, rewritten = addImports(src, f, tf, add, removed)
+		edits = append(edits, e...)
+	}
+	for spec := range removed {
+		if !rewritten[spec] {
+			edits = append(edits, removeImport(src, f, tf, spec))
+		}
 	}
 	out := applyEdits(src, edits)
 	formatted, err := format.Source(out)
@@ -374,7 +383,13 @@ func lineEnd(src []byte, offset int) int {
 // the first import block (or as a new group), a standard library one
 // into the first group; without an import block, a new one after the
 // package clause.
-func addImports(src []byte, f *ast.File, tf *token.File, add []importInfo) []edit {
+//
+// The specs in removed are being deleted; when a lone import declaration
+// is rewritten into a block, they are left out of it, and the specs it
+// handled that way are returned so that the caller does not delete them
+// a second time.
+func addImports(src []byte, f *ast.File, tf *token.File, add []importInfo, removed map[*ast.ImportSpec]bool) ([]edit, map[*ast.ImportSpec]bool) {
+	handled := map[*ast.ImportSpec]bool{}
 	var block *ast.GenDecl
 	for _, d := range f.Decls {
 		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.IMPORT && gd.Lparen.IsValid() {
@@ -383,14 +398,35 @@ func addImports(src []byte, f *ast.File, tf *token.File, add []importInfo) []edi
 		}
 	}
 	if block == nil {
+		// No import block: turn a lone `import "x"` into one, or start
+		// one after the package clause.
 		var b strings.Builder
-		b.WriteString("\nimport (\n")
+		b.WriteString("import (\n")
+		var single *ast.GenDecl
+		for _, d := range f.Decls {
+			if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.IMPORT {
+				single = gd
+				break
+			}
+		}
+		if single != nil {
+			for _, s := range single.Specs {
+				is := s.(*ast.ImportSpec)
+				handled[is] = true
+				if !removed[is] {
+					b.WriteString("\t" + string(src[tf.Offset(is.Pos()):tf.Offset(is.End())]) + "\n\n")
+				}
+			}
+		}
 		for _, a := range add {
 			b.WriteString("\t" + a.text + "\n")
 		}
-		b.WriteString(")\n")
+		b.WriteString(")")
+		if single != nil {
+			return []edit{{tf.Offset(single.Pos()), tf.Offset(single.End()), b.String()}}, handled
+		}
 		at := lineEnd(src, tf.Offset(f.Name.End()))
-		return []edit{{at, at, b.String()}}
+		return []edit{{at, at, "\n" + b.String() + "\n"}}, handled
 	}
 	var edits []edit
 	var lastModule, lastStd ast.Spec
@@ -418,7 +454,7 @@ func addImports(src []byte, f *ast.File, tf *token.File, add []importInfo) []edi
 			edits = append(edits, edit{rparen, rparen, "\n" + line})
 		}
 	}
-	return edits
+	return edits, handled
 }
 
 // isStdlib: no dot in the first path element.
