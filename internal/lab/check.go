@@ -127,15 +127,15 @@ func (l *Lab) Check(ctx context.Context, entries []*Entry, opts CheckOptions) *R
 			er.Todo = todo
 			continue
 		}
-		if len(l.testsOf(e.ID)) == 0 {
-			er.Status = StatusFailed
-			er.Message = fmt.Sprintf("no tests found: the exercise's tests are named %s or %s_…", TestName(e.ID), TestName(e.ID))
-			continue
-		}
 		if bad := modifiedIn(modified, l, e.ID); len(bad) > 0 {
 			er.Status = StatusFailed
 			er.Message = "graded files were edited: " + strings.Join(bad, ", ") +
 				" — restore them (the grade counts the original tests only)"
+			continue
+		}
+		if len(l.testsOf(e.ID)) == 0 {
+			er.Status = StatusFailed
+			er.Message = fmt.Sprintf("no tests found: the exercise's tests are named %s or %s_…", TestName(e.ID), TestName(e.ID))
 			continue
 		}
 		started = append(started, er)
@@ -218,13 +218,17 @@ func modifiedIn(modified []string, l *Lab, id string) []string {
 	if len(modified) == 0 {
 		return nil
 	}
-	_, testDirs := l.dirsOf(id)
+	// The packages of the exercise's code and of its tests (the tests may
+	// be the thing that was edited away).
+	vetDirs, testDirs := l.dirsOf(id)
+	testDirs = append(testDirs, vetDirs...)
 	var out []string
 	for _, m := range modified {
 		p := strings.Fields(m)[0]
 		for _, d := range testDirs {
 			if path.Dir(p) == d || strings.HasPrefix(p, d+"/testdata/") {
 				out = append(out, m)
+				break
 			}
 		}
 		if strings.HasPrefix(p, "walkthroughs/") {

@@ -39,7 +39,7 @@ Study alone (in a clone of the repository):
   dockerlab lab solution ch06.setup-iptables   the original, once you passed
 
 Teach a class:
-  dockerlab lab gen --exercises 'ch06.*' --out ../class-ch06 --solutions ../class-ch06-solutions
+  dockerlab lab gen --exercises 'ch06.*' --out ../class-ch06 --solutions
   dockerlab lab check --all --json         (in a student tree) a grade report`
 
 // NewCmd is the `lab` command. registry builds the exercise registry (the
@@ -74,6 +74,22 @@ func NewCmd(registry func() (*Registry, error)) *cobra.Command {
 }
 
 type opener func() (*Lab, error)
+
+// onExercise makes the RunE of a command about one exercise: it opens the
+// tree and resolves args[0] first.
+func onExercise(open opener, run func(cmd *cobra.Command, l *Lab, e *Entry) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		l, err := open()
+		if err != nil {
+			return err
+		}
+		e, err := l.one(args[0])
+		if err != nil {
+			return err
+		}
+		return run(cmd, l, e)
+	}
+}
 
 // one resolves the single exercise a command names.
 func (l *Lab) one(id string) (*Entry, error) {
@@ -208,15 +224,7 @@ func newStartCmd(open opener) *cobra.Command {
 		Use:   "start ID",
 		Short: "replace the exercise's code in this working tree with a stub that compiles",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			l, err := open()
-			if err != nil {
-				return err
-			}
-			e, err := l.one(args[0])
-			if err != nil {
-				return err
-			}
+		RunE: onExercise(open, func(cmd *cobra.Command, l *Lab, e *Entry) error {
 			msgs, err := l.Start(e.ID, force)
 			printLines(cmd.OutOrStdout(), msgs)
 			if err != nil {
@@ -224,7 +232,7 @@ func newStartCmd(open opener) *cobra.Command {
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Read the comment at the stub, then: dockerlab lab hint %s · dockerlab lab check %s\n", e.ID, e.ID)
 			return nil
-		},
+		}),
 	}
 	c.Flags().BoolVar(&force, "force", false, "stub even over code of your own (it is saved in .lab/backup)")
 	return c
@@ -236,16 +244,9 @@ func newResetCmd(open opener) *cobra.Command {
 		Use:   "reset ID",
 		Short: "put the stub back (your code is saved in .lab/backup); --solution puts the original back",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			l, err := open()
-			if err != nil {
-				return err
-			}
-			e, err := l.one(args[0])
-			if err != nil {
-				return err
-			}
+		RunE: onExercise(open, func(cmd *cobra.Command, l *Lab, e *Entry) error {
 			var msgs []string
+			var err error
 			if solution {
 				msgs, err = l.RestoreSolution(e.ID)
 			} else {
@@ -253,7 +254,7 @@ func newResetCmd(open opener) *cobra.Command {
 			}
 			printLines(cmd.OutOrStdout(), msgs)
 			return err
-		},
+		}),
 	}
 	c.Flags().BoolVar(&solution, "solution", false, "restore the original code from git's HEAD instead")
 	return c
@@ -265,15 +266,7 @@ func newSolutionCmd(open opener) *cobra.Command {
 		Use:   "solution ID",
 		Short: "print the original code of an exercise (once you passed it, or with --force)",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			l, err := open()
-			if err != nil {
-				return err
-			}
-			e, err := l.one(args[0])
-			if err != nil {
-				return err
-			}
+		RunE: onExercise(open, func(cmd *cobra.Command, l *Lab, e *Entry) error {
 			if pe := l.Tree.LoadProgress().Exercises[e.ID]; !force && (pe == nil || !pe.EverPass) {
 				return fmt.Errorf("%s has not passed yet: solve it first (dockerlab lab check %s), or look anyway with --force", e.ID, e.ID)
 			}
@@ -283,7 +276,7 @@ func newSolutionCmd(open opener) *cobra.Command {
 			}
 			fmt.Fprint(cmd.OutOrStdout(), text)
 			return nil
-		},
+		}),
 	}
 	c.Flags().BoolVar(&force, "force", false, "show it even if you have not passed")
 	return c
@@ -296,17 +289,9 @@ func newHintCmd(open opener) *cobra.Command {
 		Use:   "hint ID",
 		Short: "show the next hint of an exercise (-n N: hint N); in 中文 and English",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: onExercise(open, func(cmd *cobra.Command, l *Lab, e *Entry) error {
 			if lang != "" && lang != "zh" && lang != "en" {
 				return fmt.Errorf("--lang %q: choose zh or en (default: both)", lang)
-			}
-			l, err := open()
-			if err != nil {
-				return err
-			}
-			e, err := l.one(args[0])
-			if err != nil {
-				return err
 			}
 			h, err := l.Reg.Hints(e)
 			if err != nil {
@@ -339,7 +324,7 @@ func newHintCmd(open opener) *cobra.Command {
 				l.Tree.SaveProgress(p)
 			}
 			return nil
-		},
+		}),
 	}
 	c.Flags().IntVarP(&level, "n", "n", 0, "show hint N (default: the next one not yet shown)")
 	c.Flags().StringVar(&lang, "lang", "", "zh or en (default: both)")
@@ -431,15 +416,7 @@ func newWatchCmd(open opener) *cobra.Command {
 		Use:   "watch ID",
 		Short: "check an exercise, then again each time one of its files changes (Ctrl-C stops)",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			l, err := open()
-			if err != nil {
-				return err
-			}
-			e, err := l.one(args[0])
-			if err != nil {
-				return err
-			}
+		RunE: onExercise(open, func(cmd *cobra.Command, l *Lab, e *Entry) error {
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 			defer stop()
 			out := cmd.OutOrStdout()
@@ -465,7 +442,7 @@ func newWatchCmd(open opener) *cobra.Command {
 					}
 				}
 			}
-		},
+		}),
 	}
 	f.add(c, false)
 	c.Flags().DurationVar(&interval, "interval", time.Second, "how often to look at the files")
@@ -506,16 +483,17 @@ func snapshot(t *Tree, files []string) string {
 
 func newGenCmd(open opener) *cobra.Command {
 	var opts GenOptions
+	var solutions bool
 	c := &cobra.Command{
-		Use:   "gen --exercises PATTERNS --out DIR [--solutions DIR]",
+		Use:   "gen --exercises PATTERNS --out DIR [--solutions [--solutions-dir DIR]]",
 		Short: "write a student tree with the chosen exercises stubbed (and, apart, one solution diff each)",
 		Long: `gen copies this clone's files (what git tracks and does not ignore; never
 .git, whose history holds the solutions) to DIR, with the selected
 exercises stubbed, and writes DIR/.lab/manifest.json (the exercises, and
 the SHA-256 of every test file, so that lab check notices edited tests).
-With --solutions, one <id>.diff per exercise goes to that directory,
-which must be outside DIR: publish them after the deadline
-(patch -p1 < <id>.diff in a student tree). gen checks that the student
+With --solutions, one <id>.diff per exercise goes to DIR-solutions (or
+--solutions-dir), which must be outside DIR: publish them after the
+deadline (patch -p1 < <id>.diff in a student tree). gen checks that the student
 tree builds, vets, and holds no line of the removed code.
 
 PATTERNS is a comma-separated list of IDs (ch06.setup-iptables), chapters
@@ -525,7 +503,7 @@ PATTERNS is a comma-separated list of IDs (ch06.setup-iptables), chapters
 			if opts.Patterns == "" || opts.Out == "" {
 				return errors.New("--exercises and --out are required")
 			}
-			if opts.Solutions == "\x00default" {
+			if solutions && opts.Solutions == "" {
 				opts.Solutions = filepath.Clean(opts.Out) + "-solutions"
 			}
 			l, err := open()
@@ -549,8 +527,8 @@ PATTERNS is a comma-separated list of IDs (ch06.setup-iptables), chapters
 	}
 	c.Flags().StringVar(&opts.Patterns, "exercises", "", "which exercises: IDs, chapters, globs, comma-separated ('ch06.*,ch04')")
 	c.Flags().StringVar(&opts.Out, "out", "", "the new student tree's directory (must not exist, or be empty)")
-	c.Flags().StringVar(&opts.Solutions, "solutions", "", "write one solution diff per exercise into this directory, outside --out (default with no value: OUT-solutions)")
-	c.Flags().Lookup("solutions").NoOptDefVal = "\x00default"
+	c.Flags().BoolVar(&solutions, "solutions", false, "also write one solution diff per exercise, into OUT-solutions (or --solutions-dir)")
+	c.Flags().StringVar(&opts.Solutions, "solutions-dir", "", "where --solutions writes the diffs (outside --out)")
 	c.Flags().BoolVar(&opts.NoVerify, "no-verify", false, "skip building and vetting the student tree")
 	return c
 }

@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/rogpeppe/go-internal/renameio"
 )
 
 // StudentManifest is .lab/manifest.json of a student tree: which exercises
@@ -143,27 +145,14 @@ func (t *Tree) SaveProgress(p *Progress) error {
 	return writeFileAtomic(t.Abs(progressFile), append(data, '\n'), 0o644)
 }
 
-// writeFileAtomic writes through a temporary file and a rename, so a
-// crash never leaves half a file.
+// writeFileAtomic writes through a temporary file and a rename
+// (go-internal's renameio), so a crash never leaves half a file.
 func writeFileAtomic(p string, data []byte, mode os.FileMode) error {
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(p), "."+filepath.Base(p)+".tmp*")
-	if err != nil {
+	if err := renameio.WriteFile(p, data); err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), p)
+	return os.Chmod(p, mode)
 }

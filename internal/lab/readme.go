@@ -149,32 +149,26 @@ func (l *Lab) Docs(outputs map[string]string) []DocFile {
 		}
 	}
 	var docs []DocFile
+	add := func(p string, want func(have string) (string, error)) {
+		d := DocFile{Path: p}
+		data, err := os.ReadFile(l.Tree.Abs(p))
+		if err == nil {
+			d.Have = string(data)
+			d.Want, err = want(d.Have)
+		}
+		d.Err = err
+		docs = append(docs, d)
+	}
 	for _, ch := range l.Reg.Chapters {
 		for _, name := range []string{"README.md", "README.zh.md"} {
 			p := path.Join(ch.Dir, name)
-			d := DocFile{Path: p}
-			data, err := os.ReadFile(l.Tree.Abs(p))
-			if err != nil {
-				d.Err = err
-				docs = append(docs, d)
-				continue
-			}
-			d.Have = string(data)
-			d.Want, d.Err = l.UpdateReadme(p, d.Have, ch, outputs)
-			docs = append(docs, d)
+			add(p, func(have string) (string, error) { return l.UpdateReadme(p, have, ch, outputs) })
 		}
 	}
 	for _, p := range []string{"docs/teaching.md", "docs/teaching.zh.md"} {
-		d := DocFile{Path: p}
-		data, err := os.ReadFile(l.Tree.Abs(p))
-		if err != nil {
-			d.Err = err
-			docs = append(docs, d)
-			continue
-		}
-		d.Have = string(data)
-		d.Want, d.Err = replaceTable(p, d.Have, tableAll, l.exerciseTable(l.Reg.Entries, true))
-		docs = append(docs, d)
+		add(p, func(have string) (string, error) {
+			return replaceTable(p, have, tableAll, l.exerciseTable(l.Reg.Entries, true))
+		})
 	}
 	return docs
 }

@@ -328,16 +328,11 @@ func fixImports(src, before, ref []byte, zr *zeroResolver) ([]byte, error) {
 		}
 	}
 	var edits []edit
-	rewritten := map[*ast.ImportSpec]bool{}
 	if len(add) > 0 {
-		var e []edit
-		e, rewritten = addImports(src, f, tf, add, removed)
-		edits = append(edits, e...)
+		edits = append(edits, addImports(src, f, tf, add)...)
 	}
 	for spec := range removed {
-		if !rewritten[spec] {
-			edits = append(edits, removeImport(src, f, tf, spec))
-		}
+		edits = append(edits, removeImport(src, f, tf, spec))
 	}
 	out := applyEdits(src, edits)
 	formatted, err := format.Source(out)
@@ -381,15 +376,8 @@ func lineEnd(src []byte, offset int) int {
 
 // addImports inserts specs: a module import after the module's group in
 // the first import block (or as a new group), a standard library one
-// into the first group; without an import block, a new one after the
-// package clause.
-//
-// The specs in removed are being deleted; when a lone import declaration
-// is rewritten into a block, they are left out of it, and the specs it
-// handled that way are returned so that the caller does not delete them
-// a second time.
-func addImports(src []byte, f *ast.File, tf *token.File, add []importInfo, removed map[*ast.ImportSpec]bool) ([]edit, map[*ast.ImportSpec]bool) {
-	handled := map[*ast.ImportSpec]bool{}
+// into the first group.
+func addImports(src []byte, f *ast.File, tf *token.File, add []importInfo) []edit {
 	var block *ast.GenDecl
 	for _, d := range f.Decls {
 		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.IMPORT && gd.Lparen.IsValid() {
@@ -398,35 +386,20 @@ func addImports(src []byte, f *ast.File, tf *token.File, add []importInfo, remov
 		}
 	}
 	if block == nil {
-		// No import block: turn a lone `import "x"` into one, or start
-		// one after the package clause.
-		var b strings.Builder
-		b.WriteString("import (\n")
-		var single *ast.GenDecl
+		// No import block: one lone `import "x"` per spec, after the last
+		// import declaration or the package clause. Taking it out again
+		// (lab reset --solution) then gives back the file as it was.
+		at := lineEnd(src, tf.Offset(f.Name.End()))
 		for _, d := range f.Decls {
 			if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.IMPORT {
-				single = gd
-				break
+				at = lineEnd(src, tf.Offset(gd.End()))
 			}
 		}
-		if single != nil {
-			for _, s := range single.Specs {
-				is := s.(*ast.ImportSpec)
-				handled[is] = true
-				if !removed[is] {
-					b.WriteString("\t" + string(src[tf.Offset(is.Pos()):tf.Offset(is.End())]) + "\n\n")
-				}
-			}
-		}
+		var b strings.Builder
 		for _, a := range add {
-			b.WriteString("\t" + a.text + "\n")
+			b.WriteString("\nimport " + a.text + "\n")
 		}
-		b.WriteString(")")
-		if single != nil {
-			return []edit{{tf.Offset(single.Pos()), tf.Offset(single.End()), b.String()}}, handled
-		}
-		at := lineEnd(src, tf.Offset(f.Name.End()))
-		return []edit{{at, at, "\n" + b.String() + "\n"}}, handled
+		return []edit{{at, at, b.String()}}
 	}
 	var edits []edit
 	var lastModule, lastStd ast.Spec
@@ -454,7 +427,7 @@ func addImports(src []byte, f *ast.File, tf *token.File, add []importInfo, remov
 			edits = append(edits, edit{rparen, rparen, "\n" + line})
 		}
 	}
-	return edits, handled
+	return edits
 }
 
 // isStdlib: no dot in the first path element.

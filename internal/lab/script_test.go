@@ -1,0 +1,81 @@
+package lab_test
+
+import (
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/dockerlab/dockerlab/internal/cli"
+	"github.com/dockerlab/dockerlab/internal/lab"
+)
+
+var updateScripts = flag.Bool("update-scripts", false, "rewrite the expected outputs in testdata/*.txtar")
+
+// TestMain lets the scripts run `dockerlab` (this test binary, run again
+// as the real command).
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"dockerlab": func() { os.Exit(cli.Execute()) },
+	})
+}
+
+// TestStudentPath runs testdata/*.txtar: what a student and a teacher do,
+// black-box, through the dockerlab command. $REPO is this repository;
+// `mkclone DIR` makes a git clone-like copy of it (its files, committed
+// in a fresh repository).
+func TestStudentPath(t *testing.T) {
+	repo, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	goEnv := map[string]string{}
+	out, err := exec.Command("go", "env", "GOCACHE", "GOMODCACHE", "GOPATH", "GOROOT", "GOFLAGS").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, name := range []string{"GOCACHE", "GOMODCACHE", "GOPATH", "GOROOT", "GOFLAGS"} {
+		goEnv[name] = strings.Split(string(out), "\n")[i]
+	}
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata",
+		RequireExplicitExec: true,
+		UpdateScripts:       *updateScripts,
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("REPO", repo)
+			for k, v := range goEnv {
+				env.Setenv(k, v)
+			}
+			env.Setenv("GOPROXY", "off")
+			env.Setenv("GOTOOLCHAIN", "local")
+			env.Setenv("DOCKERLAB_BACKEND", "")
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"mkclone": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 1 {
+					ts.Fatalf("usage: mkclone DIR")
+				}
+				reg, err := lab.DefaultRegistry()
+				ts.Check(err)
+				l, err := lab.Open(repo, reg)
+				ts.Check(err)
+				dir := ts.MkAbs(args[0])
+				ts.Check(lab.CopyTree(l, dir))
+				for _, c := range [][]string{{"init", "-q"}, {"add", "-A"}, {"commit", "-q", "-m", "clone"}} {
+					cmd := exec.Command("git", c...)
+					cmd.Dir = dir
+					cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=lab", "GIT_AUTHOR_EMAIL=lab@example.com",
+						"GIT_COMMITTER_NAME=lab", "GIT_COMMITTER_EMAIL=lab@example.com")
+					if out, err := cmd.CombinedOutput(); err != nil {
+						ts.Fatalf("git %v: %v\n%s", c, err, out)
+					}
+				}
+			},
+		},
+	})
+}
