@@ -148,6 +148,21 @@ func (l *Lab) Gen(ctx context.Context, opts GenOptions, log io.Writer) (*GenResu
 			}
 			res.Solutions = append(res.Solutions, p)
 		}
+		// all.diff: every solution at once, for exercises that share a
+		// file (their own diffs then overlap in the imports).
+		var all strings.Builder
+		for _, f := range sortedKeysBytes(stubbed) {
+			src, err := os.ReadFile(l.Tree.Abs(f))
+			if err != nil {
+				return nil, err
+			}
+			all.WriteString(unifiedDiff(f, stubbed[f], src))
+		}
+		p := filepath.Join(solDir, "all.diff")
+		if err := os.WriteFile(p, []byte(all.String()), 0o644); err != nil {
+			return nil, err
+		}
+		res.Solutions = append(res.Solutions, p)
 	}
 
 	if leaks := l.leaks(stubbed, out); len(leaks) > 0 {
