@@ -6,6 +6,7 @@ package docker
 
 import (
 	"net"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -31,10 +32,17 @@ func labDrain(t *testing.T, alloc *IPAllocator) []string {
 	return nil
 }
 
+// labBlocked remembers that Acquire or Release blocked once, so that the
+// later tests fail at once instead of waiting for the guard again.
+var labBlocked atomic.Bool
+
 // labAcquire is alloc.Acquire, failing the test instead of hanging when
 // Acquire blocks: an empty channel must be an error at once.
 func labAcquire(t *testing.T, alloc *IPAllocator) (net.IP, error) {
 	t.Helper()
+	if labBlocked.Load() {
+		t.Fatal("Acquire or Release blocked in an earlier test (see it): fix that first")
+	}
 	type result struct {
 		ip  net.IP
 		err error
@@ -48,6 +56,7 @@ func labAcquire(t *testing.T, alloc *IPAllocator) (net.IP, error) {
 	case r := <-done:
 		return r.ip, r.err
 	case <-time.After(5 * time.Second):
+		labBlocked.Store(true)
 		t.Fatal("Acquire blocked: with no address left it must fail at once (a select with a default case)")
 		return nil, nil
 	}
@@ -56,12 +65,16 @@ func labAcquire(t *testing.T, alloc *IPAllocator) (net.IP, error) {
 // labRelease is alloc.Release with the same guard.
 func labRelease(t *testing.T, alloc *IPAllocator, ip string) error {
 	t.Helper()
+	if labBlocked.Load() {
+		t.Fatal("Acquire or Release blocked in an earlier test (see it): fix that first")
+	}
 	done := make(chan error, 1)
 	go func() { done <- alloc.Release(net.ParseIP(ip).To4()) }()
 	select {
 	case err := <-done:
 		return err
 	case <-time.After(5 * time.Second):
+		labBlocked.Store(true)
 		t.Fatal("Release blocked: with the channel full it must fail at once (a select with a default case)")
 		return nil
 	}
