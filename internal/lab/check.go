@@ -39,7 +39,7 @@ type Report struct {
 	Backend       string            `json:"backend"`
 	Exercises     []*ExerciseReport `json:"exercises"`
 	Summary       Summary           `json:"summary"`
-	ModifiedTests []string          `json:"modified_tests,omitempty"`
+	ModifiedTests []string          `json:"modified_tests"`
 	Note          string            `json:"note,omitempty"`
 }
 
@@ -108,7 +108,7 @@ func (l *Lab) Check(ctx context.Context, entries []*Entry, opts CheckOptions) *R
 		}
 	}
 	modified := l.Tree.ModifiedTests()
-	rep.ModifiedTests = modified
+	rep.ModifiedTests = append([]string{}, modified...)
 	g := &goTool{root: l.Tree.Root, backend: "fake", timeout: opts.Timeout}
 	if linux {
 		g.backend = "linux"

@@ -136,7 +136,10 @@ func foldLines(s string) string {
 		if b.Len() > 0 {
 			last, _ := utf8.DecodeLastRuneInString(b.String())
 			first, _ := utf8.DecodeRuneInString(line)
-			if !(isWide(last) && isWide(first)) {
+			// No space between two Chinese characters, nor next to
+			// full-width punctuation; a space between Chinese and Latin
+			// text is kept.
+			if !(isWide(last) && isWide(first)) && !isWidePunct(last) && !isWidePunct(first) {
 				b.WriteByte(' ')
 			}
 		}
@@ -147,7 +150,12 @@ func foldLines(s string) string {
 
 // isWide: CJK characters and full-width punctuation, two columns wide.
 func isWide(r rune) bool {
-	return unicode.Is(unicode.Han, r) || (r >= 0x3000 && r <= 0x303f) || (r >= 0xff00 && r <= 0xffef)
+	return unicode.Is(unicode.Han, r) || isWidePunct(r)
+}
+
+// isWidePunct: CJK and full-width punctuation (。，：（）…).
+func isWidePunct(r rune) bool {
+	return (r >= 0x3000 && r <= 0x303f) || (r >= 0xff00 && r <= 0xffef)
 }
 
 // wrapComment wraps text into "// " lines of about width columns,
