@@ -454,7 +454,11 @@ func (l *Lab) renderOne(w io.Writer, er *ExerciseReport, verbose bool) {
 	fmt.Fprintf(w, "=== %s  %s / %s (%s)\n", er.ID, er.TitleZh, er.Title, bookRef(er.Book))
 	switch er.Status {
 	case StatusNotStarted:
-		fmt.Fprintf(w, "未开始 / not started: %s is still in\n", todoCall(er.ID))
+		if len(er.Todo) < len(l.Index.ByID[er.ID]) {
+			fmt.Fprintf(w, "未完成 / not finished: %s is still in\n", todoCall(er.ID))
+		} else {
+			fmt.Fprintf(w, "未开始 / not started: %s is still in\n", todoCall(er.ID))
+		}
 		for _, t := range er.Todo {
 			fmt.Fprintf(w, "  %s\n", t)
 		}
@@ -480,6 +484,9 @@ func (l *Lab) renderOne(w io.Writer, er *ExerciseReport, verbose bool) {
 		} else {
 			fmt.Fprintf(w, "go vet %s: FAILED\n", strings.Join(pkgs, " "))
 			printIndented(w, strings.Split(strings.TrimRight(er.vetOut, "\n"), "\n"), 60)
+			if strings.Contains(er.vetOut, `"`+labImport+`" imported and not used`) {
+				fmt.Fprintf(w, "      (the stub needed package lab; now that lab.TODO is gone, delete that import line)\n")
+			}
 		}
 	}
 	for _, t := range er.Tests {

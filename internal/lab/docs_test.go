@@ -17,6 +17,9 @@ func repo(t *testing.T) *Lab {
 	require.NoError(t, err)
 	l, err := Open("../..", reg)
 	require.NoError(t, err)
+	if l.Tree.Student != nil {
+		t.Skip("a student tree made by lab gen: the tool's own tests need the full clone")
+	}
 	return l
 }
 

@@ -33,6 +33,9 @@ func TestStudentPath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := os.Stat(filepath.Join(repo, ".lab", "manifest.json")); err == nil {
+		t.Skip("a student tree made by lab gen: the tool's own tests need the full clone")
+	}
 	goEnv := map[string]string{}
 	out, err := exec.Command("go", "env", "GOCACHE", "GOMODCACHE", "GOPATH", "GOROOT", "GOFLAGS").Output()
 	if err != nil {
