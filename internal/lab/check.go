@@ -487,6 +487,9 @@ func (l *Lab) renderOne(w io.Writer, er *ExerciseReport, verbose bool) {
 			if strings.Contains(er.vetOut, `"`+labImport+`" imported and not used`) {
 				fmt.Fprintf(w, "      (the stub needed package lab; now that lab.TODO is gone, delete that import line)\n")
 			}
+			if strings.Contains(er.vetOut, "undefined: ") {
+				fmt.Fprintf(w, "      (the stub's file imports only what the stub needs: a package your code uses may have to be imported again)\n")
+			}
 		}
 	}
 	for _, t := range er.Tests {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 )
@@ -125,7 +126,11 @@ func (l *Lab) restub(id string, force, reset bool) ([]string, error) {
 		if err := writeKeepingMode(l.Tree.Abs(f), out); err != nil {
 			return msgs, err
 		}
-		msgs = append(msgs, fmt.Sprintf("%s: stubbed %s", f, describeSites(sites, id)))
+		msg := fmt.Sprintf("%s: stubbed %s", f, describeSites(sites, id))
+		if gone := removedImports(src, out); len(gone) > 0 {
+			msg += fmt.Sprintf(" (imports only the removed code used are gone: %s; import again what you use)", strings.Join(gone, ", "))
+		}
+		msgs = append(msgs, msg)
 	}
 	return msgs, nil
 }
@@ -295,4 +300,26 @@ func sameCode(a, b string) bool {
 		}
 	}
 	return true
+}
+
+// removedImports lists the import paths of before that after lacks.
+func removedImports(before, after []byte) []string {
+	paths := func(src []byte) map[string]bool {
+		m := map[string]bool{}
+		if f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.ImportsOnly); err == nil {
+			for _, is := range f.Imports {
+				m[strings.Trim(is.Path.Value, `"`)] = true
+			}
+		}
+		return m
+	}
+	b, a := paths(before), paths(after)
+	var gone []string
+	for p := range b {
+		if !a[p] {
+			gone = append(gone, p)
+		}
+	}
+	sort.Strings(gone)
+	return gone
 }
