@@ -92,6 +92,7 @@ func rows(cfg config) []row {
 	all = append(all, engineRows()...)
 	all = append(all, allocRows()...)
 	all = append(all, indexRows()...)
+	all = append(all, labRows(cfg)...)
 	return all
 }
 
