@@ -46,6 +46,7 @@ func Register(eng *engine.Engine) error {
 		return err
 	}
 	// Upstream ignored the error of the registry's Install; so do we.
+	registry.KernelVersion = KernelVersion
 	_ = registry.NewService().Install(eng)
 	return nil
 }

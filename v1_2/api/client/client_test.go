@@ -20,7 +20,7 @@ func TestGetMethodFindsCommandsByName(t *testing.T) {
 		_, ok := cli.getMethod(name)
 		assert.True(t, ok, name)
 	}
-	for _, name := range []string{"", "nope", "build", "login"} {
+	for _, name := range []string{"", "nope", "build"} {
 		_, ok := cli.getMethod(name)
 		assert.False(t, ok, name)
 	}

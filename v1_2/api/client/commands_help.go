@@ -13,10 +13,8 @@ import "fmt"
 // sets it to dockerlab's socket (never /var/run/docker.sock).
 var DefaultUnixSocket = "/var/run/docker.sock"
 
-// commands is `docker help`'s list: Docker 1.2's, less build (no builder)
-// and login/logout (no saved credentials), plus create, which came in
-// Docker 1.3. pull, push and search are there; the daemon answers that it
-// has no registry.
+// commands is `docker help`'s list: Docker 1.2's, less build (no builder),
+// plus create, which came in Docker 1.3.
 var commands = [][2]string{
 	{"attach", "Attach to a running container"},
 	{"commit", "Create a new image from a container's changes"},
@@ -32,6 +30,8 @@ var commands = [][2]string{
 	{"inspect", "Return low-level information on a container"},
 	{"kill", "Kill a running container"},
 	{"load", "Load an image from a tar archive"},
+	{"login", "Register or log in to a Docker registry server"},
+	{"logout", "Log out from a Docker registry server"},
 	{"logs", "Fetch the logs of a container"},
 	{"port", "Lookup the public-facing port that is NAT-ed to PRIVATE_PORT"},
 	{"pause", "Pause all processes within a container"},
