@@ -47,20 +47,25 @@ func (s *Server) repositories(w http.ResponseWriter, r *http.Request, rest strin
 	case what == "images" && r.Method == "GET":
 		s.getRepositoryImages(w, r, repo)
 	case what == "tags" && r.Method == "GET":
-		if !s.registryAccess(w, r, false) {
-			return
-		}
-		tags, err := s.store.Tags(repo)
-		if err != nil || len(tags) == 0 {
-			writeError(w, http.StatusNotFound, "Repository not found")
-			return
-		}
-		writeJSON(w, http.StatusOK, tags)
+		s.getTags(w, r, repo)
 	case what == "tag":
 		s.tag(w, r, repo, tag)
 	default:
 		writeError(w, http.StatusMethodNotAllowed, "method not allowed")
 	}
+}
+
+// getTags answers {tag: id} of a repository.
+func (s *Server) getTags(w http.ResponseWriter, r *http.Request, repo Repo) {
+	if !s.registryAccess(w, r, false) {
+		return
+	}
+	tags, err := s.store.Tags(repo)
+	if err != nil || len(tags) == 0 {
+		writeError(w, http.StatusNotFound, "Repository not found")
+		return
+	}
+	writeJSON(w, http.StatusOK, tags)
 }
 
 // putRepository is the index's PUT repositories/<repo>/ (a push starts:
@@ -69,13 +74,8 @@ func (s *Server) putRepository(w http.ResponseWriter, r *http.Request, repo Repo
 	if !s.indexAccess(w, r) {
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, s.cfg.MaxJSON+1))
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "reading the image list: "+err.Error())
-		return
-	}
-	if int64(len(body)) > s.cfg.MaxJSON {
-		writeError(w, http.StatusRequestEntityTooLarge, "the image list is larger than the registry accepts")
+	body, ok := s.readJSONBody(w, r, "the image list")
+	if !ok {
 		return
 	}
 	var list []map[string]interface{}
@@ -94,7 +94,7 @@ func (s *Server) putRepository(w http.ResponseWriter, r *http.Request, repo Repo
 		add = append(add, map[string]string{"id": id, "checksum": sum})
 	}
 	s.mu.Lock()
-	err = s.store.MergeIndexImages(repo, add)
+	err := s.store.MergeIndexImages(repo, add)
 	s.mu.Unlock()
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, err.Error())
@@ -239,13 +239,8 @@ func (s *Server) getImageJSON(w http.ResponseWriter, id string) {
 // URL's and whose parent must be here already), its ancestry, and the
 // _inprogress mark.
 func (s *Server) putImageJSON(w http.ResponseWriter, r *http.Request, id string) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, s.cfg.MaxJSON+1))
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "reading the json: "+err.Error())
-		return
-	}
-	if int64(len(body)) > s.cfg.MaxJSON {
-		writeError(w, http.StatusRequestEntityTooLarge, "the image json is larger than the registry accepts")
+	body, ok := s.readJSONBody(w, r, "the image json")
+	if !ok {
 		return
 	}
 	var img struct {
@@ -431,15 +426,7 @@ func (s *Server) users01(w http.ResponseWriter, r *http.Request, rest string) {
 			writeError(w, http.StatusBadRequest, err.Error())
 			return
 		}
-		if !s.registryAccess(w, r, false) {
-			return
-		}
-		tags, err := s.store.Tags(repo)
-		if err != nil || len(tags) == 0 {
-			writeError(w, http.StatusNotFound, "Repository not found")
-			return
-		}
-		writeJSON(w, http.StatusOK, tags)
+		s.getTags(w, r, repo)
 	case len(parts) == 3 && r.Method == "PUT":
 		repo, err := ParseRepo(parts[0] + "/" + parts[1])
 		if err == nil {
@@ -485,4 +472,19 @@ func (s *Server) history01(w http.ResponseWriter, id string) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Write(buf.Bytes())
+}
+
+// readJSONBody reads a request body of at most MaxJSON bytes; it answers
+// the error itself when the body is too large or breaks off.
+func (s *Server) readJSONBody(w http.ResponseWriter, r *http.Request, what string) ([]byte, bool) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, s.cfg.MaxJSON+1))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "reading "+what+": "+err.Error())
+		return nil, false
+	}
+	if int64(len(body)) > s.cfg.MaxJSON {
+		writeError(w, http.StatusRequestEntityTooLarge, what+" is larger than the registry accepts")
+		return nil, false
+	}
+	return body, true
 }

@@ -83,7 +83,7 @@ func CheckTag(tag string) error {
 // Storage is the layout under one root.
 type Storage struct{ Root string }
 
-func (s Storage) imageDir(id string) string   { return filepath.Join(s.Root, "images", id) }
+func (s Storage) imageDir(id string) string     { return filepath.Join(s.Root, "images", id) }
 func (s Storage) imagePath(id, f string) string { return filepath.Join(s.imageDir(id), f) }
 func (s Storage) repoDir(r Repo) string {
 	return filepath.Join(s.Root, "repositories", r.Namespace, r.Name)

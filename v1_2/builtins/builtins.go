@@ -6,9 +6,9 @@
 // dockerVersion). Reference upstream-v1_2.md §2.2 step 3 and §2.4. Book
 // ch.3 §3.3.5 加载builtins; note 004 (Engine, Job: a handler per name).
 //
-// The registry's "auth" and "search" are registered as upstream did, but
-// dockerlab has no registry yet, so they answer that none is configured
-// (v1_2/registry).
+// The registry's "auth" and "search" are registered as upstream did
+// (v1_2/registry/service.go); they talk to the registry a name names, or
+// to the daemon's --default-registry.
 package builtins
 
 import (

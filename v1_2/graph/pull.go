@@ -74,6 +74,10 @@ func (s *TagStore) CmdPull(job *engine.Job) engine.Status {
 	}
 	trace(job, "§9.5.2 ResolveRepositoryName(%q) = host %q, remote %q", localName, hostname, remoteName)
 	endpoint, err := registry.ExpandAndVerifyRegistryUrl(hostname)
+	if hostname == registry.INDEXSERVER {
+		// Docker Hub turned its v1 protocol off in 2019: only v2 is left.
+		err = fmt.Errorf("Docker Hub no longer serves the v1 protocol")
+	}
 	if err != nil {
 		if v2, ok := s.v2Endpoint(hostname); ok {
 			trace(job, "§9.5.2 %s has no v1 /_ping (%v); it answers /v2/: the v2 protocol (not in Docker 1.2)", hostname, err)

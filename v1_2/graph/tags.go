@@ -18,6 +18,7 @@ import (
 	"sync"
 
 	"github.com/dockerlab/dockerlab/v1_2/image"
+	"github.com/dockerlab/dockerlab/v1_2/pkg/ioutils"
 )
 
 // DEFAULTTAG is the tag a name without ":tag" means.
@@ -76,23 +77,7 @@ func (store *TagStore) save() error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(store.path), "."+filepath.Base(store.path)+".tmp-")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // gone after a successful rename anyway
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), store.path)
+	return ioutils.AtomicWriteFile(store.path, data, 0600)
 }
 
 func (store *TagStore) reload() error {

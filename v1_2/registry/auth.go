@@ -20,6 +20,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/dockerlab/dockerlab/v1_2/pkg/ioutils"
 )
 
 // CONFIGFILE is the client's credentials file, in $HOME.
@@ -117,23 +119,7 @@ func SaveConfig(configFile *ConfigFile) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(configFile.rootPath, "."+CONFIGFILE+".tmp-")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return ioutils.AtomicWriteFile(path, b, 0600)
 }
 
 // ResolveAuthConfig finds the account for a registry: by the exact key,

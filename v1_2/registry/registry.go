@@ -49,6 +49,14 @@ const (
 // shorten it.
 var receiveTimeout = time.Minute
 
+// SetReceiveTimeout changes the receive timeout (tests of a silent
+// registry); the answer puts the old one back.
+func SetReceiveTimeout(d time.Duration) (restore func()) {
+	old := receiveTimeout
+	receiveTimeout = d
+	return func() { receiveTimeout = old }
+}
+
 // maxJSONBody bounds every JSON answer a registry sends: image lists,
 // tags, ancestries, image json. A registry that sends more is broken or
 // hostile (1.2 read them whole, unbounded).

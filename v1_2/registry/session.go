@@ -237,12 +237,9 @@ func buildEndpointsList(headers []string, indexEp string) ([]string, error) {
 	return endpoints, nil
 }
 
-// GetRepositoryData asks the index for a repository: its images, the
-// registries holding them (X-Docker-Endpoints; the index itself when
-// absent) and tokens (X-Docker-Token). The checksums of the body are
-// ignored, as 1.2 ignored them.
-func (r *Session) GetRepositoryData(remote string) (*RepositoryData, error) {
-	target := fmt.Sprintf("%srepositories/%s/images", r.indexEndpoint, remote)
+// indexGet sends a GET to the index asking for a token, with the user's
+// basic credentials when there is a user.
+func (r *Session) indexGet(target string) (*http.Response, error) {
 	req, err := r.reqFactory.NewRequest("GET", target, nil)
 	if err != nil {
 		return nil, err
@@ -251,7 +248,15 @@ func (r *Session) GetRepositoryData(remote string) (*RepositoryData, error) {
 		req.SetBasicAuth(r.authConfig.Username, r.authConfig.Password)
 	}
 	req.Header.Set("X-Docker-Token", "true")
-	res, err := r.doRequest(req)
+	return r.doRequest(req)
+}
+
+// GetRepositoryData asks the index for a repository: its images, the
+// registries holding them (X-Docker-Endpoints; the index itself when
+// absent) and tokens (X-Docker-Token). The checksums of the body are
+// ignored, as 1.2 ignored them.
+func (r *Session) GetRepositoryData(remote string) (*RepositoryData, error) {
+	res, err := r.indexGet(fmt.Sprintf("%srepositories/%s/images", r.indexEndpoint, remote))
 	if err != nil {
 		return nil, err
 	}
@@ -276,7 +281,7 @@ func (r *Session) GetRepositoryData(remote string) (*RepositoryData, error) {
 		if err != nil {
 			return nil, err
 		}
-		endpoints = append(endpoints, fmt.Sprintf("%s://%s/v1/", u.Scheme, req.URL.Host))
+		endpoints = append(endpoints, fmt.Sprintf("%s://%s/v1/", u.Scheme, res.Request.URL.Host))
 	}
 	body, err := readJSONBody(res)
 	if err != nil {
@@ -480,15 +485,7 @@ func (r *Session) PushImageJSONIndex(remote string, imgList []*ImgData, validate
 
 // SearchRepositories is GET <index>search?q=term.
 func (r *Session) SearchRepositories(term string) (*SearchResults, error) {
-	req, err := r.reqFactory.NewRequest("GET", r.indexEndpoint+"search?q="+url.QueryEscape(term), nil)
-	if err != nil {
-		return nil, err
-	}
-	if r.authConfig != nil && r.authConfig.Username != "" {
-		req.SetBasicAuth(r.authConfig.Username, r.authConfig.Password)
-	}
-	req.Header.Set("X-Docker-Token", "true")
-	res, err := r.doRequest(req)
+	res, err := r.indexGet(r.indexEndpoint + "search?q=" + url.QueryEscape(term))
 	if err != nil {
 		return nil, err
 	}
