@@ -145,15 +145,17 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// issueToken makes a token for repo and sets the index's answer headers.
+// issueToken makes a token for repo and sets the index's answer headers:
+// X-Docker-Token is "signature=…,repository=…,access=…", which the client
+// sends back as "Authorization: Token <that>".
 func (s *Server) issueToken(w http.ResponseWriter, r *http.Request, repo Repo, access string) {
 	sig := randomHex(8)
 	s.mu.Lock()
 	s.tokens[sig] = token{repo: repo, access: access}
 	s.mu.Unlock()
-	tok := fmt.Sprintf("Token signature=%s,repository=%q,access=%s", sig, repo.String(), access)
+	tok := fmt.Sprintf("signature=%s,repository=%q,access=%s", sig, repo.String(), access)
 	w.Header().Set("X-Docker-Token", tok)
-	w.Header().Set("WWW-Authenticate", tok)
+	w.Header().Set("WWW-Authenticate", "Token "+tok)
 	w.Header().Set("X-Docker-Endpoints", r.Host)
 }
 

@@ -381,3 +381,29 @@ func TestPullTimesOutOnASilentRegistry(t *testing.T) {
 	_, err = f.pull(t, ln.Addr().String()+"/library/busybox", "latest")
 	assert.ErrorContains(t, err, "timeout")
 }
+
+func TestPullAndPushInTokenMode(t *testing.T) {
+	accounts := filepath.Join(t.TempDir(), "accounts")
+	require.NoError(t, os.WriteFile(accounts, []byte("alice:wonderland\n"), 0600))
+	tr := newTestRegistry(t, v1registry.Config{Token: true, AuthFile: accounts})
+	ids := seedChain(t, tr, "library/busybox", 2)
+	f := newJobsFixture(t)
+	name := tr.host + "/library/busybox"
+	// Without an account the index refuses.
+	_, err := f.pull(t, name, "latest")
+	assert.ErrorContains(t, err, "Authentication is required.")
+	// With one: the index's token opens the registry part (then the
+	// session cookie does), as ch.9 §9.5.2 describes.
+	auth := `{"username":"alice","password":"wonderland"}`
+	out, err := f.run(t, nil, "pull", []string{name, "latest"}, "json", "true", "authConfig", auth)
+	require.NoError(t, err, out)
+	img, err := f.store.LookupImage(name)
+	require.NoError(t, err)
+	assert.Equal(t, ids[1], img.ID)
+	require.NoError(t, f.store.Set(tr.host+"/alice/copy", "latest", img.ID, true))
+	out, err = f.run(t, nil, "push", []string{tr.host + "/alice/copy"}, "json", "true", "authConfig", auth)
+	require.NoError(t, err, out)
+	tags, err := v1registry.Storage{Root: tr.root}.Tags(v1registry.Repo{Namespace: "alice", Name: "copy"})
+	require.NoError(t, err)
+	assert.Equal(t, img.ID, tags["latest"])
+}
