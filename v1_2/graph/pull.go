@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 	"sync"
 	"time"
 
@@ -94,7 +95,7 @@ func (s *TagStore) CmdPull(job *engine.Job) engine.Status {
 		return job.Error(err)
 	}
 	trace(job, "§9.5.2 NewSession(index %s): cookie jar, User-Agent %q", endpoint, registry.UserAgent())
-	if hostname == registry.IndexServerAddress() {
+	if hostname == registry.IndexServerAddress() && !strings.HasPrefix(localName, hostname+"/") {
 		// On the index a repository keeps its short name: "busybox",
 		// not "index.docker.io/busybox".
 		localName = remoteName

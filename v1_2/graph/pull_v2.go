@@ -33,6 +33,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/opencontainers/go-digest"
@@ -64,7 +65,7 @@ type v2Layer struct {
 // pullV2Repository pulls tag (every tag when "") of remoteName.
 func (s *TagStore) pullV2Repository(job *engine.Job, base, localName, remoteName, tag string, sf *utils.StreamFormatter, authConfig *registry.AuthConfig) error {
 	hostname, _, _ := registry.ResolveRepositoryName(localName)
-	if hostname == registry.IndexServerAddress() {
+	if hostname == registry.IndexServerAddress() && !strings.HasPrefix(localName, hostname+"/") {
 		localName = remoteName
 	}
 	sess := registry.NewV2Session(base, hostname, remoteName, authConfig, nil)

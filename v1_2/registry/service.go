@@ -33,10 +33,13 @@ func (s *Service) Auth(job *engine.Job) engine.Status {
 			return job.Errorf("auth: the authConfig env is not valid JSON: %s", err)
 		}
 	}
-	if addr := authConfig.ServerAddress; addr != "" && addr != IndexServerAddress() || addr == "" && IndexServerAddress() != INDEXSERVER {
-		if addr == "" {
-			addr = IndexServerAddress()
-		}
+	addr := authConfig.ServerAddress
+	if addr == "" {
+		addr = IndexServerAddress()
+	}
+	// Docker Hub's address is a URL already; any other is a host to
+	// expand (with --default-registry, the index itself is one).
+	if addr != INDEXSERVER {
 		expanded, err := ExpandAndVerifyRegistryUrl(addr)
 		if err != nil {
 			return job.Error(err)
