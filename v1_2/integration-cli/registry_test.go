@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dockerlab/dockerlab/internal/v1registry"
+	"github.com/dockerlab/dockerlab/internal/v2test"
 )
 
 // registries is an open v1 registry holding library/busybox (the demo
@@ -130,4 +131,35 @@ func dockerPyRegistryScenario(t *testing.T, backend string) {
 	t.Logf("%s", out)
 	require.NoError(t, err)
 	assert.Contains(t, string(out), "docker-py registry scenario passed")
+}
+
+func TestDockerCLIV2RegistryFake(t *testing.T)  { dockerCLIV2Scenario(t, "fake") }
+func TestDockerCLIV2RegistryLinux(t *testing.T) { dockerCLIV2Scenario(t, "linux") }
+
+// dockerCLIV2Scenario: Debian's docker-registry (v2 only) on loopback,
+// filled by skopeo with the demo image; the stock CLI pulls it through
+// the v1.2 daemon (beyond 1.2: pull_v2.go) and runs it.
+func dockerCLIV2Scenario(t *testing.T, backend string) {
+	tar := busyboxTar(t)
+	if _, err := exec.LookPath("docker"); err != nil {
+		t.Skip("skipping: the stock docker CLI is not on PATH")
+	}
+	reg := v2test.Start(t)
+	rootfs, err := os.ReadFile(tar)
+	require.NoError(t, err)
+	layout := v2test.WriteLayout(t, rootfs)
+	reg.Copy(t, layout.Dir, "latest", "library/busybox:latest", "--format", "v2s2")
+	reg.Copy(t, layout.Dir, "multi", "library/busybox:multi", "--all")
+	d := startDaemon(t, backend)
+	c := newDockerCLI(t, d)
+	for _, tag := range []string{"latest", "multi"} {
+		ref := reg.Host + "/library/busybox:" + tag
+		out := c.ok("pull", ref)
+		assert.Contains(t, out, "Pulling from library/busybox (registry v2, not in Docker 1.2)")
+		assert.Contains(t, out, "Digest: sha256:")
+		out, errOut, code := c.run(nil, "run", "--rm", ref, "sh", "-c", "echo from-v2-$((40+2))")
+		require.Equal(t, 0, code, errOut)
+		assert.Equal(t, "from-v2-42\n", out)
+	}
+	assert.Contains(t, c.ok("history", reg.Host+"/library/busybox"), "ADD busybox.tar in /")
 }

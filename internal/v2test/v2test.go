@@ -1,0 +1,240 @@
+// Package v2test starts Debian's docker-registry (distribution 2.8, the
+// v2 protocol only) on 127.0.0.1 at a free port and fills it with
+// Debian's skopeo, for the tests of pulls from v2 registries. Nothing
+// leaves the machine: the image is the busybox demo image (make images),
+// written as an OCI layout here.
+//
+// Not upstream: Docker 1.2 knew only v1; this is test scaffolding for
+// dockerlab's v2 pull (v1_2/graph/pull_v2.go).
+//
+// When docker-registry or skopeo is missing the tests skip, saying how
+// to install them (scripts/deps.sh, as root, does); with CI=true they
+// fail instead, because CI must run them.
+package v2test
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/opencontainers/go-digest"
+	specs "github.com/opencontainers/image-spec/specs-go"
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+)
+
+// RequireTool answers the path of a program, or skips (fails in CI).
+func RequireTool(t testing.TB, name, pkg string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err == nil {
+		return p
+	}
+	msg := fmt.Sprintf("%s is not installed (Debian package %s; `sudo scripts/deps.sh` installs it)", name, pkg)
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("CI must run this test, but %s", msg)
+	}
+	t.Skipf("skipping: %s", msg)
+	return ""
+}
+
+// freePort answers a port nothing listens on now.
+func freePort(t testing.TB) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// Registry is one running docker-registry.
+type Registry struct {
+	Host string // 127.0.0.1:port
+	Root string // its storage directory
+}
+
+// Start runs `docker-registry serve` with a config of its own (storage in
+// a temp dir, loopback, no auth) and waits until GET /v2/ answers. The
+// process is stopped (by its pid) when the test ends.
+func Start(t testing.TB) *Registry {
+	t.Helper()
+	bin := RequireTool(t, "docker-registry", "docker-registry")
+	dir := t.TempDir()
+	r := &Registry{Root: filepath.Join(dir, "storage")}
+	var cmd *exec.Cmd
+	var log bytes.Buffer
+	for attempt := 0; attempt < 3; attempt++ {
+		r.Host = fmt.Sprintf("127.0.0.1:%d", freePort(t))
+		config := fmt.Sprintf("version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: %s\n  delete:\n    enabled: true\nhttp:\n  addr: %s\n", r.Root, r.Host)
+		cfgPath := filepath.Join(dir, "config.yml")
+		if err := os.WriteFile(cfgPath, []byte(config), 0600); err != nil {
+			t.Fatal(err)
+		}
+		cmd = exec.Command(bin, "serve", cfgPath)
+		log.Reset()
+		cmd.Stdout, cmd.Stderr = &log, &log
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		if waitV2(r.Host, 15*time.Second) {
+			break
+		}
+		cmd.Process.Kill()
+		cmd.Wait()
+		cmd = nil
+	}
+	if cmd == nil {
+		t.Fatalf("docker-registry did not answer on %s:\n%s", r.Host, log.String())
+	}
+	t.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			cmd.Process.Kill()
+			<-done
+		}
+	})
+	return r
+}
+
+func waitV2(host string, within time.Duration) bool {
+	client := &http.Client{Timeout: 2 * time.Second}
+	for deadline := time.Now().Add(within); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		resp, err := client.Get("http://" + host + "/v2/")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Copy runs skopeo copy from an OCI layout to this registry.
+func (r *Registry) Copy(t testing.TB, layout, ref, dest string, extra ...string) {
+	t.Helper()
+	bin := RequireTool(t, "skopeo", "skopeo")
+	args := append([]string{"--insecure-policy", "copy", "--quiet", "--dest-tls-verify=false"}, extra...)
+	args = append(args, "oci:"+layout+":"+ref, "docker://"+r.Host+"/"+dest)
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), "HOME="+t.TempDir()) // no policy or auth files of the user's
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("skopeo %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+}
+
+// BlobPath is where the registry keeps a blob on disk (distribution's
+// layout), so a test can corrupt it.
+func (r *Registry) BlobPath(d digest.Digest) string {
+	hex := d.Encoded()
+	return filepath.Join(r.Root, "docker", "registry", "v2", "blobs", d.Algorithm().String(), hex[:2], hex, "data")
+}
+
+// Layout is an OCI layout on disk holding the demo image under three
+// names: "latest" (an image manifest), "multi" (an index of a linux/<this
+// arch> image and a linux/s390x one whose config says so), and nothing
+// else.
+type Layout struct {
+	Dir       string
+	Layer     digest.Digest // the busybox layer blob
+	Config    digest.Digest // this platform's config
+	Manifest  digest.Digest
+	OtherArch string
+}
+
+// WriteLayout writes rootfsTar (a plain tar) as an OCI layout in a temp
+// dir.
+func WriteLayout(t testing.TB, rootfsTar []byte) *Layout {
+	t.Helper()
+	l := &Layout{Dir: t.TempDir(), OtherArch: "s390x"}
+	put := func(b []byte) digest.Digest {
+		d := digest.FromBytes(b)
+		p := filepath.Join(l.Dir, "blobs", "sha256", d.Encoded())
+		if err := os.MkdirAll(filepath.Dir(p), 0755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, b, 0644); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(rootfsTar)
+	zw.Close()
+	l.Layer = put(gz.Bytes())
+	layerDesc := ocispec.Descriptor{MediaType: ocispec.MediaTypeImageLayerGzip, Digest: l.Layer, Size: int64(gz.Len())}
+	created := time.Date(2014, 8, 20, 0, 0, 0, 0, time.UTC)
+	manifestFor := func(arch string, cmd []string) ocispec.Descriptor {
+		config := ocispec.Image{
+			Created:  &created,
+			Platform: ocispec.Platform{OS: "linux", Architecture: arch},
+			Config:   ocispec.ImageConfig{Cmd: cmd, Env: []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}},
+			RootFS:   ocispec.RootFS{Type: "layers", DiffIDs: []digest.Digest{digest.FromBytes(rootfsTar)}},
+			History:  []ocispec.History{{Created: &created, CreatedBy: "ADD busybox.tar in /"}, {Created: &created, CreatedBy: "CMD " + strings.Join(cmd, " "), EmptyLayer: true}},
+		}
+		cb, _ := json.Marshal(config)
+		cd := put(cb)
+		m := ocispec.Manifest{
+			Versioned: specs.Versioned{SchemaVersion: 2},
+			MediaType: ocispec.MediaTypeImageManifest,
+			Config:    ocispec.Descriptor{MediaType: ocispec.MediaTypeImageConfig, Digest: cd, Size: int64(len(cb))},
+			Layers:    []ocispec.Descriptor{layerDesc},
+		}
+		mb, _ := json.Marshal(m)
+		md := put(mb)
+		if arch == runtime.GOARCH {
+			l.Config, l.Manifest = cd, md
+		}
+		return ocispec.Descriptor{MediaType: ocispec.MediaTypeImageManifest, Digest: md, Size: int64(len(mb)), Platform: &ocispec.Platform{OS: "linux", Architecture: arch}}
+	}
+	here := manifestFor(runtime.GOARCH, []string{"sh"})
+	other := manifestFor(l.OtherArch, []string{"echo", "wrong platform"})
+	idx := ocispec.Index{Versioned: specs.Versioned{SchemaVersion: 2}, MediaType: ocispec.MediaTypeImageIndex, Manifests: []ocispec.Descriptor{other, here}}
+	ib, _ := json.Marshal(idx)
+	id := put(ib)
+
+	latest := here
+	latest.Platform = nil
+	latest.Annotations = map[string]string{ocispec.AnnotationRefName: "latest"}
+	multi := ocispec.Descriptor{MediaType: ocispec.MediaTypeImageIndex, Digest: id, Size: int64(len(ib)), Annotations: map[string]string{ocispec.AnnotationRefName: "multi"}}
+	top := ocispec.Index{Versioned: specs.Versioned{SchemaVersion: 2}, MediaType: ocispec.MediaTypeImageIndex, Manifests: []ocispec.Descriptor{latest, multi}}
+	tb, _ := json.Marshal(top)
+	if err := os.WriteFile(filepath.Join(l.Dir, "index.json"), tb, 0644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(l.Dir, ocispec.ImageLayoutFile), []byte(`{"imageLayoutVersion":"1.0.0"}`), 0644); err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// TarOf makes a small plain tar of name → content pairs (for tests that
+// do not need busybox).
+func TarOf(files ...string) []byte {
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for i := 0; i+1 < len(files); i += 2 {
+		tw.WriteHeader(&tar.Header{Name: files[i], Mode: 0755, Size: int64(len(files[i+1])), Typeflag: tar.TypeReg, ModTime: time.Unix(1408492800, 0)})
+		tw.Write([]byte(files[i+1]))
+	}
+	tw.Close()
+	return buf.Bytes()
+}
