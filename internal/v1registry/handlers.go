@@ -199,13 +199,12 @@ func (s *Server) images(w http.ResponseWriter, r *http.Request, rest string) {
 			writeError(w, http.StatusNotFound, "Image not found")
 			return
 		}
-		b, err := os.ReadFile(s.store.imagePath(id, "ancestry"))
+		ancestry, err := s.store.Ancestry(id)
 		if err != nil {
-			writeError(w, http.StatusNotFound, "Image not found")
+			writeError(w, http.StatusNotFound, err.Error())
 			return
 		}
-		w.Header().Set("Content-Type", "application/json")
-		w.Write(b)
+		writeJSON(w, http.StatusOK, ancestry)
 	case what == "checksum" && r.Method == "PUT":
 		s.putChecksum(w, r, id)
 	case what == "history" && r.Method == "GET":
@@ -266,16 +265,18 @@ func (s *Server) putImageJSON(w http.ResponseWriter, r *http.Request, id string)
 	}
 	ancestry := []string{id}
 	if img.Parent != "" {
-		if CheckID(img.Parent) != nil || !s.store.ImageComplete(img.Parent) {
+		// Docker 0.1.0 pushed an image before its parents (basic auth, no
+		// token): its parent may come later. 1.x pushed base first.
+		v01 := !s.cfg.Token && !strings.HasPrefix(r.Header.Get("Authorization"), "Token ")
+		if CheckID(img.Parent) != nil || !v01 && !s.store.ImageComplete(img.Parent) {
 			writeError(w, http.StatusBadRequest, "Image depends on a non existing parent")
 			return
 		}
-		parents, err := s.store.Ancestry(img.Parent)
-		if err != nil {
-			writeError(w, http.StatusInternalServerError, err.Error())
-			return
+		if parents, err := s.store.Ancestry(img.Parent); err == nil {
+			ancestry = append(ancestry, parents...)
+		} else {
+			ancestry = append(ancestry, img.Parent)
 		}
-		ancestry = append(ancestry, parents...)
 	}
 	a, _ := json.Marshal(ancestry)
 	for _, f := range []struct {
@@ -420,8 +421,8 @@ func (s *Server) users01(w http.ResponseWriter, r *http.Request, rest string) {
 	switch {
 	case len(parts) == 1 && r.Method == "PUT":
 		w.WriteHeader(http.StatusNoContent)
-	case len(parts) == 2 && r.Method == "GET":
-		repo, err := ParseRepo(parts[0] + "/" + parts[1])
+	case (len(parts) == 1 || len(parts) == 2) && r.Method == "GET":
+		repo, err := ParseRepo(strings.Join(parts, "/"))
 		if err != nil {
 			writeError(w, http.StatusBadRequest, err.Error())
 			return

@@ -304,6 +304,12 @@ func (s *Server) users(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if _, ok := s.accounts[acct.Username]; ok {
+			if r.URL.Path == "/v1/users" {
+				// Docker 0.1.0 (no trailing slash) compared the plain text.
+				w.WriteHeader(http.StatusBadRequest)
+				w.Write([]byte("Username or email already exist"))
+				return
+			}
 			writeJSON(w, http.StatusBadRequest, "Username or email already exists")
 			return
 		}

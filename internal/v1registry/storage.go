@@ -15,7 +15,8 @@
 //
 //	images/<id>/json        the image json, byte for byte as pushed
 //	images/<id>/layer       the layer tar (gzip)
-//	images/<id>/ancestry    ["<id>", "<parent>", …, "<base>"]
+//	images/<id>/ancestry    ["<id>", "<parent>", …, "<base>"] (written for
+//	                        docker-registry's sake; read by walking parents)
 //	images/<id>/_checksum   the tarsum the client sent
 //	images/<id>/_inprogress present while a push of the image is unfinished
 //	images/<id>/_payload    dockerlab's: sha256(json+"\n"+layer), to check
@@ -43,7 +44,8 @@ var (
 	validNamespace = regexp.MustCompile(`^[a-z0-9_-]{2,30}$`)
 	validRepo      = regexp.MustCompile(`^[a-z0-9-_.]{1,64}$`)
 	validTag       = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
-	validID        = regexp.MustCompile(`^[a-f0-9]{64}$`)
+	// 64 hex digits since Docker 0.2; 0.1.0's ids were 16.
+	validID = regexp.MustCompile(`^([a-f0-9]{16}|[a-f0-9]{64})$`)
 )
 
 // Repo is "<namespace>/<name>", checked.
@@ -67,7 +69,7 @@ func ParseRepo(s string) (Repo, error) {
 // CheckID refuses anything but a 64-hex image id.
 func CheckID(id string) error {
 	if !validID.MatchString(id) {
-		return fmt.Errorf("invalid image id %q: want 64 hexadecimal digits", id)
+		return fmt.Errorf("invalid image id %q: want 64 hexadecimal digits (16 for Docker 0.1.0)", id)
 	}
 	return nil
 }
@@ -137,17 +139,36 @@ func (s Storage) ImageComplete(id string) bool {
 	return exists(s.imagePath(id, "json")) && exists(s.imagePath(id, "layer")) && !exists(s.imagePath(id, "_inprogress"))
 }
 
-// Ancestry reads images/<id>/ancestry.
+// maxDepth bounds an ancestry (1.2's graph refused chains over 127).
+const maxDepth = 256
+
+// Ancestry walks the json files' parents from id to the base: the image
+// first. Every image on the way must be complete. (docker-registry read
+// the ancestry file a push wrote; walking also serves images Docker
+// 0.1.0 pushed child first, before their parents.)
 func (s Storage) Ancestry(id string) ([]string, error) {
-	b, err := os.ReadFile(s.imagePath(id, "ancestry"))
-	if err != nil {
-		return nil, err
+	var chain []string
+	for cur := id; cur != ""; {
+		if len(chain) == maxDepth {
+			return nil, fmt.Errorf("image %s: more than %d ancestors", id, maxDepth)
+		}
+		if CheckID(cur) != nil || !s.ImageComplete(cur) {
+			return nil, fmt.Errorf("image %s: ancestor %q is missing", id, cur)
+		}
+		b, err := os.ReadFile(s.imagePath(cur, "json"))
+		if err != nil {
+			return nil, err
+		}
+		var img struct {
+			Parent string `json:"parent"`
+		}
+		if err := json.Unmarshal(b, &img); err != nil {
+			return nil, fmt.Errorf("images/%s/json: %w", cur, err)
+		}
+		chain = append(chain, cur)
+		cur = img.Parent
 	}
-	var a []string
-	if err := json.Unmarshal(b, &a); err != nil {
-		return nil, fmt.Errorf("images/%s/ancestry: %w", id, err)
-	}
-	return a, nil
+	return chain, nil
 }
 
 // Tags reads the tag_<tag> files of a repository.
