@@ -22,6 +22,7 @@ import (
 	chapter06 "github.com/dockerlab/dockerlab/chapters/06-daemon-network"
 	chapter07 "github.com/dockerlab/dockerlab/chapters/07-network"
 	chapter08 "github.com/dockerlab/dockerlab/chapters/08-images"
+	chapter09 "github.com/dockerlab/dockerlab/chapters/09-pull"
 	chapter10 "github.com/dockerlab/dockerlab/chapters/10-image-storage"
 	chapter12 "github.com/dockerlab/dockerlab/chapters/12-create"
 	chapter13 "github.com/dockerlab/dockerlab/chapters/13-dockerinit"
@@ -43,6 +44,7 @@ var chapterDemos = map[int]chapterDemo{
 	6:  {"Docker Daemon网络 — init_networkdriver before and after", chapter06.Run},
 	7:  {"Docker容器网络 — the four network modes seen from inside, -p's DNAT, --link under --icc=false", chapter07.Run},
 	8:  {"Docker镜像 — import, images, tag, history, inspect, the union, save, rmi, load through the image jobs", chapter08.Run},
+	9:  {"Docker镜像下载 — docker pull from the client (§9.3) through the server (§9.4) to the pull job (§9.5) and a v1 registry; run, push", chapter09.Run},
 	10: {"Docker镜像存储 — Register, the driver's paths, json and layersize, on overlay and vfs", chapter10.Run},
 	12: {"Docker容器创建 — the create and start jobs step by step (§12.3, §12.4), stop, wait, the json log, rm", chapter12.Run},
 	13: {"dockerinit启动 — the native driver's Run, dockerinit's argv, container.json, state.json, cgroup and veth while the init waits", chapter13.Run},
