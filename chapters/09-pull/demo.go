@@ -57,7 +57,7 @@ func Run(ctx context.Context, h backend.Host, out io.Writer) error {
 	}
 
 	daemonLog := &LogSorter{W: w, Keep: keepPullLines}
-	d, err := StartDaemon(ctx, h, dir, daemonLog)
+	d, err := StartDaemon(ctx, h, dir, io.Discard, daemonLog)
 	if err != nil {
 		return err
 	}

@@ -103,8 +103,9 @@ type Daemon struct {
 }
 
 // StartDaemon runs MainDaemon with -H unix://<dir>/docker.sock and the
-// extra flags, its log to stderr, and waits until it answers.
-func StartDaemon(ctx context.Context, h backend.Host, dir string, stderr io.Writer, extra ...string) (*Daemon, error) {
+// extra flags, its --trace to stdout and its log to stderr, and waits
+// until it answers.
+func StartDaemon(ctx context.Context, h backend.Host, dir string, stdout, stderr io.Writer, extra ...string) (*Daemon, error) {
 	d := &Daemon{Sock: filepath.Join(dir, "docker.sock"), done: make(chan error, 1)}
 	var f docker.DaemonFlags
 	fs := pflag.NewFlagSet("daemon", pflag.ContinueOnError)
@@ -116,7 +117,7 @@ func StartDaemon(ctx context.Context, h backend.Host, dir string, stderr io.Writ
 	dctx, stop := context.WithCancel(ctx)
 	d.stop = stop
 	go func() {
-		d.done <- docker.MainDaemon(dctx, h, &f, nil, docker.Streams{Stdout: io.Discard, Stderr: stderr})
+		d.done <- docker.MainDaemon(dctx, h, &f, nil, docker.Streams{Stdout: stdout, Stderr: stderr})
 	}()
 	if _, err := docker.Get("unix://"+d.Sock, "/_ping", 30*time.Second); err != nil {
 		stop()
@@ -172,6 +173,8 @@ func (s *LogSorter) Write(p []byte) (int, error) {
 	}
 }
 
-// settle lets the daemon's last log lines of a request arrive before the
+// Settle lets the daemon's last log lines of a request arrive before a
 // demo prints its next heading.
-func settle() { time.Sleep(50 * time.Millisecond) }
+func Settle() { time.Sleep(50 * time.Millisecond) }
+
+func settle() { Settle() }

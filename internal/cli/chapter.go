@@ -15,6 +15,7 @@ import (
 
 	"github.com/dockerlab/dockerlab/backend"
 	v01demo "github.com/dockerlab/dockerlab/chapters/00-v0.1"
+	chapter01 "github.com/dockerlab/dockerlab/chapters/01-architecture"
 	chapter02 "github.com/dockerlab/dockerlab/chapters/02-client"
 	chapter03 "github.com/dockerlab/dockerlab/chapters/03-daemon"
 	chapter04 "github.com/dockerlab/dockerlab/chapters/04-newdaemon"
@@ -37,6 +38,7 @@ type chapterDemo struct {
 
 var chapterDemos = map[int]chapterDemo{
 	0:  {"Prologue: Docker 0.1.0 — runtime, lxcbr0, one container's life (also `chapter v0.1`)", v01demo.Run},
+	1:  {"Docker架构 — the architecture diagram (§1.2, §1.3) and its two cases (§1.4): docker pull and docker run, each line labelled with its module", chapter01.Run},
 	2:  {"Docker Client创建与命令执行 — flags, NewDockerCli, getMethod, each request beside the daemon's jobs", chapter02.Run},
 	3:  {"启动Docker Daemon — mainDaemon, engine, builtins, serveapi", chapter03.Run},
 	4:  {"NewDaemon实现 — NewDaemon's steps, traced", chapter04.Run},
