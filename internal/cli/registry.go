@@ -12,11 +12,13 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/dockerlab/dockerlab/internal/ocilayout"
 	"github.com/dockerlab/dockerlab/internal/v1registry"
 )
 
@@ -40,7 +42,7 @@ func newRegistryCmd() *cobra.Command {
 		Use:   "registry",
 		Short: "A v1 registry (the protocol Docker 0.1 and 1.2 spoke) to pull from and push to",
 	}
-	cmd.AddCommand(newRegistryServeCmd(), newRegistrySeedCmd())
+	cmd.AddCommand(newRegistryServeCmd(), newRegistrySeedCmd(), newRegistryOCILayoutCmd())
 	return cmd
 }
 
@@ -147,5 +149,36 @@ again gives the same image id.`,
 	cmd.Flags().StringVar(&imagePath, "image", "build/images/busybox.tar", "root filesystem tarball")
 	cmd.Flags().StringVar(&name, "name", "library/busybox", "repository ([namespace/]name)")
 	cmd.Flags().StringVar(&tag, "tag", "latest", "tag")
+	return cmd
+}
+
+func newRegistryOCILayoutCmd() *cobra.Command {
+	var imagePath string
+	cmd := &cobra.Command{
+		Use:   "oci-layout DIR",
+		Short: "Write the busybox demo image as an OCI layout in DIR, for skopeo to copy into a v2 registry",
+		Long: `Write a root filesystem tarball (build/images/busybox.tar by default) as an OCI
+image layout in DIR with two names: "latest" (this platform's image manifest)
+and "multi" (an index of this platform and s390x). Then, for example:
+
+  skopeo copy --dest-tls-verify=false oci:DIR:latest docker://127.0.0.1:5001/library/busybox:latest
+  skopeo copy --all --dest-tls-verify=false oci:DIR:multi docker://127.0.0.1:5001/library/busybox:multi
+
+and pull them through the v1.2 daemon (a v2 pull, beyond Docker 1.2).`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			tar, err := os.ReadFile(imagePath)
+			if err != nil {
+				return fmt.Errorf("%w (make images builds build/images/busybox.tar)", err)
+			}
+			l, err := ocilayout.Write(args[0], tar)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: latest = %s, multi = an index of linux/%s and linux/%s\n", l.Dir, l.Manifest, runtime.GOARCH, l.OtherArch)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&imagePath, "image", "build/images/busybox.tar", "root filesystem tarball")
 	return cmd
 }

@@ -15,23 +15,20 @@ package v2test
 import (
 	"archive/tar"
 	"bytes"
-	"compress/gzip"
-	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/opencontainers/go-digest"
-	specs "github.com/opencontainers/image-spec/specs-go"
-	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+
+	"github.com/dockerlab/dockerlab/internal/ocilayout"
 )
 
 // RequireTool answers the path of a program, or skips (fails in CI).
@@ -147,80 +144,12 @@ func (r *Registry) BlobPath(d digest.Digest) string {
 	return filepath.Join(r.Root, "docker", "registry", "v2", "blobs", d.Algorithm().String(), hex[:2], hex, "data")
 }
 
-// Layout is an OCI layout on disk holding the demo image under three
-// names: "latest" (an image manifest), "multi" (an index of a linux/<this
-// arch> image and a linux/s390x one whose config says so), and nothing
-// else.
-type Layout struct {
-	Dir       string
-	Layer     digest.Digest // the busybox layer blob
-	Config    digest.Digest // this platform's config
-	Manifest  digest.Digest
-	OtherArch string
-}
-
-// WriteLayout writes rootfsTar (a plain tar) as an OCI layout in a temp
-// dir.
-func WriteLayout(t testing.TB, rootfsTar []byte) *Layout {
+// WriteLayout writes rootfsTar as an OCI layout in a temp dir
+// (internal/ocilayout).
+func WriteLayout(t testing.TB, rootfsTar []byte) *ocilayout.Layout {
 	t.Helper()
-	l := &Layout{Dir: t.TempDir(), OtherArch: "s390x"}
-	put := func(b []byte) digest.Digest {
-		d := digest.FromBytes(b)
-		p := filepath.Join(l.Dir, "blobs", "sha256", d.Encoded())
-		if err := os.MkdirAll(filepath.Dir(p), 0755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, b, 0644); err != nil {
-			t.Fatal(err)
-		}
-		return d
-	}
-	var gz bytes.Buffer
-	zw := gzip.NewWriter(&gz)
-	zw.Write(rootfsTar)
-	zw.Close()
-	l.Layer = put(gz.Bytes())
-	layerDesc := ocispec.Descriptor{MediaType: ocispec.MediaTypeImageLayerGzip, Digest: l.Layer, Size: int64(gz.Len())}
-	created := time.Date(2014, 8, 20, 0, 0, 0, 0, time.UTC)
-	manifestFor := func(arch string, cmd []string) ocispec.Descriptor {
-		config := ocispec.Image{
-			Created:  &created,
-			Platform: ocispec.Platform{OS: "linux", Architecture: arch},
-			Config:   ocispec.ImageConfig{Cmd: cmd, Env: []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}},
-			RootFS:   ocispec.RootFS{Type: "layers", DiffIDs: []digest.Digest{digest.FromBytes(rootfsTar)}},
-			History:  []ocispec.History{{Created: &created, CreatedBy: "ADD busybox.tar in /"}, {Created: &created, CreatedBy: "CMD " + strings.Join(cmd, " "), EmptyLayer: true}},
-		}
-		cb, _ := json.Marshal(config)
-		cd := put(cb)
-		m := ocispec.Manifest{
-			Versioned: specs.Versioned{SchemaVersion: 2},
-			MediaType: ocispec.MediaTypeImageManifest,
-			Config:    ocispec.Descriptor{MediaType: ocispec.MediaTypeImageConfig, Digest: cd, Size: int64(len(cb))},
-			Layers:    []ocispec.Descriptor{layerDesc},
-		}
-		mb, _ := json.Marshal(m)
-		md := put(mb)
-		if arch == runtime.GOARCH {
-			l.Config, l.Manifest = cd, md
-		}
-		return ocispec.Descriptor{MediaType: ocispec.MediaTypeImageManifest, Digest: md, Size: int64(len(mb)), Platform: &ocispec.Platform{OS: "linux", Architecture: arch}}
-	}
-	here := manifestFor(runtime.GOARCH, []string{"sh"})
-	other := manifestFor(l.OtherArch, []string{"echo", "wrong platform"})
-	idx := ocispec.Index{Versioned: specs.Versioned{SchemaVersion: 2}, MediaType: ocispec.MediaTypeImageIndex, Manifests: []ocispec.Descriptor{other, here}}
-	ib, _ := json.Marshal(idx)
-	id := put(ib)
-
-	latest := here
-	latest.Platform = nil
-	latest.Annotations = map[string]string{ocispec.AnnotationRefName: "latest"}
-	multi := ocispec.Descriptor{MediaType: ocispec.MediaTypeImageIndex, Digest: id, Size: int64(len(ib)), Annotations: map[string]string{ocispec.AnnotationRefName: "multi"}}
-	top := ocispec.Index{Versioned: specs.Versioned{SchemaVersion: 2}, MediaType: ocispec.MediaTypeImageIndex, Manifests: []ocispec.Descriptor{latest, multi}}
-	tb, _ := json.Marshal(top)
-	if err := os.WriteFile(filepath.Join(l.Dir, "index.json"), tb, 0644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(l.Dir, ocispec.ImageLayoutFile), []byte(`{"imageLayoutVersion":"1.0.0"}`), 0644); err != nil {
+	l, err := ocilayout.Write(t.TempDir(), rootfsTar)
+	if err != nil {
 		t.Fatal(err)
 	}
 	return l
