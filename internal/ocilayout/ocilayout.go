@@ -15,6 +15,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -40,6 +41,12 @@ type Layout struct {
 
 // Write writes rootfsTar (a plain tar) as an OCI layout in dir.
 func Write(dir string, rootfsTar []byte) (*Layout, error) {
+	return WriteLayers(dir, rootfsTar)
+}
+
+// WriteLayers is Write for an image of several layers (plain tars, base
+// first); Layout.Layer is the first one's blob.
+func WriteLayers(dir string, layers ...[]byte) (*Layout, error) {
 	l := &Layout{Dir: dir, OtherArch: "s390x"}
 	var werr error
 	put := func(b []byte) digest.Digest {
@@ -53,20 +60,34 @@ func Write(dir string, rootfsTar []byte) (*Layout, error) {
 		}
 		return d
 	}
-	var gz bytes.Buffer
-	zw := gzip.NewWriter(&gz)
-	zw.Write(rootfsTar)
-	zw.Close()
-	l.Layer = put(gz.Bytes())
-	layerDesc := ocispec.Descriptor{MediaType: ocispec.MediaTypeImageLayerGzip, Digest: l.Layer, Size: int64(gz.Len())}
+	var layerDescs []ocispec.Descriptor
+	var diffIDs []digest.Digest
+	var history []ocispec.History
 	created := time.Date(2014, 8, 20, 0, 0, 0, 0, time.UTC)
+	for i, tarBytes := range layers {
+		var gz bytes.Buffer
+		zw := gzip.NewWriter(&gz)
+		zw.Write(tarBytes)
+		zw.Close()
+		d := put(gz.Bytes())
+		if i == 0 {
+			l.Layer = d
+		}
+		layerDescs = append(layerDescs, ocispec.Descriptor{MediaType: ocispec.MediaTypeImageLayerGzip, Digest: d, Size: int64(gz.Len())})
+		diffIDs = append(diffIDs, digest.FromBytes(tarBytes))
+		by := "ADD busybox.tar in /"
+		if i > 0 {
+			by = fmt.Sprintf("ADD layer%d.tar in /", i)
+		}
+		history = append(history, ocispec.History{Created: &created, CreatedBy: by})
+	}
 	manifestFor := func(arch string, cmd []string) ocispec.Descriptor {
 		config := ocispec.Image{
 			Created:  &created,
 			Platform: ocispec.Platform{OS: "linux", Architecture: arch},
 			Config:   ocispec.ImageConfig{Cmd: cmd, Env: []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}},
-			RootFS:   ocispec.RootFS{Type: "layers", DiffIDs: []digest.Digest{digest.FromBytes(rootfsTar)}},
-			History:  []ocispec.History{{Created: &created, CreatedBy: "ADD busybox.tar in /"}, {Created: &created, CreatedBy: "CMD " + strings.Join(cmd, " "), EmptyLayer: true}},
+			RootFS:   ocispec.RootFS{Type: "layers", DiffIDs: diffIDs},
+			History:  append(append([]ocispec.History(nil), history...), ocispec.History{Created: &created, CreatedBy: "CMD " + strings.Join(cmd, " "), EmptyLayer: true}),
 		}
 		cb, _ := json.Marshal(config)
 		cd := put(cb)
@@ -74,7 +95,7 @@ func Write(dir string, rootfsTar []byte) (*Layout, error) {
 			Versioned: specs.Versioned{SchemaVersion: 2},
 			MediaType: ocispec.MediaTypeImageManifest,
 			Config:    ocispec.Descriptor{MediaType: ocispec.MediaTypeImageConfig, Digest: cd, Size: int64(len(cb))},
-			Layers:    []ocispec.Descriptor{layerDesc},
+			Layers:    layerDescs,
 		}
 		mb, _ := json.Marshal(m)
 		md := put(mb)

@@ -47,14 +47,13 @@ func RequireTool(t testing.TB, name, pkg string) string {
 }
 
 // freePort answers a port nothing listens on now.
-func freePort(t testing.TB) int {
-	t.Helper()
+func freePort() (int, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatal(err)
+		return 0, err
 	}
 	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
+	return ln.Addr().(*net.TCPAddr).Port, nil
 }
 
 // Registry is one running docker-registry.
@@ -69,22 +68,37 @@ type Registry struct {
 func Start(t testing.TB) *Registry {
 	t.Helper()
 	bin := RequireTool(t, "docker-registry", "docker-registry")
-	dir := t.TempDir()
+	r, stop, err := Run(bin, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	return r
+}
+
+// Run starts the docker-registry binary bin with its config and storage
+// in dir, on a free loopback port, and answers a stop function (SIGTERM
+// to its pid, then SIGKILL). Benchmarks use it directly.
+func Run(bin, dir string) (*Registry, func(), error) {
 	r := &Registry{Root: filepath.Join(dir, "storage")}
 	var cmd *exec.Cmd
 	var log bytes.Buffer
 	for attempt := 0; attempt < 3; attempt++ {
-		r.Host = fmt.Sprintf("127.0.0.1:%d", freePort(t))
+		port, err := freePort()
+		if err != nil {
+			return nil, nil, err
+		}
+		r.Host = fmt.Sprintf("127.0.0.1:%d", port)
 		config := fmt.Sprintf("version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: %s\n  delete:\n    enabled: true\nhttp:\n  addr: %s\n", r.Root, r.Host)
 		cfgPath := filepath.Join(dir, "config.yml")
 		if err := os.WriteFile(cfgPath, []byte(config), 0600); err != nil {
-			t.Fatal(err)
+			return nil, nil, err
 		}
 		cmd = exec.Command(bin, "serve", cfgPath)
 		log.Reset()
 		cmd.Stdout, cmd.Stderr = &log, &log
 		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
+			return nil, nil, err
 		}
 		if waitV2(r.Host, 15*time.Second) {
 			break
@@ -94,9 +108,9 @@ func Start(t testing.TB) *Registry {
 		cmd = nil
 	}
 	if cmd == nil {
-		t.Fatalf("docker-registry did not answer on %s:\n%s", r.Host, log.String())
+		return nil, nil, fmt.Errorf("docker-registry did not answer on %s:\n%s", r.Host, log.String())
 	}
-	t.Cleanup(func() {
+	stop := func() {
 		cmd.Process.Signal(syscall.SIGTERM)
 		done := make(chan struct{})
 		go func() { cmd.Wait(); close(done) }()
@@ -106,8 +120,8 @@ func Start(t testing.TB) *Registry {
 			cmd.Process.Kill()
 			<-done
 		}
-	})
-	return r
+	}
+	return r, stop, nil
 }
 
 func waitV2(host string, within time.Duration) bool {
@@ -128,13 +142,22 @@ func waitV2(host string, within time.Duration) bool {
 func (r *Registry) Copy(t testing.TB, layout, ref, dest string, extra ...string) {
 	t.Helper()
 	bin := RequireTool(t, "skopeo", "skopeo")
+	if err := r.SkopeoCopy(bin, t.TempDir(), layout, ref, dest, extra...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// SkopeoCopy is Copy for callers without a testing.TB; home is an empty
+// directory for skopeo's HOME (no policy or auth files of the user's).
+func (r *Registry) SkopeoCopy(bin, home, layout, ref, dest string, extra ...string) error {
 	args := append([]string{"--insecure-policy", "copy", "--quiet", "--dest-tls-verify=false"}, extra...)
 	args = append(args, "oci:"+layout+":"+ref, "docker://"+r.Host+"/"+dest)
 	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), "HOME="+t.TempDir()) // no policy or auth files of the user's
+	cmd.Env = append(os.Environ(), "HOME="+home)
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("skopeo %s: %v\n%s", strings.Join(args, " "), err, out)
+		return fmt.Errorf("skopeo %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
+	return nil
 }
 
 // BlobPath is where the registry keeps a blob on disk (distribution's

@@ -91,6 +91,7 @@ func rows(cfg config) []row {
 	all = append(all, engineRows()...)
 	all = append(all, allocRows()...)
 	all = append(all, indexRows()...)
+	all = append(all, registryRows()...)
 	return all
 }
 
