@@ -127,4 +127,3 @@ func WriteLayers(dir string, layers ...[]byte) (*Layout, error) {
 	}
 	return l, nil
 }
-
