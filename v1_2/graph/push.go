@@ -2,9 +2,9 @@
 // registry, base layer first, then its tags.
 //
 // Upstream: graph/push.go at v1.2.0 (CmdPush, getImageList,
-// pushRepository, pushImage). Book: no chapter covers push (ch.9 is
-// pull); it is the same protocol run backwards, and chapter 9's README
-// shows both.
+// pushRepository, pushImage).
+// Book: no chapter covers push (ch.9 is pull); it is the same protocol run
+// backwards, and chapter 9's README shows both.
 //
 // The order: tell the index which images are coming (PUT
 // repositories/<name>/, answered with a token and the endpoints); for

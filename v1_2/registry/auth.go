@@ -3,9 +3,10 @@
 //
 // Upstream: registry/auth.go at v1.2.0 (AuthConfig, ConfigFile,
 // CONFIGFILE, encodeAuth, decodeAuth, LoadConfig, SaveConfig, Login,
-// ResolveAuthConfig). Book ch.9 §9.3.2 配置认证信息 (the client reads
-// .dockercfg and sends X-Registry-Auth). Notes: 002 "读取认证文件" (0.1.0's
-// two-line .dockercfg, which 1.2 still read as a legacy format).
+// ResolveAuthConfig).
+// Book: ch.9 §9.3.2 配置认证信息 (the client reads .dockercfg and sends
+// X-Registry-Auth). Notes: 002 "读取认证文件" (0.1.0's two-line .dockercfg, which
+// 1.2 still read as a legacy format).
 //
 // dockerlab writes the file atomically (1.2 wrote in place) and bounds
 // every answer it reads.

@@ -4,8 +4,8 @@
 //
 // Upstream: registry/httpfactory.go (HTTPRequestFactory) and
 // utils/http.go (HTTPRequestFactory, HTTPUserAgentDecorator,
-// HTTPMetaHeadersDecorator, HTTPAuthDecorator) at v1.2.0. Book ch.9
-// §9.5.2 创建session对象.
+// HTTPMetaHeadersDecorator, HTTPAuthDecorator) at v1.2.0.
+// Book: ch.9 §9.5.2 创建session对象.
 package registry
 
 import (

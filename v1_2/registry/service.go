@@ -2,8 +2,9 @@
 // jobs that builtins.Register installs.
 //
 // Upstream: registry/service.go at v1.2.0 (Service, NewService, Install,
-// Auth, Search). Book ch.3 §3.3.5 加载builtins (these two jobs are
-// builtins, not the daemon's); ch.9 for the registry they talk to.
+// Auth, Search).
+// Book: ch.3 §3.3.5 加载builtins (these two jobs are builtins, not the
+// daemon's); ch.9 for the registry they talk to.
 package registry
 
 import (

@@ -7,8 +7,9 @@
 // GetRemoteImageLayer, GetRemoteTags, GetRepositoryData,
 // PushImageChecksumRegistry, PushImageJSONRegistry,
 // PushImageLayerRegistry, PushRegistryTag, PushImageJSONIndex,
-// SearchRepositories, setTokenAuth). Book ch.9 §9.5.2 创建session对象 and
-// §9.5.3 执行镜像下载 (the calls pullRepository and pullImage make).
+// SearchRepositories, setTokenAuth).
+// Book: ch.9 §9.5.2 创建session对象 and §9.5.3 执行镜像下载 (the calls pullRepository
+// and pullImage make).
 //
 // Two kinds of host: the index (<index> = http://host/v1/) answers "which
 // images, which tags, where, and a token"; each endpoint (<ep>) of

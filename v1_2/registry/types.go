@@ -1,8 +1,8 @@
 // The JSON shapes of the v1 registry protocol, with 1.2's names.
 //
 // Upstream: registry/types.go at v1.2.0 (SearchResult, SearchResults,
-// RepositoryData, ImgData). Book ch.9 §9.5.3 (RepositoryData is what
-// pullRepository starts from).
+// RepositoryData, ImgData).
+// Book: ch.9 §9.5.3 (RepositoryData is what pullRepository starts from).
 package registry
 
 // SearchResult is one repository found by GET <index>search.

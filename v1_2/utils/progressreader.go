@@ -1,8 +1,8 @@
 // ProgressReader: a reader that reports how far it has got, as progress
 // messages on an output stream (what "Downloading" and "Pushing" are).
 //
-// Upstream: utils/progressreader.go at v1.2.0 (ProgressReader). Book
-// ch.9 §9.5.3 (graph.Register reads the layer through it).
+// Upstream: utils/progressreader.go at v1.2.0 (ProgressReader).
+// Book: ch.9 §9.5.3 (graph.Register reads the layer through it).
 package utils
 
 import (

@@ -4,8 +4,9 @@
 // Upstream: utils/streamformatter.go (StreamFormatter, FormatStatus,
 // FormatProgress, FormatError, FormatStream), utils/jsonmessage.go
 // (JSONMessage, JSONError, JSONProgress and its bar) and
-// utils/progressreader.go (ProgressReader) at v1.2.0. Book ch.9 §9.5.3
-// (the progress a pull prints), ch.5 §5.4 (streamJSON chunks it).
+// utils/progressreader.go (ProgressReader) at v1.2.0.
+// Book: ch.9 §9.5.3 (the progress a pull prints), ch.5 §5.4 (streamJSON
+// chunks it).
 //
 // The framing is 1.2's and clients depend on it: a status or an error is
 // an object followed by "\r\n"; a progress object has no separator at

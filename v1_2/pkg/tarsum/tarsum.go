@@ -2,8 +2,8 @@
 // pushed layer (X-Docker-Checksum), while passing the layer on, gzip
 // compressed, to whoever reads it.
 //
-// Upstream: pkg/tarsum/tarsum.go at v1.2.0 (TarSum, Read, Sum). Book
-// ch.9 (the checksums of a layer; 1.2's pull verified none of them).
+// Upstream: pkg/tarsum/tarsum.go at v1.2.0 (TarSum, Read, Sum).
+// Book: ch.9 (the checksums of a layer; 1.2's pull verified none of them).
 //
 // tarsum v0 of a layer and its image json: for each tar entry, the hex
 // sha256 of "name"+name, "mode"+mode, "uid"+uid, "gid"+gid, "size"+size,
