@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dockerlab/dockerlab/internal/ocilayout"
 	"github.com/dockerlab/dockerlab/internal/v2test"
 	"github.com/dockerlab/dockerlab/v1_2/registry"
 )
@@ -22,7 +23,7 @@ import (
 // v2Fixture is a Debian registry holding a two-file image as
 // library/hello:oci (an OCI manifest), :s2 (schema2) and :multi (an
 // index of this platform and another).
-func v2Fixture(t *testing.T) (*v2test.Registry, *v2test.Layout) {
+func v2Fixture(t *testing.T) (*v2test.Registry, *ocilayout.Layout) {
 	reg := v2test.Start(t)
 	layout := v2test.WriteLayout(t, v2test.TarOf("bin/hello", "#!/bin/sh\necho hello\n", "etc/motd", "from a v2 registry\n"))
 	reg.Copy(t, layout.Dir, "latest", "library/hello:oci")
