@@ -60,11 +60,8 @@ func Run(ctx context.Context, h backend.Host, out io.Writer) error {
 	fmt.Fprintf(w, "## ch.1 Docker架构 on the %s backend\n## §1.2 the architecture, §1.3 its modules (each box: the package that reproduces it)\n%s", h.Name(), Diagram)
 
 	regLog := &chapter09.LogSorter{W: w, Keep: func(line string) (string, bool) {
-		_, req, ok := strings.Cut(line, "registry: ")
-		if f := strings.SplitN(req, " ", 3); ok && len(f) == 3 {
-			return label("Registry", f[2]), true
-		}
-		return "", false
+		req, ok := chapter09.RegistryRequest(line)
+		return label("Registry", req), ok
 	}}
 	reg, err := chapter09.StartRegistry(h, filepath.Join(dir, "registry"), regLog)
 	if err != nil {

@@ -148,7 +148,15 @@ func keepPullLines(line string) (string, bool) {
 	return "", false
 }
 
+// keepRegistryLine turns the registry's log line into "registry │
+// METHOD URL".
 func keepRegistryLine(line string) (string, bool) {
+	out, ok := registryRequest(line)
+	return "  registry │ " + out, ok
+}
+
+// registryRequest is the request of a registry log line, without its date.
+func registryRequest(line string) (string, bool) {
 	_, req, ok := strings.Cut(line, "registry: ")
 	if !ok {
 		return "", false
@@ -157,7 +165,10 @@ func keepRegistryLine(line string) (string, bool) {
 	if len(fields) == 3 {
 		req = fields[2]
 	}
-	return "  registry │ " + req, true
+	return req, true
 }
+
+// RegistryRequest is the request of a registry log line ("GET /v1/…").
+func RegistryRequest(line string) (string, bool) { return registryRequest(line) }
 
 func keepNothing(string) (string, bool) { return "", false }
