@@ -121,10 +121,10 @@ func TestRunUnknownImagePullsThenRetries(t *testing.T) {
 	// No registry: the daemon's pull job fails, and that is run's error.
 	d := newFakeDaemon(t)
 	d.text("POST /containers/create", 404, "No such image: nothere (tag: latest)")
-	d.text("POST /images/create", 500, "pull nothere:latest: no registry is configured")
+	d.text("POST /images/create", 500, "Error: image library/nothere not found")
 	cli, _, errOut := d.client("")
 	err := cli.Cmd("run", "nothere")
-	assert.EqualError(t, err, "Error: pull nothere:latest: no registry is configured")
+	assert.EqualError(t, err, "Error: Error: image library/nothere not found")
 	assert.Equal(t, "Unable to find image 'nothere' locally\n", errOut.String())
 	assert.Equal(t, []string{"POST /v1.14/containers/create", "POST /v1.14/images/create"}, order(d), "no start")
 	pull, _ := d.find("POST", "/v1.14/images/create")
