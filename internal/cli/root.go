@@ -60,6 +60,7 @@ func NewRootCmd() *cobra.Command {
 		newNetCmd(),
 		newSandboxCmd(),
 		newFakeCmd(),
+		newRegistryCmd(),
 		newV01Cmd(),
 		newV12Cmd(),
 		newChapterCmd(),

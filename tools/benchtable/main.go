@@ -93,6 +93,7 @@ func rows(cfg config) []row {
 	all = append(all, allocRows()...)
 	all = append(all, indexRows()...)
 	all = append(all, labRows(cfg)...)
+	all = append(all, registryRows()...)
 	return all
 }
 

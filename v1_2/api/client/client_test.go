@@ -20,7 +20,7 @@ func TestGetMethodFindsCommandsByName(t *testing.T) {
 		_, ok := cli.getMethod(name)
 		assert.True(t, ok, name)
 	}
-	for _, name := range []string{"", "nope", "login"} {
+	for _, name := range []string{"", "nope", "bogus"} {
 		_, ok := cli.getMethod(name)
 		assert.False(t, ok, name)
 	}

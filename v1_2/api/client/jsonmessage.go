@@ -8,9 +8,10 @@
 // Book: ch.2 §2.3.
 //
 // Simplified: upstream drew one progress bar per layer id and moved the
-// cursor between them; with no registry there are no downloads to draw,
-// so a progress message is one line rewritten in place on a terminal and
-// dropped off one (as upstream dropped the bars off a terminal).
+// cursor between them; here a progress message is one line rewritten in
+// place on a terminal and dropped off one (as upstream dropped the bars
+// off a terminal). A pull's layers come one after another, so one line
+// is enough to watch them.
 package client
 
 import (

@@ -126,8 +126,8 @@ func getImagesSearch(eng *engine.Engine, version version.Version, w http.Respons
 		return err
 	}
 	job := eng.Job("search", r.Form.Get("term"))
-	job.SetenvJson("metaHeaders", map[string][]string{})
-	job.SetenvJson("authConfig", map[string]string{})
+	job.SetenvJson("metaHeaders", metaHeaders(r))
+	job.SetenvJson("authConfig", registryAuth(r))
 	out, err := runBuffered(job)
 	if err != nil {
 		return err
