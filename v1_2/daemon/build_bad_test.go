@@ -21,6 +21,8 @@ import (
 	"github.com/dockerlab/dockerlab/backend"
 	"github.com/dockerlab/dockerlab/backend/fake"
 	"github.com/dockerlab/dockerlab/v1_2/engine"
+	"github.com/dockerlab/dockerlab/v1_2/registry"
+	"github.com/dockerlab/dockerlab/v1_2/utils"
 )
 
 // imageCount is how many images the graph holds.
@@ -194,7 +196,7 @@ func TestBuildMalformedDockerfilesFake(t *testing.T) {
 // answer for a missing image.
 func TestBuildFromWithoutPullJobFake(t *testing.T) {
 	l := newLifeDaemon(t, fake.New(), "", "10.100.0.1/16")
-	b := NewBuildFile(l.d, engine.New(), &bytes.Buffer{}, &bytes.Buffer{}, true, true, true, false, &bytes.Buffer{}, &streamFormatter{json: true}, nil, &buildConfigFile{})
+	b := NewBuildFile(l.d, engine.New(), &bytes.Buffer{}, &bytes.Buffer{}, true, true, true, false, &bytes.Buffer{}, utils.NewStreamFormatter(true), nil, &registry.ConfigFile{})
 	err := b.CmdFrom("nosuchimage")
 	assert.EqualError(t, err, "No such image: nosuchimage (tag: latest)")
 }
