@@ -129,6 +129,14 @@ func (c *cgroupV2) Set(p string, r backend.Resources) error {
 		return err
 	}
 	dir := c.dir(clean)
+	if r.Devices != nil {
+		// cgroup v2 has no devices controller: runc attaches an eBPF
+		// program instead. dockerlab does not load one, and a container
+		// that could open every device of the machine is not what was
+		// asked for, so this is a refusal, not a silent allow-all.
+		return backend.Errorf(backend.ErrUnsupported, syscall.EOPNOTSUPP, "cgroup set", clean,
+			"cgroup v2 has no devices controller and dockerlab loads no eBPF device filter, so it cannot limit the devices of a container here; run it with --privileged or on a machine with cgroup v1 devices (dockerlab doctor says which)")
+	}
 	type write struct{ file, value string }
 	var ws []write
 	if r.Memory != 0 {
