@@ -14,6 +14,7 @@ package backend
 
 import (
 	"fmt"
+	"path"
 	"sort"
 	"strconv"
 	"strings"
@@ -111,6 +112,23 @@ func ValidDevice(d Device) error {
 	}
 	if d.Permissions == "" || strings.Trim(d.Permissions, "rwm") != "" {
 		return bad("device permissions %q are not letters of rwm", d.Permissions)
+	}
+	return nil
+}
+
+// ValidNode checks a node to make: an absolute clean path, type c or b,
+// real numbers (its cgroup permissions do not matter here).
+func ValidNode(d Device) error {
+	bad := func(format string, args ...any) error {
+		return Errorf(ErrInvalid, syscall.EINVAL, "device node", d.Path, format, args...)
+	}
+	switch {
+	case d.Type != 'c' && d.Type != 'b':
+		return bad("device node %q: type %q is not c or b", d.Path, d.Type)
+	case !strings.HasPrefix(d.Path, "/") || path.Clean(d.Path) != d.Path:
+		return bad("device node path %q must be absolute and clean", d.Path)
+	case d.Major < 0 || d.Minor < 0 || d.Major > 0xfff || d.Minor > 0xfffff:
+		return bad("device node %q: number %d:%d out of range", d.Path, d.Major, d.Minor)
 	}
 	return nil
 }

@@ -50,6 +50,7 @@ func Run(t *testing.T, newHost NewHost) {
 		{"procs", procChecks},
 		{"signals", signalChecks},
 		{"mounts", mountChecks},
+		{"confinement", confineChecks},
 		{"bad input", badInputChecks},
 	}
 	for _, g := range groups {

@@ -134,11 +134,8 @@ func validate(spec *backend.ProcSpec) error {
 			return err
 		}
 		for _, d := range c.DeviceNodes {
-			if err := backend.ValidDevice(d); err != nil {
+			if err := backend.ValidNode(d); err != nil {
 				return err
-			}
-			if d.Type == 'a' || !filepath.IsAbs(d.Path) || filepath.Clean(d.Path) != d.Path || d.Major == backend.Wildcard || d.Minor == backend.Wildcard {
-				return bad("device node %q (%s): want an absolute clean path, type c or b and numbers", d.Path, d.Rule())
 			}
 		}
 		if len(c.DeviceNodes) > 0 && spec.Rootfs == "" {
