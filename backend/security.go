@@ -57,6 +57,17 @@ type Device struct {
 	FileMode    uint32 `json:"file_mode,omitempty"`
 }
 
+// DefaultNodes are the nodes of a container's /dev when its Confinement
+// names none (or it has none): null, zero, full, random, urandom, tty.
+var DefaultNodes = []Device{
+	{Path: "/dev/null", Type: 'c', Major: 1, Minor: 3, FileMode: 0o666},
+	{Path: "/dev/zero", Type: 'c', Major: 1, Minor: 5, FileMode: 0o666},
+	{Path: "/dev/full", Type: 'c', Major: 1, Minor: 7, FileMode: 0o666},
+	{Path: "/dev/random", Type: 'c', Major: 1, Minor: 8, FileMode: 0o666},
+	{Path: "/dev/urandom", Type: 'c', Major: 1, Minor: 9, FileMode: 0o666},
+	{Path: "/dev/tty", Type: 'c', Major: 5, Minor: 0, FileMode: 0o666},
+}
+
 // Wildcard is "*" as a major or minor number.
 const Wildcard = -1
 

@@ -49,10 +49,6 @@ var machineDevices = []backend.Device{
 	{Path: "/dev/zero", Type: 'c', Major: 1, Minor: 5, FileMode: 0o666},
 }
 
-// defaultNodes are a container's /dev without a Confinement (the linux
-// backend's default list).
-var defaultNodes = []string{"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty"}
-
 var _ backend.DeviceHost = (*Kernel)(nil)
 
 // DeviceNode describes a device node of the fake machine.
@@ -113,9 +109,8 @@ func startCaps(spec backend.ProcSpec) (backend.CapSets, error) {
 func newMountNS(spec backend.ProcSpec) *mountNS {
 	ns := &mountNS{Nodes: map[string]backend.Device{}}
 	if spec.Confine == nil || spec.Confine.DeviceNodes == nil {
-		for _, p := range defaultNodes {
-			d, _ := (&Kernel{}).DeviceNode(p)
-			ns.Nodes[p] = d
+		for _, d := range backend.DefaultNodes {
+			ns.Nodes[d.Path] = d
 		}
 	} else {
 		for _, d := range spec.Confine.DeviceNodes {

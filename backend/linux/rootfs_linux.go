@@ -20,17 +20,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// defaultNodes are the character devices a container gets when its
-// Confinement names none.
-var defaultNodes = []backend.Device{
-	{Path: "/dev/null", Type: 'c', Major: 1, Minor: 3, FileMode: 0o666},
-	{Path: "/dev/zero", Type: 'c', Major: 1, Minor: 5, FileMode: 0o666},
-	{Path: "/dev/full", Type: 'c', Major: 1, Minor: 7, FileMode: 0o666},
-	{Path: "/dev/random", Type: 'c', Major: 1, Minor: 8, FileMode: 0o666},
-	{Path: "/dev/urandom", Type: 'c', Major: 1, Minor: 9, FileMode: 0o666},
-	{Path: "/dev/tty", Type: 'c', Major: 5, Minor: 0, FileMode: 0o666},
-}
-
 // restrictedProc are the /proc paths RestrictSys makes read-only: the
 // machine's sysctls, its magic SysRq key, its interrupts and buses are
 // not per container.
@@ -84,7 +73,7 @@ func setupRootfs(cfg initConfig) error {
 	}
 	// The nodes are made once "/" is the container's: a path in the
 	// image that is a symlink can then only lead inside it.
-	nodes := defaultNodes
+	nodes := backend.DefaultNodes
 	if cfg.Confine != nil && cfg.Confine.DeviceNodes != nil {
 		nodes = cfg.Confine.DeviceNodes
 	}

@@ -89,11 +89,18 @@ type kernelDir struct {
 	path string
 }
 
-func (d kernelDir) Read([]byte) (int, error)  { return 0, &fs.PathError{Op: "read", Path: d.path, Err: errIsDir} }
-func (d kernelDir) Write([]byte) (int, error) { return 0, &fs.PathError{Op: "write", Path: d.path, Err: errIsDir} }
-func (d kernelDir) Close() error              { return nil }
-func (d kernelDir) Stat() (fs.FileInfo, error) {
-	st, err := d.k.KernelStat(d.path)
+func (d kernelDir) Read([]byte) (int, error) {
+	return 0, &fs.PathError{Op: "read", Path: d.path, Err: errIsDir}
+}
+func (d kernelDir) Write([]byte) (int, error) {
+	return 0, &fs.PathError{Op: "write", Path: d.path, Err: errIsDir}
+}
+func (d kernelDir) Close() error               { return nil }
+func (d kernelDir) Stat() (fs.FileInfo, error) { return kernelFileInfo(d.k, d.path) }
+
+// kernelFileInfo is fstat of an open kernel file.
+func kernelFileInfo(k kernelFS, abs string) (fs.FileInfo, error) {
+	st, err := k.KernelStat(abs)
 	if err != nil {
 		return nil, err
 	}
@@ -118,13 +125,7 @@ type kernelOpenFile struct {
 	path string
 }
 
-func (f kernelOpenFile) Stat() (fs.FileInfo, error) {
-	st, err := f.k.KernelStat(f.path)
-	if err != nil {
-		return nil, err
-	}
-	return kernelInfo{st}, nil
-}
+func (f kernelOpenFile) Stat() (fs.FileInfo, error) { return kernelFileInfo(f.k, f.path) }
 func (f kernelOpenFile) ReadDir(int) ([]fs.DirEntry, error) {
 	return nil, &fs.PathError{Op: "readdir", Path: f.path, Err: errNotDir}
 }

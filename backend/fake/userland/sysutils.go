@@ -77,24 +77,15 @@ func chownMain(p *Process) int {
 		return 1
 	}
 	user, group, _ := strings.Cut(args[0], ":")
-	uid, gid := -1, -1
-	if n, err := strconv.Atoi(user); err == nil {
-		uid = n
-	} else if u, ok := accountID(readAccounts(p, "/etc/passwd"), user); ok {
-		uid = u
-	} else {
+	uid, ok := ownerID(p, "/etc/passwd", user)
+	if !ok {
 		fmt.Fprintf(p.Stderr, "chown: unknown user %s\n", user)
 		return 1
 	}
-	if group != "" {
-		if n, err := strconv.Atoi(group); err == nil {
-			gid = n
-		} else if g, ok := accountID(readAccounts(p, "/etc/group"), group); ok {
-			gid = g
-		} else {
-			fmt.Fprintf(p.Stderr, "chown: unknown group %s\n", group)
-			return 1
-		}
+	gid, ok := ownerID(p, "/etc/group", group)
+	if !ok {
+		fmt.Fprintf(p.Stderr, "chown: unknown group %s\n", group)
+		return 1
 	}
 	f := newFsys(p)
 	status := 0
@@ -167,9 +158,16 @@ func mountMain(p *Process) int {
 	return 255
 }
 
-// accountID finds name in a passwd or group list.
-func accountID(list []account, name string) (int, bool) {
-	for _, a := range list {
+// ownerID reads a user or group as a number or a name of the rootfs's
+// passwd or group file; "" is -1 (leave as is).
+func ownerID(p *Process, file, name string) (int, bool) {
+	if name == "" {
+		return -1, true
+	}
+	if n, err := strconv.Atoi(name); err == nil {
+		return n, true
+	}
+	for _, a := range readAccounts(p, file) {
 		if a.name == name {
 			return a.id, true
 		}
