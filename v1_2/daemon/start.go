@@ -98,9 +98,17 @@ func (container *Container) Start() (err error) {
 	}
 	trace := container.daemon.config.tracef
 	container.releaseStaleNetwork()
+	monitored := false
 	defer func() {
 		if err != nil {
 			container.cleanup()
+			if !monitored {
+				// Not upstream: a step before the monitor failed (a
+				// --device naming nothing, say). Today's CLI (run --rm,
+				// API below 1.30) waits for "die"; without it, it waits
+				// for ever.
+				container.LogEvent("die")
+			}
 		}
 	}()
 
@@ -142,6 +150,7 @@ func (container *Container) Start() (err error) {
 		return err
 	}
 	trace("12.4", "setupMountsForContainer: %d mounts", len(container.command.Mounts))
+	monitored = true // from here on the monitor logs the "die"
 	if err := container.waitForStart(); err != nil {
 		return err
 	}
