@@ -120,6 +120,7 @@ func TestChecksOnAGoodRootMachine(t *testing.T) {
 		"/proc/sys/net/ipv4/ip_forward":             "0\n",
 		"/proc/filesystems":                         "nodev\toverlay\n",
 		"/bin/busybox":                              "",
+		"/proc/self/status":                         "Name:\tdockerlab\nCapBnd:\t000001ffffffffff\n",
 	}, map[string]string{
 		"iptables": "", "iptables --version": "iptables v1.8.9 (nf_tables)",
 		"iptables -S FORWARD": "-P FORWARD ACCEPT",
@@ -133,6 +134,9 @@ func TestChecksOnAGoodRootMachine(t *testing.T) {
 	assert.Equal(t, "hybrid: blkio cpu cpuacct cpuset devices freezer memory pids; unified (v2): hugetlb", CheckCgroups(e).Found)
 	assert.Equal(t, "/usr/sbin/iptables v1.8.9 (nft)", CheckIPTables(e).Found)
 	assert.Contains(t, CheckForwardPolicy(e).Found, "policy ACCEPT")
+	assert.Contains(t, CheckCapabilities(e).Found, "000001ffffffffff")
+	assert.Contains(t, CheckDevices(e).Found, "devices cgroup v1")
+	assert.Contains(t, CheckLSM(e).Found, "recorded only")
 }
 
 func TestChecksOnABareUserMachine(t *testing.T) {
@@ -159,6 +163,8 @@ func TestChecksOnABareUserMachine(t *testing.T) {
 	assert.Equal(t, Warn, byName["busybox"].Status)
 	assert.Contains(t, byName["busybox"].Hint, "busybox-static")
 	assert.Equal(t, OK, byName["FORWARD policy"].Status)
+	assert.Equal(t, Warn, byName["devices"].Status, "v2: no devices controller, no eBPF filter")
+	assert.Contains(t, byName["devices"].Found, "refused")
 	assert.Contains(t, byName["FORWARD policy"].Found, "needs root")
 	assert.True(t, Failed(Run(e)))
 
