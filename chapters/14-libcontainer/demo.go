@@ -315,8 +315,8 @@ func (d *demo) mounts() error {
 	return nil
 }
 
-// §14.3 设备, 其他: capabilities (the backend does not drop them: see
-// docs/divergences.md), devices.
+// §14.3 设备, 其他: each restriction shown by a container that tries, then
+// the flag that lifts it.
 func (d *demo) capabilities() error {
 	fmt.Fprintln(d.out, "## 14.3 其他: capabilities a container keeps (template.DefaultCapabilities → container.json → dropped before exec)")
 	fmt.Fprintf(d.out, "  %s\n", strings.Join(template.DefaultCapabilities, " "))
