@@ -65,6 +65,15 @@ func Run(t *testing.T, newHost NewHost) {
 	}
 }
 
+// RunConfinement runs only the confinement checks (confine.go): the
+// linux backend runs them a second time on cgroup v2, where the devices
+// cgroup is an eBPF program.
+func RunConfinement(t *testing.T, newHost NewHost) {
+	for _, c := range confineChecks {
+		t.Run(c.name, func(t *testing.T) { c.run(t, newHost(t)) })
+	}
+}
+
 // check is one behaviour: a name that says what the kernel does, and the
 // function that asserts it on a fresh host.
 type check struct {
