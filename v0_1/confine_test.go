@@ -29,7 +29,7 @@ func checkV01Confinement(t *testing.T, srv *Server, starter backend.CapSets) {
 	assert.Equal(t, want.StatusLines(), got.StatusLines())
 
 	out := call(t, srv, "", "run", "busybox", "sh", "-c",
-		"busybox mknod /dev/x c 1 3; ip link add br9 type bridge && echo linked; (: > /proc/sys/kernel/panic); (: < /dev/null) && echo null")
+		"exec 2>&1; busybox mknod /dev/x c 1 3; ip link add br9 type bridge && echo linked; (: > /proc/sys/kernel/panic); (: < /dev/null) && echo null")
 	assert.Equal(t, "mknod: /dev/x: Operation not permitted\nlinked\n"+
 		"sh: can't create /proc/sys/kernel/panic: Read-only file system\nnull\n", out)
 }
