@@ -25,6 +25,13 @@ type Resources struct {
 	CpusetCpus string // "0-1"
 	CpusetMems string // "0"
 	PidsMax    int64
+
+	// Devices, when not nil, is the devices cgroup's allow list: every
+	// device is refused (open, mknod) but those a rule allows — v1's
+	// devices.deny "a" then one devices.allow per rule, v2's eBPF
+	// device program. nil leaves the cgroup's devices as they are
+	// (everything its parent allows: --privileged). See Device.
+	Devices []Device
 }
 
 // CgroupStats is what `docker stats`-like tools and freezer waits read.

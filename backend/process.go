@@ -44,8 +44,9 @@ type ProcSpec struct {
 
 	// Rootfs, when set, becomes the process's "/" through pivot_root after
 	// "/" is made rprivate (needs Namespaces.Mount). Then /proc, /dev (tmpfs
-	// with null, zero, full, random, urandom, tty), /dev/pts, /dev/shm and a
-	// read-only /sys are mounted, followed by Mounts.
+	// with null, zero, full, random, urandom, tty, or Confine.DeviceNodes),
+	// /dev/pts, /dev/shm and /sys (read-only unless Confine says otherwise)
+	// are mounted, followed by Mounts.
 	Rootfs         string
 	Mounts         []Mount // bind mounts (volumes), Target relative to the rootfs
 	ReadonlyRootfs bool
@@ -58,6 +59,12 @@ type ProcSpec struct {
 	Tty            bool // give stdio a pseudo-terminal (docker run -t): stdout and stderr share it
 
 	Cgroup string // a path made with Cgroups.Create; the process joins it before it runs
+
+	// Confine, when set, confines the program (capabilities, the nodes
+	// of its /dev, /proc and /sys restrictions; security.go) before it
+	// runs; the devices it may open are its cgroup's Resources.Devices.
+	// nil leaves the process with everything its starter had.
+	Confine *Confinement
 
 	// InitName and InitArgs are the argv of the init that runs in the new
 	// namespaces until it execs Args: InitName "" is "dockerlab-init",

@@ -313,18 +313,25 @@ func (container *Container) Start() error {
 	if err != nil {
 		return undo(err)
 	}
-	if container.Config.Memory > 0 {
-		cg := host.Cgroups()
-		// The parents first, as mkdir -p would; they stay for the next one.
-		for _, dir := range []string{"dockerlab", "dockerlab/v0.1", "dockerlab/v0.1/" + container.Id} {
-			if err := cg.Create(dir); err != nil && !errors.Is(err, backend.ErrExists) {
-				return undo(err)
-			}
-		}
-		container.cgroup = "dockerlab/v0.1/" + container.Id
-		if err := cg.Set(container.cgroup, backend.Resources{Memory: container.Config.Memory}); err != nil {
+	// lxc.cgroup.*: the device whitelist always, the memory limit with -m.
+	devices, err := lxcDevices()
+	if err != nil {
+		return undo(err)
+	}
+	confine, err := lxcConfinement()
+	if err != nil {
+		return undo(err)
+	}
+	cg := host.Cgroups()
+	// The parents first, as mkdir -p would; they stay for the next one.
+	for _, dir := range []string{"dockerlab", "dockerlab/v0.1", "dockerlab/v0.1/" + container.Id} {
+		if err := cg.Create(dir); err != nil && !errors.Is(err, backend.ErrExists) {
 			return undo(err)
 		}
+	}
+	container.cgroup = "dockerlab/v0.1/" + container.Id
+	if err := cg.Set(container.cgroup, backend.Resources{Memory: container.Config.Memory, Devices: devices}); err != nil {
+		return undo(err)
 	}
 	if err := container.openLogs(); err != nil {
 		return undo(err)
@@ -340,6 +347,7 @@ func (container *Container) Start() error {
 		Stdout:     container.stdout,
 		Stderr:     container.stderr,
 		Cgroup:     container.cgroup,
+		Confine:    confine, // lxc.cap.drop and the read-only /proc/sys
 		// -t: one pty for all three streams (0.1.0 opened three ptys);
 		// the fake has no terminals and ignores it.
 		Tty: container.Config.Tty,

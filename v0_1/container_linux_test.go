@@ -67,6 +67,13 @@ func TestContainersOnRealKernel(t *testing.T) {
 	route := call(t, srv, "", "run", "busybox", "ip", "route")
 	assert.Contains(t, route, "default via 10.0.3.1 dev eth0")
 
+	// lxc.cap.drop and the device whitelist, enforced by the kernel.
+	status, err := os.ReadFile("/proc/self/status")
+	require.NoError(t, err)
+	starter, err := backend.ParseCapSets(string(status))
+	require.NoError(t, err)
+	checkV01Confinement(t, srv, starter)
+
 	call(t, srv, "", "run", "busybox", "sh", "-c", "exit 3")
 	id := lines(call(t, srv, "", "ps", "-a", "-q"))[0]
 	assert.Equal(t, "3\n", call(t, srv, "", "wait", id))

@@ -25,7 +25,7 @@ func busyboxLike(t *testing.T) []byte {
 		{name: "etc/passwd", body: "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65533:nobody:/:/bin/false\n"},
 		{name: "tmp/", dir: true},
 	}
-	for _, applet := range []string{"sh", "echo", "env", "sleep", "hostname", "id", "ip", "cat", "true", "false", "rm"} {
+	for _, applet := range []string{"sh", "echo", "env", "sleep", "hostname", "id", "ip", "cat", "true", "false", "rm", "grep"} {
 		entries = append(entries, tarEntry{name: "bin/" + applet, link: "busybox"})
 	}
 	return makeTar(t, entries...)

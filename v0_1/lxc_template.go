@@ -12,16 +12,23 @@
 // asked LXC to do (namespaces, the veth on lxcbr0, pivot_root, proc/sys/
 // devpts, the memory cgroup; sysinit.go says who does which part). The
 // file is still written, so a reader can compare it with the book, and
-// because it is the clearest list of what a 2013 container was.
-// Not reproduced by the backend: the device whitelist and the dropped
-// capabilities (docs/divergences.md "v0.1 containers").
+// because it is the clearest list of what a 2013 container was. Its device
+// whitelist and its lxc.cap.drop are enforced: the container's cgroup gets
+// the whitelist (lxcDevices), its process keeps every capability of 2013's
+// kernels but the dropped ones (lxcConfinement) — minus two that were
+// holes, and with /proc/sys read-only (docs/divergences.md "v0.1
+// containers").
 package docker
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"text/template"
+
+	"github.com/dockerlab/dockerlab/backend"
 )
 
 // lxcDevicesAllowed are the character devices a container may use:
@@ -37,6 +44,99 @@ var lxcCapsDropped = []string{
 	"audit_control", "audit_write", "mac_admin", "mac_override", "mknod", "setfcap",
 	"setpcap", "sys_admin", "sys_boot", "sys_module", "sys_nice", "sys_pacct",
 	"sys_rawio", "sys_resource", "sys_time", "sys_tty_config",
+}
+
+// lxcCapsOf2013 are the capabilities a 2013 kernel had (Linux 3.8:
+// CHOWN … BLOCK_SUSPEND, numbers 0 to 36). LXC dropped the listed ones and
+// left the rest; capabilities added since (AUDIT_READ, PERFMON, BPF,
+// CHECKPOINT_RESTORE) did not exist to be left.
+const lxcLastCap2013 = 36
+
+// lxcCapsHoles are kept by 0.1.0's config but dropped here: DAC_READ_SEARCH
+// lets open_by_handle_at(2) open any file of the host's file system (the
+// "shocker" escape of June 2014, after which Docker 1.0 dropped it), and
+// SYSLOG lets `dmesg -c` clear the host's kernel log.
+var lxcCapsHoles = []string{"DAC_READ_SEARCH", "SYSLOG"}
+
+// lxcConfinement is what config.lxc asked of the kernel, as the backend
+// applies it: the capabilities lxc.cap.drop leaves, /proc/sys and /sys
+// read-only (a divergence: LXC 0.x mounted them writable).
+func lxcConfinement() (*backend.Confinement, error) {
+	drop := map[string]bool{}
+	for _, c := range append(append([]string{}, lxcCapsDropped...), lxcCapsHoles...) {
+		drop[strings.ToUpper(c)] = true
+	}
+	var keep []string
+	for bit := 0; bit <= lxcLastCap2013; bit++ {
+		if name := backend.CapName(bit); name != "" && !drop[name] {
+			keep = append(keep, name)
+		}
+	}
+	if _, err := backend.CapMask(keep); err != nil {
+		return nil, err
+	}
+	// The nodes of /dev are those the whitelist lets it open: no
+	// /dev/full (1:7 is not on it), and no mknod ("m") of anything else.
+	var nodes []backend.Device
+	for _, d := range backend.DefaultNodes {
+		if lxcAllows(d) {
+			nodes = append(nodes, d)
+		}
+	}
+	return &backend.Confinement{Capabilities: keep, DeviceNodes: nodes, RestrictSys: true}, nil
+}
+
+// lxcAllows says whether the whitelist lets a container make and open d.
+func lxcAllows(d backend.Device) bool {
+	rules, err := lxcDevices()
+	if err != nil {
+		return false
+	}
+	for _, a := range "rwm" {
+		if !backend.DevicesAllow(rules, d.Type, d.Major, d.Minor, a) {
+			return false
+		}
+	}
+	return true
+}
+
+// lxcDevices turns the whitelist into devices cgroup rules.
+func lxcDevices() ([]backend.Device, error) {
+	out := make([]backend.Device, 0, len(lxcDevicesAllowed))
+	for _, line := range lxcDevicesAllowed {
+		d, err := parseDeviceRule(line)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// parseDeviceRule reads one lxc.cgroup.devices.allow value, "c 136:* rwm".
+func parseDeviceRule(line string) (backend.Device, error) {
+	f := strings.Fields(line)
+	bad := fmt.Errorf("bad device rule %q (want \"c MAJOR:MINOR rwm\")", line)
+	if len(f) != 3 || len(f[0]) != 1 {
+		return backend.Device{}, bad
+	}
+	majS, minS, ok := strings.Cut(f[1], ":")
+	if !ok {
+		return backend.Device{}, bad
+	}
+	num := func(s string) (int64, error) {
+		if s == "*" {
+			return backend.Wildcard, nil
+		}
+		return strconv.ParseInt(s, 10, 64)
+	}
+	maj, err1 := num(majS)
+	min, err2 := num(minS)
+	if err1 != nil || err2 != nil {
+		return backend.Device{}, bad
+	}
+	d := backend.Device{Type: rune(f[0][0]), Major: maj, Minor: min, Permissions: f[2]}
+	return d, backend.ValidDevice(d)
 }
 
 var lxcTemplate = template.Must(template.New("config.lxc").Funcs(template.FuncMap{

@@ -22,6 +22,7 @@ import (
 var Applets = []string{
 	"sh", "echo", "cat", "hostname", "ip", "ls", "ps", "sleep", "true", "false",
 	"env", "id", "pwd", "mkdir", "rm", "touch", "kill", "uname", "mount", "grep", "wc", "head",
+	"mknod", "chown",
 }
 
 // RootfsDirs are the top-level entries of a Rootfs, in `ls /` order.

@@ -50,6 +50,7 @@ func Run(t *testing.T, newHost NewHost) {
 		{"procs", procChecks},
 		{"signals", signalChecks},
 		{"mounts", mountChecks},
+		{"confinement", confineChecks},
 		{"bad input", badInputChecks},
 	}
 	for _, g := range groups {
@@ -61,6 +62,15 @@ func Run(t *testing.T, newHost NewHost) {
 				})
 			}
 		})
+	}
+}
+
+// RunConfinement runs only the confinement checks (confine.go): the
+// linux backend runs them a second time on cgroup v2, where the devices
+// cgroup is an eBPF program.
+func RunConfinement(t *testing.T, newHost NewHost) {
+	for _, c := range confineChecks {
+		t.Run(c.name, func(t *testing.T) { c.run(t, newHost(t)) })
 	}
 }
 

@@ -138,6 +138,16 @@ func (c *cgroupsHandle) Set(p string, r backend.Resources) error {
 		if r.PidsMax != 0 {
 			g.Res.PidsMax = r.PidsMax
 		}
+		if r.Devices != nil {
+			// v2 would load an eBPF device program; the fake keeps the
+			// list and decides at open and mknod (confine.go).
+			for _, d := range r.Devices {
+				if err := backend.ValidDevice(d); err != nil {
+					return err
+				}
+			}
+			g.Res.Devices = append([]backend.Device{}, r.Devices...)
+		}
 		return nil
 	})
 }

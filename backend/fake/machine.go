@@ -27,9 +27,10 @@ type machine struct {
 	Cgroups    map[string]*cgroup `json:"cgroups"`    // key: cgroup path relative to the root
 	Procs      map[int]*procRec   `json:"procs"`
 	Mounts     []backend.Mount    `json:"mounts"`
-	Hostnames  map[int]string     `json:"hostnames"`  // UTS namespaces by creator pid; 0 is the machine's
-	NSPidNext  map[int]int        `json:"nspid_next"` // next pid inside each PID namespace (by init pid)
-	Pending    []pendingSignal    `json:"pending"`    // signals for processes owned by another OS process
+	Hostnames  map[int]string     `json:"hostnames"`          // UTS namespaces by creator pid; 0 is the machine's
+	NSPidNext  map[int]int        `json:"nspid_next"`         // next pid inside each PID namespace (by init pid)
+	Pending    []pendingSignal    `json:"pending"`            // signals for processes owned by another OS process
+	MountNS    map[int]*mountNS   `json:"mount_ns,omitempty"` // containers' /dev and /proc, /sys restrictions, by creator pid (confine.go)
 }
 
 // netns is one network namespace.
@@ -128,6 +129,8 @@ type procRec struct {
 	Rootfs    string          `json:"rootfs"`
 	Volumes   []backend.Mount `json:"volumes,omitempty"` // bind mounts of its mount namespace (ProcSpec.Mounts)
 	Stopped   bool            `json:"stopped,omitempty"` // SIGSTOP
+	Caps      backend.CapSets `json:"caps"`              // capability sets (confine.go)
+	MntNS     int             `json:"mntns,omitempty"`   // key into machine.MountNS
 	StartedAt time.Time       `json:"started_at"`
 	Owner     owner           `json:"owner"`
 }

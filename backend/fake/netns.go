@@ -15,8 +15,9 @@ import (
 
 // netHandle is a backend.Net: a Kernel plus the key of one namespace.
 type netHandle struct {
-	k   *Kernel
-	key string
+	k      *Kernel
+	key    string
+	caller int // a simulated process's handle: its pid, whose CAP_NET_ADMIN every change needs
 }
 
 // refKey turns an NSRef into a namespace key; "pid:N" is the anonymous
@@ -60,6 +61,11 @@ func (h *netHandle) with(op string, fn func(m *machine, ns *netns) error) error 
 		ns, err := h.ns(m)
 		if err != nil {
 			return err
+		}
+		if h.caller != 0 {
+			if rec, ok := m.Procs[h.caller]; !ok || !rec.capable("NET_ADMIN") {
+				return eperm(op, keyRef(h.key).String())
+			}
 		}
 		return fn(m, ns)
 	})

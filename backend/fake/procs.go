@@ -94,6 +94,13 @@ func (k *Kernel) Start(spec backend.ProcSpec) (backend.Process, error) {
 	if err := checkVolumes(spec); err != nil {
 		return nil, err
 	}
+	if err := validConfine(spec); err != nil {
+		return nil, err
+	}
+	caps, err := startCaps(spec)
+	if err != nil {
+		return nil, err
+	}
 	cgroup, err := cleanCgroup("start", spec.Cgroup)
 	if err != nil {
 		return nil, err
@@ -123,7 +130,12 @@ func (k *Kernel) Start(spec backend.ProcSpec) (backend.Process, error) {
 		pid := m.NextPid
 		m.NextPid++
 		rec = &procRec{Pid: pid, NSPid: pid, NetNS: netKey, Args: startArgs(spec),
-			Rootfs: spec.Rootfs, StartedAt: time.Now().UTC(), Owner: k.me, Volumes: copyMounts(spec.Mounts)}
+			Rootfs: spec.Rootfs, StartedAt: time.Now().UTC(), Owner: k.me, Volumes: copyMounts(spec.Mounts),
+			Caps: caps, MntNS: pid}
+		if m.MountNS == nil {
+			m.MountNS = map[int]*mountNS{}
+		}
+		m.MountNS[pid] = newMountNS(spec)
 		if spec.Namespaces.PID {
 			rec.PidNS, rec.NSPid = pid, 1
 			m.NSPidNext[pid] = 2
@@ -261,6 +273,9 @@ func (k *Kernel) reap(m *machine, pid int) {
 	}
 	if rec.UTS != 0 && !users(func(o *procRec) bool { return o.UTS == rec.UTS }) {
 		delete(m.Hostnames, rec.UTS)
+	}
+	if rec.MntNS != 0 && !users(func(o *procRec) bool { return o.MntNS == rec.MntNS }) {
+		delete(m.MountNS, rec.MntNS)
 	}
 	if rec.PidNS == pid {
 		delete(m.NSPidNext, pid)

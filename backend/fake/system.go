@@ -55,6 +55,9 @@ func (s *system) SetHostname(name string) error {
 		return backend.Errorf(backend.ErrInvalid, syscall.EINVAL, "sethostname", name, "hostname must be 1..64 bytes")
 	}
 	return s.self("sethostname", true, func(m *machine, rec *procRec) error {
+		if !rec.capable("SYS_ADMIN") {
+			return eperm("sethostname", name)
+		}
 		m.Hostnames[rec.UTS] = name
 		return nil
 	})
@@ -101,7 +104,10 @@ func (s *system) Net() backend.Net {
 		key = rec.NetNS
 		return nil
 	})
-	return &netHandle{k: s.k, key: key}
+	// Reading a namespace needs nothing; changing it (netlink,
+	// netfilter, net.* sysctls) needs CAP_NET_ADMIN, checked at each
+	// change (netHandle.with).
+	return &netHandle{k: s.k, key: key, caller: s.pid}
 }
 
 // Spawn is fork+exec: the child shares the caller's namespaces, cgroup and
@@ -116,7 +122,7 @@ func (s *system) Spawn(p *userland.Process) (int, error) {
 		m.NextPid++
 		rec := &procRec{Pid: pid, NSPid: pid, PidNS: me.PidNS, UTS: me.UTS, NetNS: me.NetNS,
 			Parent: me.Pid, Args: append([]string{}, p.Args...), Rootfs: me.Rootfs, Volumes: copyMounts(me.Volumes),
-			StartedAt: time.Now().UTC(), Owner: s.k.me}
+			StartedAt: time.Now().UTC(), Owner: s.k.me, Caps: me.Caps, MntNS: me.MntNS}
 		if me.PidNS != 0 {
 			rec.NSPid = m.NSPidNext[me.PidNS]
 			m.NSPidNext[me.PidNS]++

@@ -21,7 +21,7 @@ import (
 
 // v1Controllers are the hierarchies dockerlab uses, in the order it walks
 // them. cpu is usually a symlink to "cpu,cpuacct".
-var v1Controllers = []string{"memory", "cpu", "cpuset", "freezer", "pids"}
+var v1Controllers = []string{"memory", "cpu", "cpuset", "freezer", "pids", "devices"}
 
 type cgroupV1 struct {
 	root   string
@@ -165,6 +165,17 @@ func (c *cgroupV1) Set(p string, r backend.Resources) error {
 	}
 	if r.PidsMax != 0 {
 		ws = append(ws, write{"pids", "pids.max", strconv.FormatInt(r.PidsMax, 10)})
+	}
+	if r.Devices != nil {
+		// libcontainer's DevicesGroup.Set: deny everything, then allow
+		// the list, one rule per write (the kernel takes one per write).
+		ws = append(ws, write{"devices", "devices.deny", "a"})
+		for _, d := range r.Devices {
+			if err := backend.ValidDevice(d); err != nil {
+				return err
+			}
+			ws = append(ws, write{"devices", "devices.allow", d.Rule()})
+		}
 	}
 	for _, w := range ws {
 		if !c.has(w.ctrl) {

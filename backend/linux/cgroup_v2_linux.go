@@ -129,6 +129,22 @@ func (c *cgroupV2) Set(p string, r backend.Resources) error {
 		return err
 	}
 	dir := c.dir(clean)
+	if r.Devices != nil {
+		// cgroup v2 has no devices controller: an eBPF program decides
+		// (devicefilter_linux.go). A test directory is no cgroup to
+		// attach to; it records the rules instead.
+		if c.files.testMode {
+			var rules []string
+			for _, d := range r.Devices {
+				rules = append(rules, d.Rule())
+			}
+			if err := c.files.write("cgroup set", dir, "devices.bpf", strings.Join(rules, "\n")); err != nil {
+				return err
+			}
+		} else if err := attachDeviceFilter(dir, r.Devices); err != nil {
+			return err
+		}
+	}
 	type write struct{ file, value string }
 	var ws []write
 	if r.Memory != 0 {

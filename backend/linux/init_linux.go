@@ -11,7 +11,8 @@
 // namespaces clone(2) gave it. Its steps: read the config, wait for the
 // parent's go-ahead (the parent joins it to its cgroup and runs the Setup
 // hook meanwhile), make "/" private, set the hostname, build the root
-// filesystem and pivot_root into it, drop to the user, chdir, and exec.
+// filesystem and pivot_root into it, drop the bounding set, drop to the
+// user, cut the other capability sets (caps_linux.go), chdir, and exec.
 
 package linux
 
@@ -20,9 +21,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 
+	"github.com/dockerlab/dockerlab/backend"
 	"github.com/dockerlab/dockerlab/internal/reexec"
 	"golang.org/x/sys/unix"
 )
@@ -34,6 +37,9 @@ func init() {
 
 // initMain never returns: it execs the program or exits.
 func initMain() {
+	// Capabilities and the bounding set belong to a thread, not to the
+	// process: the thread that drops them must be the one that execs.
+	runtime.LockOSThread()
 	for _, fd := range []int{fdConfig, fdSync, fdError} {
 		unix.CloseOnExec(fd) // the user's program must not inherit them
 	}
@@ -109,8 +115,23 @@ func prepare(cfg initConfig) (path string, env []string, err error) {
 			return "", nil, fmt.Errorf("mount /proc: %w", err)
 		}
 	}
+	var keep uint64
+	if cfg.Confine != nil {
+		var err error
+		if keep, err = backend.CapMask(cfg.Confine.Capabilities); err != nil {
+			return "", nil, err
+		}
+		if err := dropBounding(keep); err != nil {
+			return "", nil, err
+		}
+	}
 	if err := setUser(cfg); err != nil {
 		return "", nil, err
+	}
+	if cfg.Confine != nil {
+		if err := setCaps(keep, cfg.Uid); err != nil {
+			return "", nil, err
+		}
 	}
 	dir := cfg.Dir
 	if dir == "" {

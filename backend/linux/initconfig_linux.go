@@ -40,6 +40,7 @@ type initConfig struct {
 	ReadonlyRootfs bool
 	Uid, Gid       int
 	Groups         []int
+	Confine        *backend.Confinement // nil: keep every capability, the default /dev, /sys read-only
 }
 
 // errProgNotFound starts the message the child sends when the program is

@@ -129,6 +129,19 @@ func validate(spec *backend.ProcSpec) error {
 	case spec.InitName != "" && spec.InitName != initName && spec.InitName != nativeInitName:
 		return bad("unknown init %q (want %q or %q)", spec.InitName, initName, nativeInitName)
 	}
+	if c := spec.Confine; c != nil {
+		if _, err := backend.CapMask(c.Capabilities); err != nil {
+			return err
+		}
+		for _, d := range c.DeviceNodes {
+			if err := backend.ValidNode(d); err != nil {
+				return err
+			}
+		}
+		if len(c.DeviceNodes) > 0 && spec.Rootfs == "" {
+			return bad("device nodes need a rootfs")
+		}
+	}
 	if spec.Rootfs != "" {
 		abs, err := filepath.Abs(spec.Rootfs)
 		if err != nil {
@@ -258,7 +271,7 @@ func (h *Host) Start(spec backend.ProcSpec) (backend.Process, error) {
 		Args: spec.Args, Env: spec.Env, Dir: spec.Dir, Hostname: spec.Hostname,
 		UTS: spec.Namespaces.UTS, PID: spec.Namespaces.PID, Mount: spec.Namespaces.Mount,
 		Rootfs: spec.Rootfs, Mounts: spec.Mounts, ReadonlyRootfs: spec.ReadonlyRootfs,
-		Uid: spec.Uid, Gid: spec.Gid, Groups: spec.Groups,
+		Uid: spec.Uid, Gid: spec.Gid, Groups: spec.Groups, Confine: spec.Confine,
 	}
 	if cfg.Groups == nil {
 		cfg.Groups = []int{}

@@ -3,13 +3,15 @@
 // The container's root filesystem (book ch.14 §14.3 挂载; reference
 // docs/kernels.md §5, after runc's prepareRoot/pivotRoot
 // and specconv defaults, in our own words): bind the rootfs onto itself so
-// it is a mount point, mount /proc, a tmpfs /dev with the usual device
-// nodes, /dev/pts, /dev/shm and a read-only /sys, add the volumes, then
-// pivot_root into it and let go of the old root.
+// it is a mount point, mount /proc, a tmpfs /dev, /dev/pts, /dev/shm and
+// /sys (read-only unless --privileged), add the volumes, pivot_root into
+// it and let go of the old root, then make the device nodes and, with
+// RestrictSys, libcontainer's read-only /proc paths.
 
 package linux
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -18,14 +20,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// devices are the character devices every container gets.
-var devices = []struct {
-	name         string
-	major, minor uint32
-}{
-	{"null", 1, 3}, {"zero", 1, 5}, {"full", 1, 7},
-	{"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0},
-}
+// restrictedProc are the /proc paths RestrictSys makes read-only: the
+// machine's sysctls, its magic SysRq key, its interrupts and buses are
+// not per container.
+var restrictedProc = []string{"/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus"}
 
 func setupRootfs(cfg initConfig) error {
 	root := cfg.Rootfs
@@ -47,15 +45,16 @@ func setupRootfs(cfg initConfig) error {
 			return err
 		}
 	}
-	if err := makeDevices(under("/dev")); err != nil {
-		return err
+	sysFlags := uintptr(nosuid | nodev | noexec | unix.MS_RDONLY)
+	if cfg.Confine != nil && !cfg.Confine.RestrictSys {
+		sysFlags &^= unix.MS_RDONLY // --privileged
 	}
 	for _, m := range []mnt{
 		{"devpts", "/dev/pts", "devpts", nosuid | noexec, "newinstance,ptmxmode=0666,mode=0620"},
 		{"shm", "/dev/shm", "tmpfs", nosuid | nodev | noexec, "mode=1777,size=65536k"},
 		// The network namespace exists already (clone made or joined
 		// it), so /sys/class/net shows the container's interfaces.
-		{"sysfs", "/sys", "sysfs", nosuid | nodev | noexec | unix.MS_RDONLY, ""},
+		{"sysfs", "/sys", "sysfs", sysFlags, ""},
 	} {
 		if err := mountIn(root, m.source, m.target, m.fstype, m.flags, m.data); err != nil {
 			return err
@@ -71,6 +70,20 @@ func setupRootfs(cfg initConfig) error {
 	}
 	if err := pivotRoot(root); err != nil {
 		return err
+	}
+	// The nodes are made once "/" is the container's: a path in the
+	// image that is a symlink can then only lead inside it.
+	nodes := backend.DefaultNodes
+	if cfg.Confine != nil && cfg.Confine.DeviceNodes != nil {
+		nodes = cfg.Confine.DeviceNodes
+	}
+	if err := makeDevices(nodes); err != nil {
+		return err
+	}
+	if cfg.Confine != nil && cfg.Confine.RestrictSys {
+		if err := restrictProc(); err != nil {
+			return err
+		}
 	}
 	if cfg.ReadonlyRootfs {
 		if err := unix.Mount("", "/", "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY, ""); err != nil {
@@ -93,15 +106,56 @@ func mountIn(root, source, target, fstype string, flags uintptr, data string) er
 	return nil
 }
 
-// makeDevices creates the device nodes in the new /dev tmpfs.
-func makeDevices(dev string) error {
+// makeDevices creates the device nodes (after pivot_root, so paths are
+// the container's). A node that exists already (from the image) is kept.
+func makeDevices(nodes []backend.Device) error {
 	old := unix.Umask(0)
 	defer unix.Umask(old)
-	for _, d := range devices {
-		p := filepath.Join(dev, d.name)
-		if err := unix.Mknod(p, unix.S_IFCHR|0o666, int(unix.Mkdev(d.major, d.minor))); err != nil {
-			return fmt.Errorf("mknod /dev/%s: %w", d.name, err)
+	for _, d := range nodes {
+		mode := d.FileMode & 0o7777
+		switch d.Type {
+		case 'c':
+			mode |= unix.S_IFCHR
+		case 'b':
+			mode |= unix.S_IFBLK
+		default:
+			return fmt.Errorf("device %s: type %q is not c or b", d.Path, d.Type)
 		}
+		if err := os.MkdirAll(filepath.Dir(d.Path), 0o755); err != nil {
+			return fmt.Errorf("mkdir for %s: %w", d.Path, err)
+		}
+		dev := int(unix.Mkdev(uint32(d.Major), uint32(d.Minor)))
+		if err := unix.Mknod(d.Path, mode, dev); err != nil && !errors.Is(err, unix.EEXIST) {
+			return fmt.Errorf("mknod %s: %w", d.Path, err)
+		}
+	}
+	return nil
+}
+
+// restrictProc is libcontainer's Restrict: each restricted /proc path is
+// bound onto itself and remounted read-only, and /proc/kcore (the
+// machine's memory as a core file) is covered with /dev/null. A path this
+// kernel lacks is skipped. It runs while the init still has CAP_SYS_ADMIN;
+// the container's program never gets it back (caps_linux.go), so it
+// cannot undo this.
+func restrictProc() error {
+	const flags = unix.MS_NOSUID | unix.MS_NODEV | unix.MS_NOEXEC
+	for _, p := range restrictedProc {
+		if err := unix.Mount(p, p, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+			if errors.Is(err, unix.ENOENT) {
+				continue
+			}
+			return fmt.Errorf("bind %s onto itself: %w", p, err)
+		}
+		if err := unix.Mount(p, p, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_REC|flags, ""); err != nil {
+			return fmt.Errorf("remount %s read-only: %w", p, err)
+		}
+	}
+	if _, err := os.Stat("/proc/kcore"); err != nil {
+		return nil // a kernel built without CONFIG_PROC_KCORE
+	}
+	if err := unix.Mount("/dev/null", "/proc/kcore", "", unix.MS_BIND, ""); err != nil {
+		return fmt.Errorf("mask /proc/kcore with /dev/null: %w", err)
 	}
 	return nil
 }

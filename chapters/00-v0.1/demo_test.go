@@ -68,6 +68,7 @@ func checkStory(t *testing.T, out string) {
 		"-A DOCKER -p tcp -m tcp --dport 49153 -j DNAT --to-destination 10.0.3.2:80",
 		"master lxcbr0",
 		"  hello from v0.1\n",
+		"  CapEff:\t00000018100cfefb\n  ip link add: ok\n  mknod: /dev/x: Operation not permitted\n  sh: can't create /proc/sys/kernel/panic: Read-only file system\n",
 		"Exit 137",
 		"iptables -t nat -X DOCKER",
 		"ip link del lxcbr0",

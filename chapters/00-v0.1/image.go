@@ -22,7 +22,7 @@ import (
 var ImagePath = "build/images/busybox.tar"
 
 // placeholderApplets are the programs the demo and a curious reader need.
-var placeholderApplets = []string{"sh", "echo", "sleep", "cat", "ls", "env", "hostname", "id", "ip", "true", "false"}
+var placeholderApplets = []string{"sh", "echo", "sleep", "cat", "ls", "env", "hostname", "id", "ip", "true", "false", "grep"}
 
 // StaticBusyboxCandidates are where the real kernel's fallback looks for
 // a busybox when ImagePath is missing ("" entries are skipped). Tests

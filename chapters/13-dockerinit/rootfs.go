@@ -18,7 +18,8 @@ import (
 )
 
 // applets are the busybox programs the demos call.
-var applets = []string{"sh", "echo", "cat", "hostname", "ip", "ls", "ps", "sleep", "true", "id", "mount", "head", "tail", "touch", "mkdir"}
+var applets = []string{"sh", "echo", "cat", "hostname", "ip", "ls", "ps", "sleep", "true", "id", "mount", "head", "tail", "touch", "mkdir",
+	"grep", "mknod", "chown"}
 
 // busyboxCandidates are where a static busybox is looked for.
 func busyboxCandidates() []string {

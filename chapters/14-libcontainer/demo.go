@@ -3,7 +3,9 @@
 // for real — the namespaces a container gets, its cgroup on this machine's
 // cgroup version (v1 as in the book, v2 as on today's distributions) with
 // pause/unpause through the freezer, the four network modes, the mounts
-// (a read-only volume), and what capabilities a container keeps.
+// (a read-only volume), and what a container's root may not do: the
+// capabilities it keeps (--cap-add, --cap-drop), the devices it may open
+// (--device), the read-only /proc and /sys, and --privileged lifting it all.
 //
 // Reproduces the vendored libcontainer/{namespaces,cgroups,network,mount}
 // of Docker v1.2.0 through v1_2/libcontainer and
@@ -27,6 +29,7 @@ import (
 	"github.com/dockerlab/dockerlab/v1_2/daemon/execdriver"
 	"github.com/dockerlab/dockerlab/v1_2/daemon/execdriver/native"
 	"github.com/dockerlab/dockerlab/v1_2/daemon/execdriver/native/template"
+	"github.com/dockerlab/dockerlab/v1_2/libcontainer/devices"
 )
 
 const (
@@ -312,23 +315,87 @@ func (d *demo) mounts() error {
 	return nil
 }
 
-// §14.3 设备, 其他: capabilities (the backend does not drop them: see
-// docs/divergences.md), devices.
+// §14.3 设备, 其他: each restriction shown by a container that tries, then
+// the flag that lifts it.
 func (d *demo) capabilities() error {
-	fmt.Fprintln(d.out, "## 14.3 其他: capabilities a container keeps (template.DefaultCapabilities, recorded in container.json)")
+	fmt.Fprintln(d.out, "## 14.3 其他: capabilities a container keeps (template.DefaultCapabilities → container.json → dropped before exec)")
 	fmt.Fprintf(d.out, "  %s\n", strings.Join(template.DefaultCapabilities, " "))
-	kept := map[string]bool{}
-	for _, c := range template.DefaultCapabilities {
-		kept[c] = true
-	}
-	var dropped []string
-	for _, c := range execdriver.AllCapabilities {
-		if !kept[c] {
-			dropped = append(dropped, c)
+	show := func(title string, c *execdriver.Command) error {
+		out, _, err := d.run(c, nil)
+		if err != nil {
+			return err
 		}
+		fmt.Fprintf(d.out, "  %s\n", title)
+		d.indent(out)
+		return nil
 	}
-	fmt.Fprintf(d.out, "  dropped unless --privileged or --cap-add: %s\n", strings.Join(dropped, " "))
-	fmt.Fprintln(d.out, "## 14.3 设备: /dev holds null zero full random urandom tty (made by the backend's init); the devices cgroup is not reproduced")
+	probe := "grep CapEff /proc/self/status; ip link add br9 type bridge && echo 'ip link add: ok'; hostname other && echo 'hostname: ok'; true"
+	c := d.command("caps", "sh", "-c", probe)
+	if err := show("docker run busybox (the default list: no NET_ADMIN, no SYS_ADMIN):", c); err != nil {
+		return err
+	}
+	c = d.command("capadd", "sh", "-c", probe)
+	c.CapAdd = []string{"NET_ADMIN"}
+	if err := show("docker run --cap-add NET_ADMIN busybox:", c); err != nil {
+		return err
+	}
+	c = d.command("capdrop", "sh", "-c", "grep CapEff /proc/self/status; touch /tmp/f; chown 5 /tmp/f; true")
+	c.CapDrop = []string{"ALL"}
+	if err := show("docker run --cap-drop ALL busybox:", c); err != nil {
+		return err
+	}
+
+	fmt.Fprintln(d.out, "## 14.3 设备: the devices cgroup allows null zero full random urandom tty console ptmx pts tun, and mknod (m) of anything")
+	major, minor := d.disk()
+	disk := fmt.Sprintf("mknod /dev/disk0 b %d %d && echo 'mknod of the machine disk (%d:%d): ok'; (: < /dev/disk0); (: < /dev/fuse); true", major, minor, major, minor)
+	if err := show("docker run busybox (opening the disk and /dev/fuse is refused):", d.command("devs", "sh", "-c", disk)); err != nil {
+		return err
+	}
+	c = d.command("device", "sh", "-c", "(: < /dev/fuse) && echo '/dev/fuse opened'")
+	fuse, err := devices.GetDevice(d.h, "/dev/fuse", "rwm")
+	if err != nil {
+		return err
+	}
+	c.AllowedDevices = append(append([]*devices.Device{}, devices.DefaultAllowedDevices...), fuse)
+	c.AutoCreatedDevices = append(append([]*devices.Device{}, devices.DefaultAutoCreatedDevices...), fuse)
+	if err := show("docker run --device /dev/fuse busybox:", c); err != nil {
+		return err
+	}
+
+	fmt.Fprintln(d.out, "## 14.3 其他: /proc/sys, /proc/sysrq-trigger, /proc/irq, /proc/bus and /sys are read-only (RestrictSys)")
+	sys := "(: > /proc/sys/kernel/hostname); mkdir /sys/x; true"
+	if err := show("docker run busybox:", d.command("sys", "sh", "-c", sys)); err != nil {
+		return err
+	}
+	c = d.command("priv", "sh", "-c", "grep CapEff /proc/self/status; echo priv2 > /proc/sys/kernel/hostname; hostname; (: < /dev/fuse) && echo '/dev/fuse opened'")
+	c.Privileged = true
+	if err := show("docker run --privileged busybox (1.2's 37 capabilities as far as the daemon holds them, every device, /proc/sys writable):", c); err != nil {
+		return err
+	}
 	fmt.Fprintf(d.out, "## nsinit: libcontainer's own CLI read %s and ran it; here the native driver does (chapter 13)\n", "container.json")
 	return nil
+}
+
+// disk is the machine's disk: a block device of the backend's /dev, else
+// (a VM whose /dev has none) the first line of /proc/partitions.
+func (d *demo) disk() (major, minor int64) {
+	if dh, ok := d.h.(backend.DeviceHost); ok {
+		if list, err := dh.DeviceNodes(); err == nil {
+			for _, dev := range list {
+				if dev.Type == 'b' && dev.Major != 7 { // not a loop device
+					return dev.Major, dev.Minor
+				}
+			}
+		}
+	}
+	if b, err := os.ReadFile("/proc/partitions"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			var blocks int64
+			var name string
+			if n, _ := fmt.Sscan(line, &major, &minor, &blocks, &name); n == 4 {
+				return major, minor
+			}
+		}
+	}
+	return 8, 0
 }

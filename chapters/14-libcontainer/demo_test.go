@@ -26,5 +26,11 @@ var wants = []string{
 	"host       lo 127.0.0.1/8, eth0 10.0.2.15/24, br-ch14 10.114.0.1/24",
 	"| hello from the host",
 	"read-only volume: write refused",
-	"dropped unless --privileged or --cap-add: DAC_READ_SEARCH",
+	"docker run busybox (the default list: no NET_ADMIN, no SYS_ADMIN):\n  | CapEff:\t00000000a80425fb\n  | ip: RTNETLINK answers: Operation not permitted\n  | hostname: sethostname: Operation not permitted\n",
+	"docker run --cap-add NET_ADMIN busybox:\n  | CapEff:\t00000000a80435fb\n  | ip link add: ok\n",
+	"docker run --cap-drop ALL busybox:\n  | CapEff:\t0000000000000000\n  | chown: /tmp/f: Operation not permitted\n",
+	"| sh: can't open /dev/disk0: Operation not permitted\n  | sh: can't open /dev/fuse: Operation not permitted\n",
+	"docker run --device /dev/fuse busybox:\n  | /dev/fuse opened\n",
+	"| sh: can't create /proc/sys/kernel/hostname: Read-only file system\n  | mkdir: can't create directory '/sys/x': Read-only file system\n",
+	"  | priv2\n  | /dev/fuse opened\n",
 }

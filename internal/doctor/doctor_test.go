@@ -120,6 +120,7 @@ func TestChecksOnAGoodRootMachine(t *testing.T) {
 		"/proc/sys/net/ipv4/ip_forward":             "0\n",
 		"/proc/filesystems":                         "nodev\toverlay\n",
 		"/bin/busybox":                              "",
+		"/proc/self/status":                         "Name:\tdockerlab\nCapBnd:\t000001ffffffffff\n",
 	}, map[string]string{
 		"iptables": "", "iptables --version": "iptables v1.8.9 (nf_tables)",
 		"iptables -S FORWARD": "-P FORWARD ACCEPT",
@@ -133,6 +134,9 @@ func TestChecksOnAGoodRootMachine(t *testing.T) {
 	assert.Equal(t, "hybrid: blkio cpu cpuacct cpuset devices freezer memory pids; unified (v2): hugetlb", CheckCgroups(e).Found)
 	assert.Equal(t, "/usr/sbin/iptables v1.8.9 (nft)", CheckIPTables(e).Found)
 	assert.Contains(t, CheckForwardPolicy(e).Found, "policy ACCEPT")
+	assert.Contains(t, CheckCapabilities(e).Found, "000001ffffffffff")
+	assert.Contains(t, CheckDevices(e).Found, "devices cgroup v1")
+	assert.Contains(t, CheckLSM(e).Found, "recorded only")
 }
 
 func TestChecksOnABareUserMachine(t *testing.T) {
@@ -159,6 +163,16 @@ func TestChecksOnABareUserMachine(t *testing.T) {
 	assert.Equal(t, Warn, byName["busybox"].Status)
 	assert.Contains(t, byName["busybox"].Hint, "busybox-static")
 	assert.Equal(t, OK, byName["FORWARD policy"].Status)
+	assert.Equal(t, OK, byName["devices"].Status)
+	assert.Contains(t, byName["devices"].Found, "eBPF device program per container (not tried: needs root)")
+
+	root := pretend(0, map[string]string{}, nil)
+	root.CgroupMode = func() (string, error) { return "v2", nil }
+	root.ProbeDeviceFilter = func() error { return errors.New("operation not permitted") }
+	assert.Equal(t, Warn, CheckDevices(root).Status)
+	assert.Contains(t, CheckDevices(root).Found, "refused")
+	root.ProbeDeviceFilter = func() error { return nil }
+	assert.Equal(t, "enforced: cgroup v2 eBPF device program (loaded a test program)", CheckDevices(root).Found)
 	assert.Contains(t, byName["FORWARD policy"].Found, "needs root")
 	assert.True(t, Failed(Run(e)))
 

@@ -27,6 +27,9 @@ type Env struct {
 	// ProbeLinks creates a bridge and a veth pair in a throwaway network
 	// namespace and drops it (root only).
 	ProbeLinks func() error
+	// ProbeDeviceFilter loads an eBPF device program and drops it (root
+	// only): can this kernel limit devices on cgroup v2?
+	ProbeDeviceFilter func() error
 	// IsStaticELF says whether the file is an ELF binary without an
 	// interpreter (a static busybox).
 	IsStaticELF func(path string) (bool, error)
@@ -54,5 +57,7 @@ func SystemEnv() Env {
 		CgroupMode:  cgroupMode,
 		ProbeLinks:  probeLinks,
 		IsStaticELF: isStaticELF,
+
+		ProbeDeviceFilter: probeDeviceFilter,
 	}
 }

@@ -13,7 +13,12 @@ import (
 	"syscall"
 
 	"github.com/vishvananda/netlink"
+
+	"github.com/dockerlab/dockerlab/backend/linux"
 )
+
+// probeDeviceFilter asks the linux backend to load its device program.
+func probeDeviceFilter() error { return linux.ProbeDeviceFilter() }
 
 // Filesystem magic numbers from linux/magic.h.
 const (

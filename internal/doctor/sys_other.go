@@ -11,3 +11,4 @@ var errNotLinux = errors.New("not Linux")
 
 func cgroupMode() (string, error) { return "", errNotLinux }
 func probeLinks() error           { return errNotLinux }
+func probeDeviceFilter() error    { return errNotLinux }

@@ -33,6 +33,7 @@ import (
 
 	"github.com/dockerlab/dockerlab/v1_2/daemon/execdriver"
 	"github.com/dockerlab/dockerlab/v1_2/engine"
+	"github.com/dockerlab/dockerlab/v1_2/libcontainer/devices"
 	"github.com/dockerlab/dockerlab/v1_2/runconfig"
 )
 
@@ -97,9 +98,17 @@ func (container *Container) Start() (err error) {
 	}
 	trace := container.daemon.config.tracef
 	container.releaseStaleNetwork()
+	monitored := false
 	defer func() {
 		if err != nil {
 			container.cleanup()
+			if !monitored {
+				// Not upstream: a step before the monitor failed (a
+				// --device naming nothing, say). Today's CLI (run --rm,
+				// API below 1.30) waits for "die"; without it, it waits
+				// for ever.
+				container.LogEvent("die")
+			}
 		}
 	}()
 
@@ -141,6 +150,7 @@ func (container *Container) Start() (err error) {
 		return err
 	}
 	trace("12.4", "setupMountsForContainer: %d mounts", len(container.command.Mounts))
+	monitored = true // from here on the monitor logs the "die"
 	if err := container.waitForStart(); err != nil {
 		return err
 	}
@@ -277,6 +287,28 @@ func populateCommand(c *Container, env []string) error {
 		// upstream put it, for the driver to ignore.
 		context["lxc"] = append(context["lxc"], kv.Key+"="+kv.Value)
 	}
+	// The devices: libcontainer's defaults, then each --device, which
+	// is both allowed and made (at its container path).
+	userDevices := make([]*devices.Device, 0, len(c.hostConfig.Devices))
+	for _, m := range c.hostConfig.Devices {
+		if m.PathInContainer == "" {
+			m.PathInContainer = m.PathOnHost
+		}
+		if m.CgroupPermissions == "" {
+			m.CgroupPermissions = "rwm"
+		}
+		if !filepath.IsAbs(m.PathInContainer) || filepath.Clean(m.PathInContainer) != m.PathInContainer {
+			return fmt.Errorf("invalid device %q: the path in the container (%q) must be absolute and clean, e.g. /dev/xvdc", m.PathOnHost, m.PathInContainer)
+		}
+		d, err := devices.GetDevice(c.daemon.config.Host, m.PathOnHost, m.CgroupPermissions)
+		if err != nil {
+			return fmt.Errorf("error gathering device information while adding custom device %q: %s", m.PathOnHost, err)
+		}
+		d.Path = m.PathInContainer
+		userDevices = append(userDevices, d)
+	}
+	allowed := append(append([]*devices.Device{}, devices.DefaultAllowedDevices...), userDevices...)
+	autoCreated := append(append([]*devices.Device{}, devices.DefaultAutoCreatedDevices...), userDevices...)
 	c.command = &execdriver.Command{
 		ID:         c.ID,
 		Privileged: c.hostConfig.Privileged,
@@ -296,9 +328,11 @@ func populateCommand(c *Container, env []string) error {
 			CpuShares:  c.Config.CpuShares,
 			Cpuset:     c.Config.Cpuset,
 		},
-		CapAdd:  c.hostConfig.CapAdd,
-		CapDrop: c.hostConfig.CapDrop,
-		Env:     env,
+		CapAdd:             c.hostConfig.CapAdd,
+		CapDrop:            c.hostConfig.CapDrop,
+		AllowedDevices:     allowed,
+		AutoCreatedDevices: autoCreated,
+		Env:                env,
 	}
 	return nil
 }

@@ -165,6 +165,37 @@ def main():
     actions = [ev.get("status") for ev in events]
     assert "die" in actions and "destroy" in actions, actions
     step("events")
+
+    # Confinement (book ch.14 §14.3): what docker-py sends in HostConfig
+    # (CapAdd, CapDrop, Devices, Privileged) reaches the container and
+    # comes back in inspect.
+    def status_of(ctr):
+        assert ctr.wait()["StatusCode"] == 0
+        deadline = time.time() + 10
+        out = ctr.logs()
+        while b"CapAmb" not in out and time.time() < deadline:
+            time.sleep(0.05)
+            out = ctr.logs()
+        caps = dict(l.split(":\t") for l in out.decode().splitlines() if l.startswith("Cap"))
+        ctr.remove()
+        return caps
+    ctr = c.containers.run("pybox:v1", ["cat", "/proc/self/status"], detach=True)
+    assert status_of(ctr)["CapEff"] == "00000000a80425fb"
+    ctr = c.containers.run("pybox:v1", ["cat", "/proc/self/status"], detach=True,
+                           cap_add=["NET_ADMIN"], cap_drop=["CHOWN"],
+                           devices=["/dev/fuse:/dev/fuse:r"])
+    hc = api.inspect_container(ctr.id)["HostConfig"]
+    assert hc["CapAdd"] == ["NET_ADMIN"], hc
+    assert hc["CapDrop"] == ["CHOWN"], hc
+    assert hc["Devices"] == [{"PathOnHost": "/dev/fuse", "PathInContainer": "/dev/fuse",
+                              "CgroupPermissions": "r"}], hc["Devices"]
+    assert hc["Privileged"] is False, hc
+    assert status_of(ctr)["CapEff"] == "00000000a80435fa"
+    ctr = c.containers.run("pybox:v1", ["true"], detach=True, privileged=True)
+    assert api.inspect_container(ctr.id)["HostConfig"]["Privileged"] is True
+    assert ctr.wait()["StatusCode"] == 0
+    ctr.remove()
+    step("cap_add, cap_drop, devices, privileged")
     print("docker-py scenario passed")
 
 

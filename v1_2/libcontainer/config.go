@@ -19,6 +19,7 @@ package libcontainer
 
 import (
 	"github.com/dockerlab/dockerlab/v1_2/libcontainer/cgroups"
+	"github.com/dockerlab/dockerlab/v1_2/libcontainer/devices"
 	"github.com/dockerlab/dockerlab/v1_2/libcontainer/network"
 )
 
@@ -37,8 +38,9 @@ type Config struct {
 	// without the CLONE_ prefix, as upstream spelled them).
 	Namespaces map[string]bool `json:"namespaces,omitempty"`
 
-	// Capabilities are the ones the process keeps (recorded; see
-	// docs/divergences.md: the backend does not drop capabilities).
+	// Capabilities are the only ones the process keeps: every other one
+	// leaves its bounding, permitted, effective and inheritable sets
+	// before it execs (security/capabilities at v1.2.0).
 	Capabilities []string `json:"capabilities,omitempty"`
 
 	Networks []*network.Network `json:"networks,omitempty"`
@@ -49,8 +51,9 @@ type Config struct {
 	AppArmorProfile string `json:"apparmor_profile,omitempty"`
 	ProcessLabel    string `json:"process_label,omitempty"`
 
-	// RestrictSys mounts /sys read-only (and, upstream, masked a few
-	// /proc files).
+	// RestrictSys mounts /sys read-only, makes /proc/sys,
+	// /proc/sysrq-trigger, /proc/irq and /proc/bus read-only and hides
+	// /proc/kcore (security/restrict at v1.2.0). Off with --privileged.
 	RestrictSys bool `json:"restrict_sys,omitempty"`
 }
 
@@ -60,6 +63,8 @@ type MountConfig struct {
 	ReadonlyFs  bool    `json:"readonly_fs,omitempty"`
 	Mounts      []Mount `json:"mounts,omitempty"`
 	MountLabel  string  `json:"mount_label,omitempty"`
+	// DeviceNodes are made in the container's /dev.
+	DeviceNodes []*devices.Device `json:"device_nodes,omitempty"`
 }
 
 // Mount is one extra mount; Docker 1.2 only made binds (volumes).

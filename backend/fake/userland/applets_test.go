@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -145,6 +146,12 @@ func TestProcApplets(t *testing.T) {
 // stubNet is a namespace with lo and a container's eth0; only the
 // listing methods exist (the embedded nil interface panics otherwise).
 type stubNet struct{ backend.Net }
+
+// LinkSetDown is refused as the kernel refuses a process without
+// CAP_NET_ADMIN.
+func (stubNet) LinkSetDown(name string) error {
+	return backend.ErrnoError(syscall.EPERM, "LinkSetDown", name)
+}
 
 func (stubNet) LinkList() ([]backend.Link, error) {
 	mac, _ := net.ParseMAC("02:42:ac:11:00:02")

@@ -13,14 +13,18 @@
 // (checked against Debian's busybox 1.35 in a network namespace; lines
 // end with a space where busybox leaves one).
 //
-// Changing the namespace (ip link set, ip addr add ...) needs CAP_NET_ADMIN,
-// which a Docker 1.2 container does not have, so those fail as they do
-// there: "RTNETLINK answers: Operation not permitted".
+// Changing the namespace (ip link add/del/set, ip addr add/del) goes to
+// the kernel, which wants CAP_NET_ADMIN: a Docker 1.2 container does not
+// have it, so those fail as they do there ("RTNETLINK answers: Operation
+// not permitted"); with --cap-add NET_ADMIN or --privileged they work.
+// Route changes and flushes are refused the same way either way (the
+// fake's ip does not make them).
 package userland
 
 import (
 	"fmt"
 	"net"
+	"strconv"
 	"strings"
 
 	"github.com/dockerlab/dockerlab/backend"
@@ -59,7 +63,20 @@ func ipMain(p *Process) int {
 		if matches(verb, "show", 1) || matches(verb, "list", 1) || verb == "lst" {
 			return ipLinkShow(p, nsNet, rest, withAddrs)
 		}
-		if !withAddrs && matches(verb, "set", 1) || withAddrs && (matches(verb, "add", 1) || matches(verb, "del", 1) || matches(verb, "flush", 1)) {
+		if !withAddrs {
+			switch {
+			case matches(verb, "add", 1):
+				return ipLinkAdd(p, nsNet, rest)
+			case matches(verb, "delete", 1):
+				return ipLinkDel(p, nsNet, rest)
+			case matches(verb, "set", 1):
+				return ipLinkSet(p, nsNet, rest)
+			}
+		}
+		if withAddrs && (matches(verb, "add", 1) || matches(verb, "delete", 1)) {
+			return ipAddrChange(p, nsNet, verb[0] == 'a', rest)
+		}
+		if withAddrs && matches(verb, "flush", 1) {
 			return notPermitted(p)
 		}
 	case matches(obj, "route", 1):
@@ -285,4 +302,144 @@ func linkByIndex(n backend.Net, idx int) (backend.Link, error) {
 		}
 	}
 	return backend.Link{}, backend.ErrNotFound
+}
+
+// rtnetlinkErr prints a change the kernel refused as busybox does.
+func rtnetlinkErr(p *Process, err error) int {
+	fmt.Fprintf(p.Stderr, "ip: RTNETLINK answers: %s\n", errText(err))
+	return 2
+}
+
+// ipLinkAdd is `ip link add [name] NAME type bridge|veth [peer name PEER]`.
+func ipLinkAdd(p *Process, n backend.Net, args []string) int {
+	name, typ, peer := "", "", ""
+	for i := 0; i < len(args); i++ {
+		switch args[i] {
+		case "name", "dev":
+			if i+1 < len(args) {
+				name = args[i+1]
+				i++
+			}
+		case "type":
+			if i+1 < len(args) {
+				typ = args[i+1]
+				i++
+			}
+		case "peer":
+			if i+2 < len(args) && args[i+1] == "name" {
+				peer = args[i+2]
+				i += 2
+			}
+		default:
+			if name == "" {
+				name = args[i]
+			}
+		}
+	}
+	var err error
+	switch {
+	case name == "" || typ == "":
+		fmt.Fprintln(p.Stderr, "ip: need at least 'type' and a name")
+		return 1
+	case typ == "bridge":
+		err = n.AddBridge(name, 0)
+	case typ == "veth":
+		if peer == "" {
+			peer = "veth0"
+		}
+		err = n.AddVeth(name, peer, 0)
+	default:
+		fmt.Fprintf(p.Stderr, "ip: the fake's ip makes links of type bridge and veth, not %q\n", typ)
+		return 1
+	}
+	if err != nil {
+		return rtnetlinkErr(p, err)
+	}
+	return 0
+}
+
+// ipLinkDel is `ip link del [dev] NAME`.
+func ipLinkDel(p *Process, n backend.Net, args []string) int {
+	if len(args) > 0 && args[0] == "dev" {
+		args = args[1:]
+	}
+	if len(args) != 1 {
+		fmt.Fprintln(p.Stderr, "BusyBox usage: ip link del DEV")
+		return 1
+	}
+	if err := n.LinkDel(args[0]); err != nil {
+		return rtnetlinkErr(p, err)
+	}
+	return 0
+}
+
+// ipLinkSet is `ip link set [dev] NAME up|down|mtu N|name NEW`.
+func ipLinkSet(p *Process, n backend.Net, args []string) int {
+	if len(args) > 0 && args[0] == "dev" {
+		args = args[1:]
+	}
+	if len(args) < 2 {
+		fmt.Fprintln(p.Stderr, "BusyBox usage: ip link set DEV up|down|mtu N|name NAME")
+		return 1
+	}
+	dev := args[0]
+	for i := 1; i < len(args); i++ {
+		var err error
+		switch args[i] {
+		case "up":
+			err = n.LinkSetUp(dev)
+		case "down":
+			err = n.LinkSetDown(dev)
+		case "mtu", "name":
+			if i+1 >= len(args) {
+				fmt.Fprintf(p.Stderr, "ip: %s needs a value\n", args[i])
+				return 1
+			}
+			if args[i] == "name" {
+				err = n.LinkSetName(dev, args[i+1])
+				dev = args[i+1]
+			} else if mtu, cerr := strconv.Atoi(args[i+1]); cerr != nil {
+				fmt.Fprintf(p.Stderr, "ip: invalid mtu '%s'\n", args[i+1])
+				return 1
+			} else {
+				err = n.LinkSetMTU(dev, mtu)
+			}
+			i++
+		default:
+			fmt.Fprintf(p.Stderr, "ip: the fake's ip does not set %q\n", args[i])
+			return 1
+		}
+		if err != nil {
+			return rtnetlinkErr(p, err)
+		}
+	}
+	return 0
+}
+
+// ipAddrChange is `ip addr add|del CIDR dev NAME`.
+func ipAddrChange(p *Process, n backend.Net, add bool, args []string) int {
+	cidr, dev := "", ""
+	for i := 0; i < len(args); i++ {
+		if args[i] == "dev" && i+1 < len(args) {
+			dev = args[i+1]
+			i++
+		} else if cidr == "" {
+			cidr = args[i]
+		}
+	}
+	ip, ipnet, err := net.ParseCIDR(cidr)
+	if err != nil || dev == "" {
+		fmt.Fprintln(p.Stderr, "BusyBox usage: ip addr add|del CIDR dev IFACE")
+		return 1
+	}
+	ipnet.IP = ip
+	if add {
+		err = n.AddrAdd(dev, ipnet)
+	} else {
+		err = n.AddrDel(dev, ipnet)
+	}
+	if err != nil {
+		return rtnetlinkErr(p, err)
+	}
+	return 0
 }

@@ -137,10 +137,12 @@ func hostnameMain(p *Process) int {
 	default:
 		name = args[0]
 	}
-	if p.Uid != 0 {
+	if p.Uid != 0 && kernelFSOf(p.Sys) == nil {
 		fmt.Fprintln(p.Stderr, "hostname: sethostname: Operation not permitted")
 		return 1
 	}
+	// The kernel checks CAP_SYS_ADMIN, which a Docker 1.2 container
+	// does not have (--privileged gives it).
 	if err := p.Sys.SetHostname(name); err != nil {
 		fmt.Fprintf(p.Stderr, "hostname: sethostname: %s\n", errnoText(err))
 		return 1

@@ -14,6 +14,7 @@ package userland
 
 import (
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -70,6 +71,10 @@ func (f fsys) resolve(name string, follow bool) (string, error) {
 			done = cand
 			break
 		}
+		if f.kfs != nil && isKernelPath("/"+strings.Join(cand, "/")) {
+			done = cand // the kernel's files have no symlinks here
+			continue
+		}
 		l := f.locate("/" + strings.Join(cand, "/"))
 		info, err := l.root.Lstat(l.rel)
 		if err != nil || info.Mode()&fs.ModeSymlink == 0 {
@@ -111,10 +116,41 @@ type fsys struct {
 	root   *os.Root
 	mounts []mountPoint // longest target first
 	dir    string       // the cwd, an absolute container path
+	kfs    kernelFS     // serves /dev, /proc, /sys (kernelfs.go); nil: the rootfs does
+	uid    int
 }
 
 func newFsys(p *Process) fsys {
-	return fsys{root: p.Root, mounts: volumesOf(p.Sys), dir: absPath("/", p.Dir)}
+	return fsys{root: p.Root, mounts: volumesOf(p.Sys), dir: absPath("/", p.Dir), kfs: kernelFSOf(p.Sys), uid: p.Uid}
+}
+
+// kernel says whether the resolved path abs is the kernel's to serve.
+func (f fsys) kernel(abs string) bool { return f.kfs != nil && isKernelPath(abs) }
+
+var errIsDir = syscall.EISDIR
+
+// kernelPath is what at returns for a change under a kernel path: the
+// operation goes to the kernel (kernelOp) instead of the rootfs.
+type kernelPath struct{ abs string }
+
+func (k *kernelPath) Error() string { return k.abs + " is the kernel's" }
+
+// kernelResult is a kernel operation's answer as fsys returns it.
+func kernelResult(op, name string, err error) error {
+	if err != nil {
+		return pathErr(op, name, err)
+	}
+	return nil
+}
+
+// kernelOp hands a change at a kernel path to the kernel: handled is true
+// when err was a kernelPath, and then err is the kernel's answer.
+func (f fsys) kernelOp(err error, op string) (handled bool, kerr error) {
+	var kp *kernelPath
+	if !errors.As(err, &kp) {
+		return false, nil
+	}
+	return true, f.kfs.KernelChange(op, kp.abs)
 }
 
 // withDir is the same view from another cwd.
@@ -144,6 +180,15 @@ func (f fsys) at(name string, follow, write bool) (loc, error) {
 	if err != nil {
 		return loc{}, err
 	}
+	if f.kernel(abs) {
+		// Opens, stats and reads of the kernel's files took their own
+		// way (kernelfs.go); readlink finds no symlink, and a change is
+		// the kernel's to do or refuse (kernelOp).
+		if !write {
+			return loc{}, syscall.EINVAL
+		}
+		return loc{}, &kernelPath{abs: abs}
+	}
 	l := f.locate(abs)
 	if write && l.readonly {
 		return loc{}, syscall.EROFS
@@ -153,7 +198,14 @@ func (f fsys) at(name string, follow, write bool) (loc, error) {
 
 const writeFlags = os.O_WRONLY | os.O_RDWR | os.O_CREATE | os.O_TRUNC | os.O_APPEND
 
-func (f fsys) OpenFile(name string, flag int, perm fs.FileMode) (*os.File, error) {
+func (f fsys) OpenFile(name string, flag int, perm fs.FileMode) (vfile, error) {
+	if abs, err := f.resolve(name, true); err == nil && f.kernel(abs) {
+		file, err := f.kernelOpen(abs, flag)
+		if err != nil {
+			return nil, pathErr("open", name, err)
+		}
+		return file, nil
+	}
 	l, err := f.at(name, true, flag&writeFlags != 0)
 	if err != nil {
 		return nil, pathErr("open", name, err)
@@ -165,9 +217,21 @@ func (f fsys) OpenFile(name string, flag int, perm fs.FileMode) (*os.File, error
 	return file, nil
 }
 
-func (f fsys) Open(name string) (*os.File, error) { return f.OpenFile(name, os.O_RDONLY, 0) }
+func (f fsys) Open(name string) (vfile, error) { return f.OpenFile(name, os.O_RDONLY, 0) }
+
+// kernelStat is Stat and Lstat of a kernel path.
+func (f fsys) kernelStat(op, name, abs string) (fs.FileInfo, error) {
+	st, err := f.kfs.KernelStat(abs)
+	if err != nil {
+		return nil, pathErr(op, name, err)
+	}
+	return kernelInfo{st}, nil
+}
 
 func (f fsys) Stat(name string) (fs.FileInfo, error) {
+	if abs, err := f.resolve(name, true); err == nil && f.kernel(abs) {
+		return f.kernelStat("stat", name, abs)
+	}
 	l, err := f.at(name, true, false)
 	if err != nil {
 		return nil, pathErr("stat", name, err)
@@ -180,6 +244,9 @@ func (f fsys) Stat(name string) (fs.FileInfo, error) {
 }
 
 func (f fsys) Lstat(name string) (fs.FileInfo, error) {
+	if abs, err := f.resolve(name, false); err == nil && f.kernel(abs) {
+		return f.kernelStat("lstat", name, abs)
+	}
 	l, err := f.at(name, false, false)
 	if err != nil {
 		return nil, pathErr("lstat", name, err)
@@ -206,6 +273,18 @@ func (f fsys) ReadDir(name string) ([]fs.DirEntry, error) {
 }
 
 func (f fsys) ReadFile(name string) ([]byte, error) {
+	if abs, err := f.resolve(name, true); err == nil && f.kernel(abs) {
+		file, err := f.kernelOpen(abs, os.O_RDONLY)
+		if err != nil {
+			return nil, pathErr("open", name, err)
+		}
+		defer file.Close()
+		b, err := io.ReadAll(file)
+		if err != nil {
+			return nil, pathErr("read", name, err)
+		}
+		return b, nil
+	}
 	l, err := f.at(name, true, false)
 	if err != nil {
 		return nil, pathErr("open", name, err)
@@ -231,6 +310,9 @@ func (f fsys) Readlink(name string) (string, error) {
 
 func (f fsys) Mkdir(name string, perm fs.FileMode) error {
 	l, err := f.at(name, false, true)
+	if done, kerr := f.kernelOp(err, "mkdir"); done {
+		return kernelResult("mkdir", name, kerr)
+	}
 	if err == nil {
 		err = l.root.Mkdir(l.rel, perm)
 	}
@@ -243,6 +325,9 @@ func (f fsys) Mkdir(name string, perm fs.FileMode) error {
 // Remove is unlink/rmdir. The top of the rootfs or of a volume is busy.
 func (f fsys) Remove(name string) error {
 	l, err := f.at(name, false, true)
+	if done, kerr := f.kernelOp(err, "remove"); done {
+		return kernelResult("remove", name, kerr)
+	}
 	if err == nil {
 		if l.rel == "." {
 			err = syscall.EBUSY
@@ -259,6 +344,9 @@ func (f fsys) Remove(name string) error {
 // RemoveAll is rm -r on one name (not followed if it is a symlink).
 func (f fsys) RemoveAll(name string) error {
 	l, err := f.at(name, false, true)
+	if done, kerr := f.kernelOp(err, "remove"); done {
+		return kernelResult("remove", name, kerr)
+	}
 	if err == nil {
 		if l.rel == "." {
 			err = syscall.EBUSY
@@ -274,6 +362,9 @@ func (f fsys) RemoveAll(name string) error {
 
 func (f fsys) Symlink(target, name string) error {
 	l, err := f.at(name, false, true)
+	if done, kerr := f.kernelOp(err, "symlink"); done {
+		return kernelResult("symlink", name, kerr)
+	}
 	if err == nil {
 		err = l.root.Symlink(target, l.rel)
 	}
@@ -302,6 +393,9 @@ func (f fsys) twoPlaces(oldname, newname string, followOld bool) (loc, loc, erro
 
 func (f fsys) Link(oldname, newname string) error {
 	o, n, err := f.twoPlaces(oldname, newname, true)
+	if done, kerr := f.kernelOp(err, "link"); done {
+		return kernelResult("link", newname, kerr)
+	}
 	if err == nil {
 		err = o.root.Link(o.rel, n.rel)
 	}
@@ -313,6 +407,9 @@ func (f fsys) Link(oldname, newname string) error {
 
 func (f fsys) Rename(oldname, newname string) error {
 	o, n, err := f.twoPlaces(oldname, newname, false)
+	if done, kerr := f.kernelOp(err, "rename"); done {
+		return kernelResult("rename", newname, kerr)
+	}
 	if err == nil {
 		err = o.root.Rename(o.rel, n.rel)
 	}
@@ -324,6 +421,9 @@ func (f fsys) Rename(oldname, newname string) error {
 
 func (f fsys) Chmod(name string, mode fs.FileMode) error {
 	l, err := f.at(name, true, true)
+	if done, kerr := f.kernelOp(err, "chmod"); done {
+		return kernelResult("chmod", name, kerr)
+	}
 	if err == nil {
 		err = l.root.Chmod(l.rel, mode)
 	}
@@ -335,6 +435,9 @@ func (f fsys) Chmod(name string, mode fs.FileMode) error {
 
 func (f fsys) Chtimes(name string, atime, mtime time.Time) error {
 	l, err := f.at(name, true, true)
+	if done, kerr := f.kernelOp(err, "touch"); done {
+		return kernelResult("touch", name, kerr)
+	}
 	if err == nil {
 		err = l.root.Chtimes(l.rel, atime, mtime)
 	}

@@ -20,7 +20,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"syscall"
 
 	"mvdan.cc/sh/v3/expand"
@@ -43,7 +42,7 @@ func slash(p string) string { return filepath.ToSlash(p) }
 // *fs.PathError so the interpreter prints them and sets status 1.
 func (sh *shell) open(ctx context.Context, name string, flag int, perm os.FileMode) (io.ReadWriteCloser, error) {
 	name = slash(name)
-	if name == "/dev/null" {
+	if name == "/dev/null" && sh.fs.kfs == nil {
 		return devNull{}, nil
 	}
 	f, err := sh.fsAt(ctx).OpenFile(name, flag, perm)
@@ -55,7 +54,7 @@ func (sh *shell) open(ctx context.Context, name string, flag int, perm os.FileMo
 			op, why = "sh: can't create", "nonexistent directory"
 		}
 		if !errors.Is(err, fs.ErrNotExist) {
-			why = strings.ToLower(errText(err))
+			why = errText(err) // strerror, as ash prints it: "Read-only file system"
 		}
 		return nil, &fs.PathError{Op: op, Path: name, Err: errors.New(why)}
 	}

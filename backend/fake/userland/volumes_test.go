@@ -47,7 +47,7 @@ func TestVolumes(t *testing.T) {
 	// nested read-only volume
 	r = shv("cat /data/ro/conf; echo x > /data/ro/conf; rm /data/ro/conf; touch /data/ro/x")
 	assert.Equal(t, "read only\n", r.stdout)
-	assert.Contains(t, r.stderr, "sh: can't create /data/ro/conf: read-only file system\n")
+	assert.Contains(t, r.stderr, "sh: can't create /data/ro/conf: Read-only file system\n")
 	assert.Contains(t, r.stderr, "rm: can't remove '/data/ro/conf': Read-only file system\n")
 	b, err = os.ReadFile(filepath.Join(ro, "conf"))
 	require.NoError(t, err)

@@ -130,7 +130,7 @@ func wgetMain(p *Process) int {
 
 	outName, toStdout := wgetOutput(u, flags)
 	var out io.Writer = p.Stdout
-	var file *os.File
+	var file vfile
 	if !toStdout {
 		file, err = newFsys(p).OpenFile(outName, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 		if err != nil {

@@ -66,6 +66,13 @@ func NewHost(t testing.TB) backend.Host {
 // processes and removes its namespaces, cgroups and mounts.
 func NewLinuxHost(t testing.TB) *linux.Host {
 	t.Helper()
+	return NewLinuxHostWith(t, nil)
+}
+
+// NewLinuxHostWith is NewLinuxHost with its Options changed by mod first
+// (a cgroup root of another version, say).
+func NewLinuxHostWith(t testing.TB, mod func(*linux.Options)) *linux.Host {
+	t.Helper()
 	RequireRoot(t)
 	dir := t.TempDir()
 	nsDir := filepath.Join(dir, "ns")
@@ -73,11 +80,15 @@ func NewLinuxHost(t testing.TB) *linux.Host {
 	if err := linux.CreateNSFile(rootNS); err != nil {
 		t.Fatalf("linuxtest: create throwaway netns: %v", err)
 	}
-	h, err := linux.New(linux.Options{
+	opts := linux.Options{
 		NetNSPath:    rootNS,
 		RunDir:       filepath.Join(dir, "run"),
 		CgroupParent: Unique("dockerlab-test-"),
-	})
+	}
+	if mod != nil {
+		mod(&opts)
+	}
+	h, err := linux.New(opts)
 	if err != nil {
 		linux.RemoveNSDir(nsDir)
 		t.Fatalf("linuxtest: linux.New: %v", err)

@@ -19,6 +19,7 @@ import (
 	"io"
 
 	"github.com/dockerlab/dockerlab/backend"
+	"github.com/dockerlab/dockerlab/v1_2/libcontainer/devices"
 )
 
 // Context was upstream's free-form map for driver options.
@@ -120,6 +121,12 @@ type Command struct {
 	Mounts     []Mount             `json:"mounts"`
 	CapAdd     []string            `json:"cap_add"`
 	CapDrop    []string            `json:"cap_drop"`
+
+	// AllowedDevices is the devices cgroup's list, AutoCreatedDevices
+	// the nodes made in /dev: libcontainer's defaults plus --device
+	// (populateCommand).
+	AllowedDevices     []*devices.Device `json:"allowed_devices"`
+	AutoCreatedDevices []*devices.Device `json:"autocreated_devices"`
 
 	// Env is the process's environment (upstream: the embedded
 	// exec.Cmd's Env); HOSTNAME in it names the container's hostname.

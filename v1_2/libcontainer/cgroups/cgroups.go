@@ -7,7 +7,9 @@
 // vendor/src/github.com/docker/libcontainer/cgroups/fs/apply_raw.go at v1.2.0
 // (Apply: one directory per controller under
 // /sys/fs/cgroup/<controller>/<parent>/<name>).
-// Book: ch.14 §14.3 cgroup.
+// vendor/src/github.com/docker/libcontainer/cgroups/fs/devices.go at v1.2.0
+// (DevicesGroup.Set: deny all, allow the list).
+// Book: ch.14 §14.3 cgroup, 其他 (设备).
 // Notes: 003 "控制组"; reference docs/kernels.md §4.
 //
 // cgroup v1, which the book describes, has one hierarchy per controller:
@@ -23,6 +25,7 @@ import (
 	"fmt"
 
 	"github.com/dockerlab/dockerlab/backend"
+	"github.com/dockerlab/dockerlab/v1_2/libcontainer/devices"
 )
 
 // FreezerState is what Docker wrote to freezer.state.
@@ -39,13 +42,14 @@ type Cgroup struct {
 	Name   string `json:"name,omitempty"`   // the container id
 	Parent string `json:"parent,omitempty"` // "docker" upstream, "dockerlab" here
 
-	AllowAllDevices   bool         `json:"allow_all_devices,omitempty"`
-	Memory            int64        `json:"memory,omitempty"`             // bytes (-m)
-	MemoryReservation int64        `json:"memory_reservation,omitempty"` // soft limit; Docker 1.2 set it to Memory
-	MemorySwap        int64        `json:"memory_swap,omitempty"`        // memory+swap; -1 = unlimited swap
-	CpuShares         int64        `json:"cpu_shares,omitempty"`         // -c
-	CpusetCpus        string       `json:"cpuset_cpus,omitempty"`        // --cpuset
-	Freezer           FreezerState `json:"freezer,omitempty"`
+	AllowAllDevices   bool              `json:"allow_all_devices,omitempty"`  // --privileged
+	AllowedDevices    []*devices.Device `json:"allowed_devices,omitempty"`    // otherwise the only ones
+	Memory            int64             `json:"memory,omitempty"`             // bytes (-m)
+	MemoryReservation int64             `json:"memory_reservation,omitempty"` // soft limit; Docker 1.2 set it to Memory
+	MemorySwap        int64             `json:"memory_swap,omitempty"`        // memory+swap; -1 = unlimited swap
+	CpuShares         int64             `json:"cpu_shares,omitempty"`         // -c
+	CpusetCpus        string            `json:"cpuset_cpus,omitempty"`        // --cpuset
+	Freezer           FreezerState      `json:"freezer,omitempty"`
 }
 
 // Path is where the group lives, relative to the backend's cgroup
@@ -61,7 +65,23 @@ func (c *Cgroup) Resources() backend.Resources {
 		MemorySwap: c.MemorySwap,
 		CPUShares:  c.CpuShares,
 		CpusetCpus: c.CpusetCpus,
+		Devices:    c.devices(),
 	}
+}
+
+// devices is the allow list for the backend: nil (leave every device
+// allowed) only with AllowAllDevices; otherwise the list, even empty —
+// the devices cgroup then refuses everything else (cgroups/fs/devices.go
+// wrote "a" to devices.deny first).
+func (c *Cgroup) devices() []backend.Device {
+	if c.AllowAllDevices {
+		return nil
+	}
+	list := devices.ToBackend(c.AllowedDevices)
+	if list == nil {
+		list = []backend.Device{}
+	}
+	return list
 }
 
 // Apply creates the group and writes its limits, returning the

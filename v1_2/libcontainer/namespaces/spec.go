@@ -8,10 +8,13 @@
 // v1.2.0 (DefaultCreateCommand),
 // vendor/src/github.com/docker/libcontainer/namespaces/init.go at v1.2.0,
 // vendor/src/github.com/docker/libcontainer/namespaces/types_linux.go at
-// v1.2.0, vendor/src/github.com/docker/libcontainer/mount/init.go at v1.2.0.
+// v1.2.0, vendor/src/github.com/docker/libcontainer/mount/init.go at v1.2.0,
+// vendor/src/github.com/docker/libcontainer/security/capabilities/capabilities.go
+// at v1.2.0, vendor/src/github.com/docker/libcontainer/security/restrict/restrict.go
+// at v1.2.0.
 // See docs/upstream/v1.2.0.md §5.2.
 // Book: ch.13 §13.3 (createCommand, namespace.exec) and §13.5 (mount
-// namespace, namespace完成); ch.14 §14.3 namespace, 挂载.
+// namespace, namespace完成); ch.14 §14.3 namespace, 挂载, 其他.
 // Notes: 003 "命名空间".
 package namespaces
 
@@ -22,6 +25,7 @@ import (
 
 	"github.com/dockerlab/dockerlab/backend"
 	"github.com/dockerlab/dockerlab/v1_2/libcontainer"
+	"github.com/dockerlab/dockerlab/v1_2/libcontainer/devices"
 	"github.com/dockerlab/dockerlab/v1_2/libcontainer/network"
 )
 
@@ -60,7 +64,13 @@ func BuildSpec(container *libcontainer.Config, rootfs string, args []string, std
 	if ns.UTS {
 		spec.Hostname = container.Hostname
 	}
+	// FinalizeNamespace and Restrict: what the process keeps of root.
+	spec.Confine = &backend.Confinement{
+		Capabilities: append([]string{}, container.Capabilities...),
+		RestrictSys:  container.RestrictSys,
+	}
 	if mc := container.MountConfig; mc != nil {
+		spec.Confine.DeviceNodes = devices.ToBackend(mc.DeviceNodes)
 		spec.ReadonlyRootfs = mc.ReadonlyFs
 		for _, m := range mc.Mounts {
 			if m.Type != "bind" {

@@ -6,7 +6,7 @@
 // createNetwork, setPrivileged, setCapabilities, setupCgroups, setupMounts,
 // setupLabels). See docs/upstream/v1.2.0.md §5.2.
 // Book: ch.13 §13.3 (the driver's part before namespace.exec) and ch.14
-// §14.3.
+// §14.3 (其他: capabilities, devices, --privileged).
 // Notes: 003 "Docker容器中的网络" (bridge, host, container, none).
 package native
 
@@ -18,6 +18,7 @@ import (
 	"github.com/dockerlab/dockerlab/v1_2/daemon/execdriver"
 	"github.com/dockerlab/dockerlab/v1_2/daemon/execdriver/native/template"
 	"github.com/dockerlab/dockerlab/v1_2/libcontainer"
+	"github.com/dockerlab/dockerlab/v1_2/libcontainer/devices"
 	"github.com/dockerlab/dockerlab/v1_2/libcontainer/network"
 )
 
@@ -44,15 +45,25 @@ func (d *Driver) createContainer(c *execdriver.Command) (*libcontainer.Config, e
 	container.WorkingDir = c.WorkingDir
 	container.Env = append([]string(nil), c.Env...)
 	container.Cgroups.Name = c.ID
+	container.Cgroups.AllowedDevices = c.AllowedDevices
+	container.MountConfig.DeviceNodes = c.AutoCreatedDevices
+	if c.AllowedDevices == nil {
+		// A Command not filled by populateCommand (tests, older
+		// callers) still gets libcontainer's defaults, never nothing.
+		container.Cgroups.AllowedDevices = devices.DefaultAllowedDevices
+	}
+	if c.AutoCreatedDevices == nil {
+		container.MountConfig.DeviceNodes = devices.DefaultAutoCreatedDevices
+	}
 	container.RestrictSys = true
 
 	if err := d.createNetwork(container, c); err != nil {
 		return nil, err
 	}
 	if c.Privileged {
-		container.Capabilities = append([]string(nil), execdriver.AllCapabilities...)
-		container.Cgroups.AllowAllDevices = true
-		container.RestrictSys = false
+		if err := d.setPrivileged(container); err != nil {
+			return nil, err
+		}
 	} else {
 		caps, err := execdriver.TweakCapabilities(container.Capabilities, c.CapAdd, c.CapDrop)
 		if err != nil {
@@ -84,6 +95,22 @@ func (d *Driver) createContainer(c *execdriver.Command) (*libcontainer.Config, e
 		return nil, fmt.Errorf("native: driver options %q are not supported by dockerlab", strings.Join(opts, " "))
 	}
 	return container, nil
+}
+
+// setPrivileged lifts everything: every capability, every device (and
+// the host's device nodes in /dev), /proc and /sys as the host has them.
+// (Upstream also set the AppArmor profile "unconfined".)
+func (d *Driver) setPrivileged(container *libcontainer.Config) error {
+	container.Capabilities = append([]string(nil), execdriver.AllCapabilities...)
+	container.Cgroups.AllowAllDevices = true
+	container.Cgroups.AllowedDevices = nil
+	nodes, err := devices.GetHostDeviceNodes(d.host)
+	if err != nil {
+		return err
+	}
+	container.MountConfig.DeviceNodes = nodes
+	container.RestrictSys = false
+	return nil
 }
 
 // createNetwork adds the networks of c's mode: host shares the machine's
