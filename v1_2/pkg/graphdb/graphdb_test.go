@@ -346,19 +346,6 @@ func TestConcurrentWrites(t *testing.T) {
 	}
 }
 
-func TestCycleDoesNotRecurseForever(t *testing.T) {
-	db := newTestDb(t)
-	_, err := db.Set("/a", "1")
-	require.NoError(t, err)
-	_, err = db.Set("/a/b", "2")
-	require.NoError(t, err)
-	_, err = db.Set("/a/b/c", "1") // 1 → 2 → 1
-	require.NoError(t, err)
-	children, err := db.Children("/", -1)
-	require.NoError(t, err)
-	assert.Len(t, children, maxWalkLevels)
-}
-
 func TestReopenKeepsData(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "linkgraph.db")
 	db, err := NewSqliteConn(file)
