@@ -108,6 +108,7 @@ func TestCh04GraphdbSetWalk_Refusals(t *testing.T) {
 	require.Error(t, err, "/web is taken")
 	assert.True(t, IsNonUniqueNameError(err), "the unique index on (parent_id, name) refuses a second /web: %v", err)
 	assert.Equal(t, "1", db.Get("/web").ID(), "/web still names entity 1")
+	assert.Equal(t, 0, db.Refs("4"), "the refused Sets were rolled back: entity 4 has no name")
 
 	_, err = db.Set("/web/self", "1")
 	assert.EqualError(t, err, "Cannot set self as child")
