@@ -2,6 +2,7 @@ package lab
 
 import (
 	v01demo "github.com/dockerlab/dockerlab/chapters/00-v0.1"
+	chapter02 "github.com/dockerlab/dockerlab/chapters/02-client"
 	chapter03 "github.com/dockerlab/dockerlab/chapters/03-daemon"
 	chapter04 "github.com/dockerlab/dockerlab/chapters/04-newdaemon"
 	chapter06 "github.com/dockerlab/dockerlab/chapters/06-daemon-network"
@@ -16,6 +17,7 @@ var manifests = []*lab.Chapter{
 	&chapter03.Lab,
 	&chapter04.Lab,
 	&chapter06.Lab,
+	&chapter02.Lab,
 }
 
 // DefaultRegistry is the registry of every chapter manifest.
