@@ -5,6 +5,7 @@ import (
 	chapter02 "github.com/dockerlab/dockerlab/chapters/02-client"
 	chapter03 "github.com/dockerlab/dockerlab/chapters/03-daemon"
 	chapter04 "github.com/dockerlab/dockerlab/chapters/04-newdaemon"
+	chapter05 "github.com/dockerlab/dockerlab/chapters/05-server"
 	chapter06 "github.com/dockerlab/dockerlab/chapters/06-daemon-network"
 	"github.com/dockerlab/dockerlab/lab"
 )
@@ -18,6 +19,7 @@ var manifests = []*lab.Chapter{
 	&chapter04.Lab,
 	&chapter06.Lab,
 	&chapter02.Lab,
+	&chapter05.Lab,
 }
 
 // DefaultRegistry is the registry of every chapter manifest.
