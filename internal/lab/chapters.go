@@ -7,6 +7,7 @@ import (
 	chapter04 "github.com/dockerlab/dockerlab/chapters/04-newdaemon"
 	chapter05 "github.com/dockerlab/dockerlab/chapters/05-server"
 	chapter06 "github.com/dockerlab/dockerlab/chapters/06-daemon-network"
+	chapter08 "github.com/dockerlab/dockerlab/chapters/08-images"
 	"github.com/dockerlab/dockerlab/lab"
 )
 
@@ -20,6 +21,7 @@ var manifests = []*lab.Chapter{
 	&chapter06.Lab,
 	&chapter02.Lab,
 	&chapter05.Lab,
+	&chapter08.Lab,
 }
 
 // DefaultRegistry is the registry of every chapter manifest.
