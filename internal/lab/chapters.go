@@ -8,6 +8,7 @@ import (
 	chapter05 "github.com/dockerlab/dockerlab/chapters/05-server"
 	chapter06 "github.com/dockerlab/dockerlab/chapters/06-daemon-network"
 	chapter08 "github.com/dockerlab/dockerlab/chapters/08-images"
+	chapter10 "github.com/dockerlab/dockerlab/chapters/10-image-storage"
 	"github.com/dockerlab/dockerlab/lab"
 )
 
@@ -22,6 +23,7 @@ var manifests = []*lab.Chapter{
 	&chapter02.Lab,
 	&chapter05.Lab,
 	&chapter08.Lab,
+	&chapter10.Lab,
 }
 
 // DefaultRegistry is the registry of every chapter manifest.
