@@ -25,5 +25,13 @@ var Lab = lab.Chapter{
 			Difficulty: 3,
 			Backend:    lab.Fake,
 		},
+		{
+			ID:         "ch10.tagstore-set-get",
+			Book:       "§4.6",
+			Notes:      `002 "repositories"`,
+			Title:      lab.Text{Zh: "TagStore 的 Set 和 Get：repositories 文件里的 repo:tag", En: "TagStore Set and Get: repo:tag in the repositories file"},
+			Difficulty: 2,
+			Backend:    lab.Fake,
+		},
 	},
 }

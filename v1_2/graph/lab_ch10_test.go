@@ -1,7 +1,11 @@
 // Tests of the exercises of chapter 10 in this package:
 //   - ch10.graph-register (Graph.Register, steps 2–8 of §10.2 in
 //     upstream's order): `dockerlab lab check ch10.graph-register`, or
-//     `go test ./v1_2/graph -run TestCh10GraphRegister`.
+//     `go test ./v1_2/graph -run TestCh10GraphRegister`;
+//   - ch10.tagstore-set-get (TagStore.Set and Get: repository:tag names
+//     in the repositories-<driver> file): `dockerlab lab check
+//     ch10.tagstore-set-get`, or `go test ./v1_2/graph -run
+//     TestCh10TagstoreSetGet`.
 //
 // They use the vfs driver on temp dirs (newTestGraph), so they need no
 // kernel.
@@ -119,4 +123,99 @@ func TestCh10GraphRegister_FailureLeavesNothing(t *testing.T) {
 
 	register(t, g, childID, baseID, "app.conf", "port=80")
 	assert.Equal(t, "port=80", readLayer(t, g, childID, "app.conf"), "the same id registers cleanly afterwards")
+}
+
+// Set writes {"Repositories": {repo: {tag: id}}} to repositories-<driver>
+// (no tag: "latest"); Get reads a repository back; another TagStore on
+// the same file sees it too.
+func TestCh10TagstoreSetGet(t *testing.T) {
+	store, _ := newTestTagStore(t)
+	require.NoError(t, store.Set("busybox", "", baseID, false))
+	data, err := os.ReadFile(store.path)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"Repositories":{"busybox":{"latest":"`+baseID+`"}}}`, string(data), "Set saves the file; no tag means latest")
+	left, _ := filepath.Glob(filepath.Join(filepath.Dir(store.path), ".repositories-vfs.tmp-*"))
+	assert.Empty(t, left, "save's temp file does not stay behind")
+
+	require.NoError(t, store.Set("busybox", "v2", childID[:12], false), "the image may be named by an id prefix (LookupImage)")
+	require.NoError(t, store.Set("web", "1.0", "busybox:v2", false), "…or by repo:tag")
+	repo, err := store.Get("busybox")
+	require.NoError(t, err)
+	assert.Equal(t, Repository{"latest": baseID, "v2": childID}, repo, "a tag holds the full id")
+
+	other, err := NewTagStore(store.path, store.graph)
+	require.NoError(t, err)
+	repo, err = other.Get("web")
+	require.NoError(t, err)
+	assert.Equal(t, Repository{"1.0": childID}, repo, "the file is the truth: a second store on it sees the tags")
+}
+
+// The file is re-read by every call: two stores on one file (two jobs, or
+// a daemon and a tool) never undo each other's tags.
+func TestCh10TagstoreSetGet_Reload(t *testing.T) {
+	a, _ := newTestTagStore(t)
+	b, err := NewTagStore(a.path, a.graph)
+	require.NoError(t, err)
+	require.NoError(t, a.Set("busybox", "a", baseID, false))
+	repo, err := b.Get("busybox")
+	require.NoError(t, err)
+	assert.Equal(t, Repository{"a": baseID}, repo, "Get reloads the file before reading it")
+	require.NoError(t, b.Set("busybox", "b", childID, false))
+	repo, err = a.Get("busybox")
+	require.NoError(t, err)
+	assert.Equal(t, Repository{"a": baseID, "b": childID}, repo, "Set reloads the file before changing it, or it writes back a stale copy and loses the other store's tag")
+}
+
+// Get hands out a copy: the caller may change it without changing the
+// store. A repository that does not exist is nil, with no error.
+func TestCh10TagstoreSetGet_Copy(t *testing.T) {
+	store, _ := newTestTagStore(t)
+	require.NoError(t, store.Set("busybox", "", baseID, false))
+	repo, err := store.Get("busybox")
+	require.NoError(t, err)
+	repo["latest"] = childID
+	repo["new"] = childID
+	assert.Equal(t, map[string][]string{baseID: {"busybox:latest"}}, store.ByID(), "Get returns a copy: changing it changes nothing that docker images shows (ByID reads the store's map)")
+	again, err := store.Get("busybox")
+	require.NoError(t, err)
+	assert.Equal(t, Repository{"latest": baseID}, again)
+
+	repo, err = store.Get("nosuch")
+	assert.NoError(t, err)
+	assert.Nil(t, repo, "no such repository: nil, and no error")
+}
+
+// Bad names and unknown images are refused, and a refused Set writes
+// nothing. Re-tagging overwrites, force or not (as at v1.2.0).
+func TestCh10TagstoreSetGet_Validation(t *testing.T) {
+	store, _ := newTestTagStore(t)
+	assert.EqualError(t, store.Set("", "t", baseID, false), "Repository name can't be empty")
+	assert.EqualError(t, store.Set("r", "a/b", baseID, false), "Illegal tag name: a/b")
+	assert.EqualError(t, store.Set("r", "a:b", baseID, false), "Illegal tag name: a:b")
+	assert.Error(t, store.Set("r", "t", "nosuchimage", false), "the image must exist")
+	data, err := os.ReadFile(store.path)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"Repositories":{}}`, string(data), "nothing was written")
+
+	require.NoError(t, store.Set("r", "t", baseID, false))
+	require.NoError(t, store.Set("r", "t", childID, false))
+	repo, err := store.Get("r")
+	require.NoError(t, err)
+	assert.Equal(t, childID, repo["t"])
+}
+
+// A current docker CLI tags with the Hub's full spelling: the store keeps
+// the short name 1.2's clients used (localRepoName), and Get finds it by
+// either spelling (storedName).
+func TestCh10TagstoreSetGet_HubName(t *testing.T) {
+	store, _ := newTestTagStore(t)
+	require.NoError(t, store.Set("docker.io/library/busybox", "v3", baseID, false))
+	for _, name := range []string{"busybox", "docker.io/library/busybox"} {
+		repo, err := store.Get(name)
+		require.NoError(t, err)
+		assert.Equal(t, Repository{"v3": baseID}, repo, "Get(%q)", name)
+	}
+	data, err := os.ReadFile(store.path)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"Repositories":{"busybox":{"v3":"`+baseID+`"}}}`, string(data))
 }
