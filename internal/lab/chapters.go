@@ -7,6 +7,7 @@ import (
 	chapter04 "github.com/dockerlab/dockerlab/chapters/04-newdaemon"
 	chapter05 "github.com/dockerlab/dockerlab/chapters/05-server"
 	chapter06 "github.com/dockerlab/dockerlab/chapters/06-daemon-network"
+	chapter07 "github.com/dockerlab/dockerlab/chapters/07-network"
 	chapter08 "github.com/dockerlab/dockerlab/chapters/08-images"
 	chapter10 "github.com/dockerlab/dockerlab/chapters/10-image-storage"
 	"github.com/dockerlab/dockerlab/lab"
@@ -24,6 +25,7 @@ var manifests = []*lab.Chapter{
 	&chapter05.Lab,
 	&chapter08.Lab,
 	&chapter10.Lab,
+	&chapter07.Lab,
 }
 
 // DefaultRegistry is the registry of every chapter manifest.

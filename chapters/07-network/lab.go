@@ -1,0 +1,29 @@
+package chapter07
+
+import (
+	"embed"
+
+	"github.com/dockerlab/dockerlab/lab"
+)
+
+//go:embed lab/hints
+var labFiles embed.FS
+
+// Lab is chapter 7's exercise manifest: `dockerlab lab list --chapter ch07`
+// (docs/teaching.md, "Authors' guide", says how to add one).
+var Lab = lab.Chapter{
+	ID:    "ch07",
+	Dir:   "chapters/07-network",
+	Title: lab.Text{Zh: "Docker容器网络", En: "Container networking"},
+	Files: labFiles,
+	Exercises: []lab.Exercise{
+		{
+			ID:         "ch07.veth-pair",
+			Book:       "§7.6",
+			Notes:      `000 "bridge桥接模式"`,
+			Title:      lab.Text{Zh: "--net=bridge 的 veth pair：一端接 docker0，另一端改名 eth0", En: "--net=bridge's veth pair: one end on docker0, the other renamed eth0"},
+			Difficulty: 2,
+			Backend:    lab.Both,
+		},
+	},
+}
