@@ -25,5 +25,13 @@ var Lab = lab.Chapter{
 			Difficulty: 2,
 			Backend:    lab.Both,
 		},
+		{
+			ID:         "ch07.allocate-port",
+			Book:       "§7.4",
+			Notes:      `000 "外界访问Docker Container内部服务的流程"`,
+			Title:      lab.Text{Zh: "allocate_port：DNAT 规则、FORWARD 规则和用户态代理", En: "allocate_port: the DNAT rule, the FORWARD rule and the userland proxy"},
+			Difficulty: 3,
+			Backend:    lab.Both,
+		},
 	},
 }
