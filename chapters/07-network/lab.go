@@ -33,5 +33,13 @@ var Lab = lab.Chapter{
 			Difficulty: 3,
 			Backend:    lab.Both,
 		},
+		{
+			ID:         "ch07.links",
+			Book:       "§7.4",
+			Notes:      `000 "注册Handler至Engine"`,
+			Title:      lab.Text{Zh: "--link：环境变量和 FORWARD 规则", En: "--link: the environment variables and the FORWARD rules"},
+			Difficulty: 3,
+			Backend:    lab.Both,
+		},
 	},
 }

@@ -1,9 +1,16 @@
-// Tests of the exercise ch07.allocate-port (the "allocate_port" job: the
-// DNAT and FORWARD rules of iptables.Chain.Forward, and portmapper.Map's
-// rules, table entry and userland proxy): `dockerlab lab check
-// ch07.allocate-port`, or `go test ./v1_2/daemon/networkdriver/bridge
-// -run TestCh07AllocatePort`. They run on the kernel lab check chose
-// (labtest.Host): the fake by default, the real one with --backend linux.
+// Tests of two exercises of chapter 7, through the bridge driver's jobs:
+//   - ch07.allocate-port (the "allocate_port" job: the DNAT and FORWARD
+//     rules of iptables.Chain.Forward, and portmapper.Map's rules, table
+//     entry and userland proxy): `dockerlab lab check ch07.allocate-port`,
+//     or `go test ./v1_2/daemon/networkdriver/bridge -run
+//     TestCh07AllocatePort`;
+//   - ch07.links (the "link" job's FORWARD rules, LinkContainers; the
+//     variables are tested in v1_2/links): `dockerlab lab check
+//     ch07.links`, or `go test ./v1_2/daemon/networkdriver/bridge -run
+//     TestCh07Links`.
+//
+// They run on the kernel lab check chose (labtest.Host): the fake by
+// default, the real one with --backend linux.
 package bridge
 
 import (
@@ -219,6 +226,94 @@ func TestCh07AllocatePort_LinuxParity(t *testing.T) {
 		require.NoError(t, err)
 		dumps = append(dumps, dump)
 		labRelease(t, eng)
+	}
+	assert.Equal(t, dumps[1], dumps[0])
+}
+
+// labLinkDaemon starts the bridge driver with --icc=false, where only the
+// links open the bridge between two containers.
+func labLinkDaemon(t *testing.T, h backend.Host) *engine.Engine {
+	t.Helper()
+	useHost(t, h)
+	eng, err := runInit(t, initEnv("InterContainerCommunication", "false"))
+	require.NoError(t, err, "init_networkdriver")
+	return eng
+}
+
+// labLink runs `link ACTION` for web (172.17.0.6) linked to db
+// (172.17.0.5), which exposes ports.
+func labLink(t *testing.T, eng *engine.Engine, action string, ignoreErrors bool, ports ...string) error {
+	t.Helper()
+	list := "["
+	for i, p := range ports {
+		if i > 0 {
+			list += ","
+		}
+		list += fmt.Sprintf("%q", p)
+	}
+	list += "]"
+	ignore := "false"
+	if ignoreErrors {
+		ignore = "true"
+	}
+	_, err := run(t, eng, "link", []string{action}, "ParentIP", "172.17.0.6", "ChildIP", "172.17.0.5", "Ports", list, "IgnoreErrors", ignore)
+	return err
+}
+
+// `link -I` opens exactly the child's exposed ports between the two
+// containers, both ways: the parent to the child's port, and the child's
+// answers from it. Each rule is inserted at the top of FORWARD, before
+// --icc=false's DROP.
+func TestCh07Links_Forward(t *testing.T) {
+	h := labtest.Host(t)
+	eng := labLinkDaemon(t, h)
+	require.NoError(t, labLink(t, eng, "-I", false, "5432/tcp", "53/udp"))
+	rules := labRules(t, h, "filter", "FORWARD")
+	require.GreaterOrEqual(t, len(rules), 4)
+	assert.Equal(t, []string{
+		"-A FORWARD -s 172.17.0.5/32 -d 172.17.0.6/32 -i docker0 -o docker0 -p udp -m udp --sport 53 -j ACCEPT",
+		"-A FORWARD -s 172.17.0.6/32 -d 172.17.0.5/32 -i docker0 -o docker0 -p udp -m udp --dport 53 -j ACCEPT",
+		"-A FORWARD -s 172.17.0.5/32 -d 172.17.0.6/32 -i docker0 -o docker0 -p tcp -m tcp --sport 5432 -j ACCEPT",
+		"-A FORWARD -s 172.17.0.6/32 -d 172.17.0.5/32 -i docker0 -o docker0 -p tcp -m tcp --dport 5432 -j ACCEPT",
+	}, rules[:4], "per port, in the order of Ports: parent → child's port, then child's port → parent; each inserted (-I) on top, so the list reads backwards")
+	assert.Contains(t, rules, "-A FORWARD -i docker0 -o docker0 -j DROP", "--icc=false's DROP is still there, below the link's rules")
+}
+
+// `link -D` deletes the same rules; a second -D fails unless errors are
+// ignored (what Disable asks for, as the rules may already be gone).
+func TestCh07Links_Delete(t *testing.T) {
+	h := labtest.Host(t)
+	eng := labLinkDaemon(t, h)
+	before := labRules(t, h, "filter", "FORWARD")
+	require.NoError(t, labLink(t, eng, "-I", false, "80/tcp"))
+	require.NoError(t, labLink(t, eng, "-D", false, "80/tcp"))
+	assert.Equal(t, before, labRules(t, h, "filter", "FORWARD"), "-D removes what -I added (the action is iptables' own flag)")
+	assert.Error(t, labLink(t, eng, "-D", false, "80/tcp"), "deleting rules that are not there fails")
+	assert.NoError(t, labLink(t, eng, "-D", true, "80/tcp"), "…unless IgnoreErrors is set")
+}
+
+// A port that is not PORT/PROTO is refused, naming it.
+func TestCh07Links_BadPort(t *testing.T) {
+	h := labtest.Host(t)
+	eng := labLinkDaemon(t, h)
+	before := labRules(t, h, "filter", "FORWARD")
+	err := labLink(t, eng, "-I", false, "80")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `"80"`, "the error names the bad port")
+	assert.Equal(t, before, labRules(t, h, "filter", "FORWARD"), "nothing was added")
+}
+
+// On the real kernel (lab check --backend linux, as root), FORWARD is what
+// the fake kernel shows, dump for dump.
+func TestCh07Links_LinuxParity(t *testing.T) {
+	real := linuxtest.NewHost(t) // skips, saying why, unless root on Linux
+	var dumps []string
+	for _, h := range []backend.Host{real, fake.NewBare()} {
+		eng := labLinkDaemon(t, h)
+		require.NoError(t, labLink(t, eng, "-I", false, "5432/tcp", "53/udp"))
+		dump, err := h.Root().IPTables().Save()
+		require.NoError(t, err)
+		dumps = append(dumps, dump)
 	}
 	assert.Equal(t, dumps[1], dumps[0])
 }
