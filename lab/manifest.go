@@ -36,7 +36,8 @@ type Exercise struct {
 	// files, grade reports and hints are keyed by it.
 	ID string
 	// Book is the section of 《Docker源码分析》 the exercise is about, such
-	// as "§6.4"; for the prologue, the upstream file ("v0.1.0 network.go").
+	// as "§6.4" (or the chapter, "ch.8", when no one section is); for the
+	// prologue, the upstream file ("v0.1.0 network.go").
 	Book string
 	// Notes cites the readers' notes where a section covers the code:
 	// `000 "设置iptables规则"` (note number, section title). Optional.

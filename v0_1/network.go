@@ -164,6 +164,8 @@ type PortMapper struct {
 
 // cleanup removes what a previous daemon left: the two jumps, then the
 // chain. Every error is ignored: on a fresh machine none of it exists.
+//
+//lab:exercise ch00.port-mapper
 func (mapper *PortMapper) cleanup() error {
 	iptables(mapper.ipt, "-t", "nat", "-D", "PREROUTING", "-j", "DOCKER")
 	iptables(mapper.ipt, "-t", "nat", "-D", "OUTPUT", "-j", "DOCKER")
@@ -175,6 +177,8 @@ func (mapper *PortMapper) cleanup() error {
 
 // setup makes the DOCKER chain and sends every incoming (PREROUTING) and
 // locally generated (OUTPUT) packet through it, with no match at all.
+//
+//lab:exercise ch00.port-mapper
 func (mapper *PortMapper) setup() error {
 	if err := iptables(mapper.ipt, "-t", "nat", "-N", "DOCKER"); err != nil {
 		return fmt.Errorf("Unable to setup port networking: Failed to create DOCKER chain: %w", err)
@@ -190,6 +194,8 @@ func (mapper *PortMapper) setup() error {
 
 // iptablesForward adds (rule "-A") or deletes (rule "-D") one DNAT rule:
 // TCP to port goes to dest.
+//
+//lab:exercise ch00.port-mapper
 func (mapper *PortMapper) iptablesForward(rule string, port int, dest net.TCPAddr) error {
 	return iptables(mapper.ipt, "-t", "nat", rule, "DOCKER",
 		"-p", "tcp", "--dport", strconv.Itoa(port),

@@ -294,26 +294,6 @@ func TestPortMapperCleanupIgnoresErrors(t *testing.T) {
 	assert.Len(t, ipt.calls, 7)
 }
 
-func TestPortMapperSetupErrors(t *testing.T) {
-	for failing, want := range map[string]string{
-		"-t nat -N DOCKER":               "Unable to setup port networking: Failed to create DOCKER chain",
-		"-t nat -A PREROUTING -j DOCKER": "Unable to setup port networking: Failed to inject docker in PREROUTING chain",
-		"-t nat -A OUTPUT -j DOCKER":     "Unable to setup port networking: Failed to inject docker in OUTPUT chain",
-	} {
-		ipt := &stubIPTables{fail: func(argv string) error {
-			if argv == failing {
-				return backend.ErrnoError(syscall.EEXIST, "iptables", argv)
-			}
-			return nil
-		}}
-		_, err := newPortMapper(ipt)
-		require.Error(t, err)
-		assert.True(t, strings.HasPrefix(err.Error(), want+": iptables failed: iptables "+failing), err.Error())
-		assert.ErrorIs(t, err, backend.ErrExists)
-		assert.ErrorIs(t, err, syscall.EEXIST)
-	}
-}
-
 func TestNetworkManagerAllocateAndRelease(t *testing.T) {
 	host := newStubHost("10.0.3.1/24")
 	manager, err := newNetworkManager(host, networkBridgeIface)

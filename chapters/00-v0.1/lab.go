@@ -34,5 +34,13 @@ var Lab = lab.Chapter{
 			Difficulty: 1,
 			Backend:    lab.Fake,
 		},
+		{
+			ID:         "ch00.port-mapper",
+			Book:       "v0.1.0 network.go",
+			Notes:      `002 "从lxcbr0网桥接口创建网络管理器"`,
+			Title:      lab.Text{Zh: "PortMapper：DOCKER 链和 DNAT 规则", En: "PortMapper: the DOCKER chain and its DNAT rules"},
+			Difficulty: 2,
+			Backend:    lab.Both,
+		},
 	},
 }

@@ -16,12 +16,30 @@ var Lab = lab.Chapter{
 	Dir:   "chapters/04-newdaemon",
 	Title: lab.Text{Zh: "NewDaemon实现", En: "NewDaemon"},
 	Files: labFiles,
-	Exercises: []lab.Exercise{{
-		ID:         "ch04.truncindex-get",
-		Book:       "§4.10",
-		Notes:      `000 "创建daemon对象"`,
-		Title:      lab.Text{Zh: "truncindex：用唯一前缀找到容器 ID", En: "truncindex: a container ID from a unique prefix"},
-		Difficulty: 2,
-		Backend:    lab.Fake,
-	}},
+	Exercises: []lab.Exercise{
+		{
+			ID:         "ch04.truncindex-get",
+			Book:       "§4.10",
+			Notes:      `000 "创建daemon对象"`,
+			Title:      lab.Text{Zh: "truncindex：用唯一前缀找到容器 ID", En: "truncindex: a container ID from a unique prefix"},
+			Difficulty: 2,
+			Backend:    lab.Fake,
+		},
+		{
+			ID:         "ch04.graphdb-set",
+			Book:       "§4.8",
+			Notes:      `000 "创建graphdb并初始化"`,
+			Title:      lab.Text{Zh: "graphdb 的 Set：实体和给它起名的边", En: "graphdb Set: an entity and the edge that names it"},
+			Difficulty: 2,
+			Backend:    lab.Fake,
+		},
+		{
+			ID:         "ch04.graphdb-walk",
+			Book:       "§4.8",
+			Notes:      `000 "创建graphdb并初始化"`,
+			Title:      lab.Text{Zh: "graphdb 的 Walk：深度优先遍历名字树", En: "graphdb Walk: the tree of names, depth first"},
+			Difficulty: 3,
+			Backend:    lab.Fake,
+		},
+	},
 }

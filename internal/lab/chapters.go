@@ -2,9 +2,14 @@ package lab
 
 import (
 	v01demo "github.com/dockerlab/dockerlab/chapters/00-v0.1"
+	chapter02 "github.com/dockerlab/dockerlab/chapters/02-client"
 	chapter03 "github.com/dockerlab/dockerlab/chapters/03-daemon"
 	chapter04 "github.com/dockerlab/dockerlab/chapters/04-newdaemon"
+	chapter05 "github.com/dockerlab/dockerlab/chapters/05-server"
 	chapter06 "github.com/dockerlab/dockerlab/chapters/06-daemon-network"
+	chapter07 "github.com/dockerlab/dockerlab/chapters/07-network"
+	chapter08 "github.com/dockerlab/dockerlab/chapters/08-images"
+	chapter10 "github.com/dockerlab/dockerlab/chapters/10-image-storage"
 	"github.com/dockerlab/dockerlab/lab"
 )
 
@@ -16,6 +21,11 @@ var manifests = []*lab.Chapter{
 	&chapter03.Lab,
 	&chapter04.Lab,
 	&chapter06.Lab,
+	&chapter02.Lab,
+	&chapter05.Lab,
+	&chapter08.Lab,
+	&chapter10.Lab,
+	&chapter07.Lab,
 }
 
 // DefaultRegistry is the registry of every chapter manifest.

@@ -244,10 +244,11 @@ func oneParagraph(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// bookRef is how messages cite an exercise's place in the book: "《Docker源码分析》§6.5",
-// or the Book text as it is when it is not a section (the prologue).
+// bookRef is how messages cite an exercise's place in the book: "《Docker源码分析》§6.5"
+// (or "…ch.8" for a chapter whose exercise has no one section), or the Book
+// text as it is when it is neither (the prologue).
 func bookRef(book string) string {
-	if strings.HasPrefix(book, "§") {
+	if strings.HasPrefix(book, "§") || strings.HasPrefix(book, "ch.") {
 		return "《Docker源码分析》" + book
 	}
 	return book

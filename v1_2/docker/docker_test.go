@@ -41,25 +41,13 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-func TestValidateHost(t *testing.T) {
-	for in, want := range map[string]string{
-		"":                   "unix://" + DefaultUnixSocket(),
-		"unix://":            "unix://" + DefaultUnixSocket(),
-		"unix:///tmp/d.sock": "unix:///tmp/d.sock",
-		":6666":              "tcp://127.0.0.1:6666",
-		"tcp://0.0.0.0:2375": "tcp://0.0.0.0:2375",
-		"fd://":              "fd://",
-		"127.0.0.1:4243":     "tcp://127.0.0.1:4243",
-		"tcp://[::1]:2375":   "tcp://[::1]:2375",
-	} {
-		got, err := ValidateHost(in)
-		require.NoError(t, err, in)
-		assert.Equal(t, want, got, in)
-	}
-	for _, bad := range []string{"0.0.0.0", "tcp://", "udp://1.2.3.4:5"} {
-		_, err := ValidateHost(bad)
-		assert.ErrorContains(t, err, "Invalid bind address format", bad)
-	}
+// ValidateHost's cases are the tests of the exercise ch02.validate-host
+// (lab_ch02_test.go); this one is dockerlab's own: an IPv6 literal is
+// accepted (upstream split host:port at every ':' and refused it).
+func TestValidateHostIPv6(t *testing.T) {
+	got, err := ValidateHost("tcp://[::1]:2375")
+	require.NoError(t, err)
+	assert.Equal(t, "tcp://[::1]:2375", got)
 }
 
 func TestMainDaemonServesAndStops(t *testing.T) {

@@ -24,6 +24,8 @@ func DefaultUnixSocket() string { return filepath.Join(daemon.DefaultRunDir(), "
 
 // ValidateHost turns a -H value into PROTO://ADDR: "" and "unix://" give
 // the default socket, ":6666" gives tcp://127.0.0.1:6666, fd:// is kept.
+//
+//lab:exercise ch02.validate-host
 func ValidateHost(val string) (string, error) {
 	addr := strings.TrimSpace(val)
 	switch {

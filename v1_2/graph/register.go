@@ -43,6 +43,7 @@ func (g *Graph) Register(jsonData []byte, layerData archive.ArchiveReader, img *
 	// loser of such a race removed the winner's layer).
 	unlock := g.lockID(img.ID)
 	defer unlock()
+	//lab:begin ch10.graph-register
 	if g.Exists(img.ID) {
 		return fmt.Errorf("Image %s already exists", img.ID)
 	}
@@ -79,6 +80,7 @@ func (g *Graph) Register(jsonData []byte, layerData archive.ArchiveReader, img *
 		return err
 	}
 	return g.idIndex.Add(img.ID)
+	//lab:end ch10.graph-register
 }
 
 // Create registers a new image made from layerData: a container's changes

@@ -187,6 +187,8 @@ func (store *TagStore) Delete(repoName, tag string) (bool, error) {
 // names. Upstream's check for an existing tag sat where it could never
 // fire, so at v1.2.0 a tag was always overwritten and force changed
 // nothing; dockerlab keeps that behaviour.
+//
+//lab:exercise ch10.tagstore-set-get
 func (store *TagStore) Set(repoName, tag, imageName string, force bool) error {
 	img, err := store.LookupImage(imageName)
 	if err != nil {
@@ -217,6 +219,8 @@ func (store *TagStore) Set(repoName, tag, imageName string, force bool) error {
 }
 
 // Get returns a copy of repository repoName, or nil if there is none.
+//
+//lab:exercise ch10.tagstore-set-get
 func (store *TagStore) Get(repoName string) (Repository, error) {
 	store.Lock()
 	defer store.Unlock()

@@ -22,31 +22,6 @@ func newTestTagStore(t *testing.T) (*TagStore, *Graph) {
 	return store, g
 }
 
-func TestTagStoreFile(t *testing.T) {
-	store, _ := newTestTagStore(t)
-	data, err := os.ReadFile(store.path)
-	require.NoError(t, err)
-	assert.JSONEq(t, `{"Repositories":{}}`, string(data))
-	fi, err := os.Stat(store.path)
-	require.NoError(t, err)
-	assert.Equal(t, os.FileMode(0600), fi.Mode().Perm())
-	assert.Equal(t, "repositories-vfs", filepath.Base(store.path))
-
-	require.NoError(t, store.Set("busybox", "", baseID, false))
-	data, err = os.ReadFile(store.path)
-	require.NoError(t, err)
-	assert.JSONEq(t, `{"Repositories":{"busybox":{"latest":"`+baseID+`"}}}`, string(data))
-	left, _ := filepath.Glob(filepath.Join(filepath.Dir(store.path), ".repositories-vfs.tmp-*"))
-	assert.Empty(t, left, "no temp file stays behind")
-
-	// A second store on the same file sees the tag.
-	other, err := NewTagStore(store.path, store.graph)
-	require.NoError(t, err)
-	repo, err := other.Get("busybox")
-	require.NoError(t, err)
-	assert.Equal(t, Repository{"latest": baseID}, repo)
-}
-
 func TestTagStoreCorruptFile(t *testing.T) {
 	_, g := newTestTagStore(t)
 	path := filepath.Join(t.TempDir(), "repositories-vfs")
@@ -80,21 +55,6 @@ func TestLookupImage(t *testing.T) {
 	assert.Error(t, err)
 	_, err = store.LookupImage("busybox:v9")
 	assert.Error(t, err)
-}
-
-func TestSetValidation(t *testing.T) {
-	store, _ := newTestTagStore(t)
-	assert.EqualError(t, store.Set("", "t", baseID, false), "Repository name can't be empty")
-	assert.EqualError(t, store.Set("r", "a/b", baseID, false), "Illegal tag name: a/b")
-	assert.EqualError(t, store.Set("r", "a:b", baseID, false), "Illegal tag name: a:b")
-	assert.Error(t, store.Set("r", "t", "nosuchimage", false))
-
-	// Re-tagging overwrites, force or not (as at v1.2.0).
-	require.NoError(t, store.Set("r", "t", baseID, false))
-	require.NoError(t, store.Set("r", "t", childID, false))
-	repo, err := store.Get("r")
-	require.NoError(t, err)
-	assert.Equal(t, childID, repo["t"])
 }
 
 func TestByIDImageNameRefs(t *testing.T) {

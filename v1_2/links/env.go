@@ -24,6 +24,8 @@ import (
 
 // ToEnv lists the variables, in the order above. Ports are sorted first
 // (lowest number, tcp before udp), so the list is the same every time.
+//
+//lab:exercise ch07.links
 func (l *Link) ToEnv() []string {
 	env := []string{}
 	alias := strings.ReplaceAll(strings.ToUpper(l.Alias()), "-", "_")

@@ -34,6 +34,8 @@ import (
 // unix:///run/dockerlab/v1.2/docker.sock or tcp://127.0.0.1:2375. It
 // returns when every server has stopped (engine shutdown closes them) or
 // as soon as one fails.
+//
+//lab:exercise ch05.serve-api
 func ServeApi(job *engine.Job) engine.Status {
 	if len(job.Args) == 0 {
 		return job.Errorf("usage: %s PROTO://ADDR [PROTO://ADDR ...]", job.Name)

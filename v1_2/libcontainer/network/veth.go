@@ -39,6 +39,7 @@ func (*Veth) create(root backend.Net, n *Network, target backend.NSRef, state *N
 	if n.VethPrefix == "" {
 		return fmt.Errorf("veth: no veth prefix given")
 	}
+	//lab:begin ch07.veth-pair
 	host, child, err := createVethPair(root, n.VethPrefix, n.Mtu)
 	if err != nil {
 		return err
@@ -62,6 +63,7 @@ func (*Veth) create(root backend.Net, n *Network, target backend.NSRef, state *N
 	}
 	state.VethHost, state.VethChild = host, child
 	return nil
+	//lab:end ch07.veth-pair
 }
 
 func (*Veth) Initialize(ns backend.Net, n *Network, state *NetworkState) error {
@@ -69,6 +71,7 @@ func (*Veth) Initialize(ns backend.Net, n *Network, state *NetworkState) error {
 	if child == "" {
 		return fmt.Errorf("veth: the child's end is not known (Create did not run)")
 	}
+	//lab:begin ch07.veth-pair
 	ip, ipnet, err := net.ParseCIDR(n.Address)
 	if err != nil {
 		return fmt.Errorf("veth: address %q: %w", n.Address, err)
@@ -102,6 +105,7 @@ func (*Veth) Initialize(ns backend.Net, n *Network, state *NetworkState) error {
 		}
 	}
 	return nil
+	//lab:end ch07.veth-pair
 }
 
 // createVethPair makes two random names with prefix and the pair, trying

@@ -173,6 +173,9 @@ func (db *Database) children(e *Entity, name string, depth int, out []WalkMeta) 
 
 const maxWalkLevels = 100
 
+// childrenAt is children at recursion level level (0 for e itself).
+//
+//lab:exercise ch04.graphdb-walk
 func (db *Database) childrenAt(e *Entity, name string, depth int, out []WalkMeta, level int) ([]WalkMeta, error) {
 	if level >= maxWalkLevels {
 		return out, nil

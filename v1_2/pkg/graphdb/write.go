@@ -37,6 +37,10 @@ func (db *Database) Set(fullPath, id string) (*Entity, error) {
 	return e, nil
 }
 
+// setInTx is Set's work, inside the transaction tx: the entity (created
+// if new), then the edge that names it under its parent.
+//
+//lab:exercise ch04.graphdb-set
 func setInTx(db *Database, tx *sql.Tx, fullPath, id string) (*Entity, error) {
 	var existing string
 	err := tx.QueryRow("SELECT id FROM entity WHERE id = ?;", id).Scan(&existing)

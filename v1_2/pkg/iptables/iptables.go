@@ -67,6 +67,8 @@ func RemoveExistingChain(name string) error {
 // in the chain from ip:port to destAddr:destPort, and a FORWARD ACCEPT
 // for that traffic into the bridge (inserted first, so it wins over the
 // bridge's DROP when inter-container communication is off).
+//
+//lab:exercise ch07.allocate-port
 func (c *Chain) Forward(action Action, ip net.IP, port int, proto, destAddr string, destPort int) error {
 	daddr := ip.String()
 	if ip.IsUnspecified() {

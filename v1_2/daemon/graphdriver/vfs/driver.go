@@ -48,6 +48,8 @@ func (d *Driver) Cleanup() error { return nil }
 func (d *Driver) dir(id string) string { return filepath.Join(d.home, "dir", id) }
 
 // Create makes the layer's directory and copies the parent into it.
+//
+//lab:exercise ch08.vfs-create
 func (d *Driver) Create(id, parent string) error {
 	if err := graphdriver.CheckID("vfs create", id); err != nil {
 		return err
