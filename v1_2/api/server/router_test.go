@@ -294,14 +294,28 @@ func TestCompatInfoAndInspect(t *testing.T) {
 		env.WriteTo(job.Stdout)
 		return engine.StatusOK
 	}
+	// docker info (API 1.19 and later) prints Running, Paused and Stopped
+	// under Containers: counted from the list of all containers.
+	f.answers["containers"] = func(job *engine.Job) engine.Status {
+		if job.Getenv("all") == "1" {
+			io.WriteString(job.Stdout, `[{"Status":"Up 2 seconds"},{"Status":"Up 1 second (Paused)"},{"Status":"Exited (0) 3 seconds ago"},{"Status":""}]`)
+		}
+		return engine.StatusOK
+	}
 	var info struct {
-		IPv4Forwarding bool
-		Debug          bool
-		ServerVersion  string
+		IPv4Forwarding    bool
+		Debug             bool
+		ServerVersion     string
+		ContainersRunning int
+		ContainersPaused  int
+		ContainersStopped int
 	}
 	require.NoError(t, json.Unmarshal(f.do("GET", "/info", "").Body.Bytes(), &info))
 	assert.True(t, info.IPv4Forwarding)
 	assert.Equal(t, "1.2.0", info.ServerVersion)
+	assert.Equal(t, 1, info.ContainersRunning)
+	assert.Equal(t, 1, info.ContainersPaused)
+	assert.Equal(t, 2, info.ContainersStopped)
 
 	var c struct {
 		State      struct{ Status string }
