@@ -29,7 +29,7 @@ made on first use and stays until 'dockerlab sandbox reset'.
 
 These commands are for the linux backend only (they need Linux and root).`,
 	}
-	cmd.AddCommand(
+	return groupOf(cmd,
 		&cobra.Command{
 			Use:   "status",
 			Short: "Say whether the sandbox exists and show its links, rules, ip_forward and processes",
@@ -49,7 +49,6 @@ These commands are for the linux backend only (they need Linux and root).`,
 			RunE:  sandboxReset,
 		},
 	)
-	return cmd
 }
 
 // checkSandboxUse explains why a sandbox command cannot run: not Linux,
@@ -135,8 +134,25 @@ func orNone(names []string) string {
 	return strings.Join(names, " ")
 }
 
+// euid is this process's effective uid (tests pretend to be a user).
+var euid = os.Geteuid
+
+// needRoot says, before anything is tried, that a sandbox command needs
+// root: entering or removing a network namespace is for root only, and
+// the kernel's own answer would come late (nsenter's "Operation not
+// permitted" after the shell was announced).
+func needRoot(what string) error {
+	if euid() == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s needs root (entering or removing a network namespace is for root only): run it as root, for example with sudo: sudo dockerlab sandbox %s", what, strings.TrimPrefix(what, "sandbox "))
+}
+
 func sandboxShell(cmd *cobra.Command, args []string) error {
 	if err := checkSandboxUse(cmd); err != nil {
+		return err
+	}
+	if err := needRoot("sandbox shell"); err != nil {
 		return err
 	}
 	name, path := hostflags.SandboxName, linux.SandboxPath(hostflags.SandboxName)
@@ -161,6 +177,9 @@ func sandboxShell(cmd *cobra.Command, args []string) error {
 
 func sandboxReset(cmd *cobra.Command, args []string) error {
 	if err := checkSandboxUse(cmd); err != nil {
+		return err
+	}
+	if err := needRoot("sandbox reset"); err != nil {
 		return err
 	}
 	out := cmd.OutOrStdout()

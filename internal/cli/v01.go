@@ -21,6 +21,8 @@ import (
 	"log"
 	"net"
 	"os/signal"
+	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -127,6 +129,9 @@ func runV01Client(cmd *cobra.Command, addr, root string, wait time.Duration, arg
 	if err != nil {
 		// No daemon: run the command here, as the 2013 client did.
 		hostflags.Debugf("v0.1: no daemon on %s (%v): running in-process", addr, err)
+		if err := checkV01Command(stdout, args); err != nil {
+			return err
+		}
 		h, err := hostflags.Open()
 		if err != nil {
 			return err
@@ -152,6 +157,27 @@ func runV01Client(cmd *cobra.Command, addr, root string, wait time.Duration, arg
 	// does not wait for its own stdin to end (reference §9.21).
 	_, err = io.Copy(stdout, conn)
 	return err
+}
+
+// checkV01Command refuses an unknown command before the in-process
+// runtime is built: the 2013 client built it first, so a typo with no
+// daemon running failed on the missing bridge instead of saying "No such
+// command". The words are 0.1.0's, then the nearest commands.
+func checkV01Command(stdout io.Writer, args []string) error {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") || args[0] == "" {
+		return nil // help, or a flag the command line parser will answer
+	}
+	names := rcli.Commands((*docker.Server)(nil))
+	word := strings.ToLower(args[0])
+	if slices.Contains(names, word) {
+		return nil
+	}
+	fmt.Fprintf(stdout, "Error: No such command: %s\n", args[0])
+	if near := nearest(word, names); len(near) > 0 {
+		fmt.Fprintf(stdout, "Did you mean: %s?\n", strings.Join(near, ", "))
+	}
+	fmt.Fprintln(stdout, "'dockerlab v0.1 help' lists Docker 0.1.0's commands.")
+	return quietError{"No such command: " + args[0]}
 }
 
 // dialV01 connects to the daemon, retrying for wait while it starts.

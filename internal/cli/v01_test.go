@@ -121,3 +121,13 @@ func tinyTar(t *testing.T) []byte {
 	require.NoError(t, tw.Close())
 	return buf.Bytes()
 }
+
+// With no daemon, an unknown command is 0.1.0's "No such command", with
+// a suggestion, before the runtime is built: not a complaint about lxcbr0.
+func TestV01UnknownCommandWithoutADaemon(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "fake.json")
+	out, _, err := runV01(t, context.Background(), nil, "--backend", "fake", "--fake-state", state,
+		"v0.1", "--addr", freeLoopbackAddr(t), "--root", t.TempDir(), "imags")
+	require.Error(t, err)
+	assert.Equal(t, "Error: No such command: imags\nDid you mean: images?\n'dockerlab v0.1 help' lists Docker 0.1.0's commands.\n", out)
+}
