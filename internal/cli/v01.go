@@ -83,7 +83,7 @@ func newV01DaemonCmd(addr, root *string) *cobra.Command {
 			defer h.Close()
 			srv, err := docker.NewServer(h, *root)
 			if err != nil {
-				return err
+				return withV01Fix(err)
 			}
 			listener, err := rcli.Listen("tcp", *addr)
 			if err != nil {
@@ -139,7 +139,7 @@ func runV01Client(cmd *cobra.Command, addr, root string, wait time.Duration, arg
 		defer h.Close()
 		srv, err := docker.NewServer(h, root)
 		if err != nil {
-			return err
+			return withV01Fix(err)
 		}
 		if err := rcli.LocalCall(srv, io.NopCloser(stdin), stdout, args...); err != nil {
 			fmt.Fprintf(stdout, "Error: %s\n", err)
@@ -157,6 +157,24 @@ func runV01Client(cmd *cobra.Command, addr, root string, wait time.Duration, arg
 	// does not wait for its own stdin to end (reference §9.21).
 	_, err = io.Copy(stdout, conn)
 	return err
+}
+
+// withV01Fix adds to a DOCKER chain that another daemon's rules hold
+// (docker.ErrDockerChainInUse) the command that gives a clean machine.
+func withV01Fix(err error) error {
+	if !errors.Is(err, docker.ErrDockerChainInUse) {
+		return err
+	}
+	var fix string
+	switch {
+	case hostflags.Backend != "linux":
+		fix = fmt.Sprintf("dockerlab --backend fake --fake-state %s fake reset", hostflags.FakeState)
+	case hostflags.Sandbox:
+		fix = fmt.Sprintf("dockerlab --backend linux --sandbox-name %s sandbox reset", hostflags.SandboxName)
+	default:
+		fix = "in the host's own tables (--sandbox=false), by hand: iptables -t nat -S | grep DOCKER, then -D each jump and -X DOCKER"
+	}
+	return fmt.Errorf("%w\n  fix: %s\n  (or give Docker 0.1.0 a machine of its own: --fake-state FILE, or --sandbox-name NAME)", err, fix)
 }
 
 // checkV01Command refuses an unknown command before the in-process
