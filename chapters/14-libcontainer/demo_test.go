@@ -26,5 +26,6 @@ var wants = []string{
 	"host       lo 127.0.0.1/8, eth0 10.0.2.15/24, br-ch14 10.114.0.1/24",
 	"| hello from the host",
 	"read-only volume: write refused",
-	"dropped unless --privileged or --cap-add: DAC_READ_SEARCH",
+	"Docker 1.2 dropped, unless --privileged or --cap-add: DAC_READ_SEARCH",
+	"dockerlab today: the list is recorded, not applied: nothing is dropped",
 }
