@@ -187,7 +187,7 @@ func NewDaemonFromDirectory(config *Config, eng *engine.Engine) (*Daemon, error)
 		}
 		config.tracef("4.7", "network: %s %s; iptables %s; handlers allocate_interface, release_interface, allocate_port, link; %s",
 			name, addr, onOff(config.EnableIptables, "set up (nat MASQUERADE, FORWARD rules, DOCKER chain)", "left alone (--iptables=false)"),
-			chooseUserlandProxy(config.Host))
+			chooseUserlandProxy(config, eng))
 	} else {
 		config.tracef("4.7", "network: disabled (-b none): init_networkdriver is not run")
 	}
