@@ -151,7 +151,7 @@ func NewDaemonFromDirectory(config *Config, eng *engine.Engine) (*Daemon, error)
 		return nil, err
 	}
 	eng.OnShutdown(unlockRoot)
-	config.tracef("4.5", "root %s (0700, locked: a second daemon on it is refused), TMPDIR=%s; selinux: disabled (selinuxSetDisabled)", config.Root, realTmp)
+	config.tracef("4.5", "root %s (0700), TMPDIR=%s; selinux: disabled (selinuxSetDisabled); root locked: a second daemon on it is refused", config.Root, realTmp)
 
 	// 4.6 创建容器仓库目录 and the graph (graph_steps.go).
 	gs, err := setupGraph(config)
