@@ -2,8 +2,10 @@
 # deps.sh — make sure the tools the real-kernel suites use are installed:
 # iptables (go-iptables runs it), iproute2 (ip, for host snapshots and
 # `ip netns`), util-linux (unshare, nsenter) and busybox-static (the demo
-# image). As root, missing packages are installed with one apt-get update
-# and one apt-get install; otherwise the missing ones are listed.
+# image), docker-registry and skopeo (the v2 registry the pull tests fill
+# and pull from, on loopback). As root, missing packages are installed
+# with one apt-get update and one apt-get install; otherwise the missing
+# ones are listed.
 set -euo pipefail
 
 missing=()
@@ -15,6 +17,8 @@ need iptables-save iptables
 need ip iproute2
 need unshare util-linux
 need nsenter util-linux
+need docker-registry docker-registry
+need skopeo skopeo
 if [ -z "${DOCKERLAB_BUSYBOX:-}" ] && ! dpkg -L busybox-static >/dev/null 2>&1; then
 	missing+=(busybox-static)
 fi
@@ -22,7 +26,7 @@ fi
 # unique, in order
 pkgs=$(printf '%s\n' "${missing[@]}" | awk 'NF && !seen[$0]++' | tr '\n' ' ')
 if [ -z "${pkgs// /}" ]; then
-	echo "deps: iptables, iproute2, util-linux and busybox-static are installed"
+	echo "deps: iptables, iproute2, util-linux, busybox-static, docker-registry and skopeo are installed"
 	exit 0
 fi
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
@@ -33,3 +37,9 @@ fi
 echo "deps: installing $pkgs"
 apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $pkgs
+# Debian's docker-registry ships a service listening on :5000 with
+# htpasswd auth; the tests start their own on 127.0.0.1, so a service the
+# install may have started is stopped and left disabled.
+if printf '%s\n' $pkgs | grep -qx docker-registry && command -v systemctl >/dev/null 2>&1; then
+	systemctl disable --now docker-registry >/dev/null 2>&1 || true
+fi

@@ -8,12 +8,15 @@
 #  3. go test ./... — the fake backend and everything else. Without root
 #     the real-kernel tests skip themselves with a printed reason; as root
 #     the packages that hold them are left to step 5;
-#  4. the docs check (tools/docsymbols);
+#  4. the docs check (tools/docsymbols), then `dockerlab lab verify`: every
+#     classroom exercise's stub builds and fails, its wrong answers fail,
+#     the original passes, and lab gen is exact (docs/teaching.md);
 #  5. as root only: the real-kernel packages built with `go test -c` and run
 #     verbosely — under `unshare -n` as a second wall unless
 #     DOCKERLAB_TEST_UNSHARE is set empty — then a second snapshot, which
-#     must equal the first. With CI=true a real-kernel test that skipped
-#     is a failure.
+#     must equal the first; before that second snapshot, every exercise's
+#     check runs on the real kernel too (`lab check --all --backend
+#     linux`). With CI=true a real-kernel test that skipped is a failure.
 #
 # A failing step does not stop the later ones (the host check must always
 # run); the script fails at the end, naming every step that failed.
@@ -97,6 +100,13 @@ if [ "$only_linux" = no ]; then
 
 	step "check-docs"
 	make --no-print-directory check-docs || fail "check-docs"
+
+	step "lab verify (the classroom exercises check what they claim to)"
+	if $GO build -o "$bins/dockerlab" ./cmd/dockerlab; then
+		"$bins/dockerlab" lab verify || fail "lab verify"
+	else
+		fail "build dockerlab for lab verify"
+	fi
 fi
 
 linux_summary="linux suites skipped: not root (sudo make test runs them)"
@@ -136,6 +146,19 @@ if [ "$is_root" = yes ]; then
 			fail "$pkg (linux, root)"
 		fi
 	done
+
+	step "the exercises' checks on the real kernel (lab check --all --backend linux)"
+	if $GO build -o "$bins/dockerlab" ./cmd/dockerlab; then
+		"$bins/dockerlab" lab check --all --backend linux >"$logs/lab-linux.txt" 2>&1
+		rc=$?
+		tail -1 "$logs/lab-linux.txt"
+		if [ "$rc" != 0 ]; then
+			grep -E -e '^(FAIL|NOT STARTED|SKIPPED) ' "$logs/lab-linux.txt"
+			fail "lab check --backend linux (log: $logs/lab-linux.txt)"
+		fi
+	else
+		fail "build dockerlab for lab check --backend linux"
+	fi
 
 	step "host unchanged?"
 	scripts/host-snapshot.sh "$logs/host-after.txt"

@@ -14,9 +14,9 @@
 //
 // The container commands are in commands_containers.go.
 //
-// Not here:
-//   - pull, push and login answer that no registry is configured: the 2013
-//     registry is gone and dockerlab does not reproduce it.
+// pull, push and login speak the 2013 protocol (registry.go) to the
+// daemon's --registry (dockerlab's registry; 0.1.0 had only
+// registry.docker.io, which is gone).
 //
 // Divergences (docs/divergences.md):
 //   - "v0.1 import without network": `import URL` refuses at once (no
@@ -62,6 +62,13 @@ func NewServer(host backend.Host, root string) (*Server, error) {
 		return nil, err
 	}
 	return &Server{runtime: runtime}, nil
+}
+
+// SetRegistry points pull, push and login at a registry of our own
+// ("http://127.0.0.1:5000": /v1 is added). Not upstream: 0.1.0 knew only
+// registry.docker.io.
+func (srv *Server) SetRegistry(url string) {
+	srv.runtime.registry = strings.TrimSuffix(strings.TrimSuffix(url, "/"), "/v1") + "/v1"
 }
 
 // Runtime is the server's runtime.
@@ -365,43 +372,112 @@ func (srv *Server) CmdInspect(stdin io.ReadCloser, stdout io.Writer, args ...str
 	return err
 }
 
-// errNoRegistry answers pull, push and login.
-func errNoRegistry(cmd string) error {
-	return fmt.Errorf("%s: %v", cmd, auth.ErrNoRegistry)
-}
-
-// CmdPull would fetch an image or repository from the registry.
+// CmdPull fetches an image (by id) or a repository from the registry.
 func (srv *Server) CmdPull(stdin io.ReadCloser, stdout io.Writer, args ...string) error {
 	cmd := rcli.Subcmd(stdout, "pull", "IMAGE", "Pull an image or a repository to the docker registry server")
 	if err := cmd.Parse(args); err != nil {
 		return nil
 	}
-	if cmd.NArg() != 1 {
+	remote := cmd.Arg(0)
+	if remote == "" {
 		cmd.Usage()
 		return nil
 	}
-	return errNoRegistry("pull")
+	rt := srv.runtime
+	if rt.graph.LookupRemoteImage(rt.registry, remote, rt.authConfig) {
+		fmt.Fprintf(stdout, "Pulling %s...\n", remote)
+		if err := rt.graph.PullImage(rt.registry, remote, rt.authConfig); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Pulled\n")
+		return nil
+	}
+	fmt.Fprintf(stdout, "Pulling %s...\n", remote)
+	if err := rt.graph.PullRepository(stdout, rt.registry, remote, "", rt.repositories, rt.authConfig); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Pull completed\n")
+	return nil
 }
 
-// CmdPush would send an image or repository to the registry.
+// CmdPush sends an image (by id) or a repository to the registry. A name
+// without "user/" is pushed as <login user>/<name>.
 func (srv *Server) CmdPush(stdin io.ReadCloser, stdout io.Writer, args ...string) error {
 	cmd := rcli.Subcmd(stdout, "push", "LOCAL", "Push an image or a repository to the docker registry server")
 	if err := cmd.Parse(args); err != nil {
 		return nil
 	}
-	if cmd.NArg() != 1 {
+	local := cmd.Arg(0)
+	if local == "" {
 		cmd.Usage()
 		return nil
 	}
-	return errNoRegistry("push")
+	rt := srv.runtime
+	remote := local
+	if !strings.Contains(local, "/") {
+		if rt.authConfig.Username == "" {
+			// 0.1.0 pushed to "/<name>" here, which no registry accepts.
+			return fmt.Errorf("Please login prior to push ('docker login'), or name the repository <user>/%s", local)
+		}
+		remote = rt.authConfig.Username + "/" + local
+	}
+	img, err := rt.graph.Get(local)
+	if err != nil {
+		localRepo, err := rt.repositories.Get(local)
+		if err != nil {
+			return err
+		}
+		if localRepo == nil {
+			return fmt.Errorf("No such image or repository: %s", local)
+		}
+		fmt.Fprintf(stdout, "Pushing %s (%d tags) on %s...\n", local, len(localRepo), remote)
+		if err := rt.graph.PushRepository(stdout, rt.registry, remote, localRepo, rt.authConfig); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Push completed\n")
+		return nil
+	}
+	fmt.Fprintf(stdout, "Pushing image %s..\n", img.Id)
+	if err := rt.graph.PushImage(stdout, rt.registry, img, rt.authConfig); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Push completed\n")
+	return nil
 }
 
-// CmdLogin would register or log in at the registry. It answers before
-// prompting, so a client never waits for a registry that is not there.
+// CmdLogin registers or logs in at the registry, reading the username
+// (and, for a new one, the password and email) from the client.
 func (srv *Server) CmdLogin(stdin io.ReadCloser, stdout io.Writer, args ...string) error {
 	cmd := rcli.Subcmd(stdout, "login", "", "Register or Login to the docker server")
 	if err := cmd.Parse(args); err != nil {
 		return nil
 	}
-	return errNoRegistry("login")
+	rt := srv.runtime
+	var username, password, email string
+	fmt.Fprint(stdout, "Username (", rt.authConfig.Username, "): ")
+	fmt.Fscanf(stdin, "%s\n", &username)
+	if username == "" {
+		username = rt.authConfig.Username
+	}
+	if username != rt.authConfig.Username {
+		fmt.Fprint(stdout, "Password: ")
+		fmt.Fscanf(stdin, "%s\n", &password)
+		if password == "" {
+			return errors.New("Error : Password Required")
+		}
+		fmt.Fprint(stdout, "Email (", rt.authConfig.Email, "): ")
+		fmt.Fscanf(stdin, "%s\n", &email)
+		if email == "" {
+			email = rt.authConfig.Email
+		}
+	} else {
+		password, email = rt.authConfig.Password, rt.authConfig.Email
+	}
+	newAuthConfig := auth.NewAuthConfig(username, password, email, rt.root)
+	status, err := auth.Login(newAuthConfig, strings.TrimSuffix(rt.registry, "/v1"))
+	if err != nil {
+		fmt.Fprintf(stdout, "Error : %s\n", err)
+	}
+	fmt.Fprint(stdout, status)
+	return nil
 }

@@ -330,6 +330,7 @@ func (alloc *IPAllocator) populate() error {
 		return fmt.Errorf("bridge address %v is the network's %s address; give the bridge a host address such as %v",
 			alloc.network, which, nextIP(firstIP))
 	}
+	//lab:begin ch00.ip-allocator
 	first, err := ipToInt(firstIP)
 	if err != nil {
 		return err
@@ -346,6 +347,7 @@ func (alloc *IPAllocator) populate() error {
 		alloc.queue <- ip
 	}
 	return nil
+	//lab:end ch00.ip-allocator
 }
 
 // bitLength is the number of host bits of a power-of-two network size.
@@ -365,6 +367,8 @@ func nextIP(ip net.IP) net.IP {
 }
 
 // Acquire takes the next free address, or fails at once when none is left.
+//
+//lab:exercise ch00.ip-allocator
 func (alloc *IPAllocator) Acquire() (net.IP, error) {
 	select {
 	case ip := <-alloc.queue:
@@ -376,6 +380,8 @@ func (alloc *IPAllocator) Acquire() (net.IP, error) {
 
 // Release gives an address back to the end of the queue. Like 0.1.0 it
 // trusts its caller: releasing an address twice would hand it out twice.
+//
+//lab:exercise ch00.ip-allocator
 func (alloc *IPAllocator) Release(ip net.IP) error {
 	select {
 	case alloc.queue <- ip:

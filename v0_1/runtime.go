@@ -44,6 +44,9 @@ type Runtime struct {
 	repositories   *TagStore
 	authConfig     *auth.AuthConfig
 	host           backend.Host
+	// registry is the endpoint pull and push use: REGISTRY_ENDPOINT, or
+	// the daemon's --registry (dockerlab's; the 2013 registry is gone).
+	registry string
 
 	lock     sync.Mutex // guards containers: commands run concurrently
 	tagsLock sync.Mutex // serialises Create's tag lookups
@@ -113,6 +116,7 @@ func NewRuntimeFromDirectory(host backend.Host, root string) (*Runtime, error) {
 		repositories:   repositories,
 		authConfig:     authConfig,
 		host:           host,
+		registry:       REGISTRY_ENDPOINT,
 	}
 	if err := runtime.restore(); err != nil {
 		return nil, err

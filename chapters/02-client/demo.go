@@ -11,21 +11,15 @@
 package chapter02
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
-	"github.com/spf13/pflag"
-
 	"github.com/dockerlab/dockerlab/backend"
 	"github.com/dockerlab/dockerlab/chapters/chapterutil"
-	"github.com/dockerlab/dockerlab/v1_2/docker"
 )
 
 // Run runs the demo on h, printing to out.
@@ -42,25 +36,13 @@ func Run(ctx context.Context, h backend.Host, out io.Writer) error {
 	}
 
 	// The daemon, quiet except for its job log (the server's side).
-	sock := "unix://" + filepath.Join(dir, "docker.sock")
-	var f docker.DaemonFlags
-	fs := pflag.NewFlagSet("daemon", pflag.ContinueOnError)
-	f.InstallFlags(fs)
-	if err := fs.Parse([]string{"-G", "", "-H", sock, "-g", filepath.Join(dir, "root"), "-p", filepath.Join(dir, "docker.pid")}); err != nil {
+	daemonLog := &chapterutil.PrefixWriter{Prefix: "    daemon │ ", W: w}
+	sock, stop, err := chapterutil.StartV12Daemon(ctx, h, dir, daemonLog)
+	if err != nil {
 		return err
 	}
-	daemonLog := &chapterutil.PrefixWriter{Prefix: "    daemon │ ", W: w}
-	fmt.Fprintf(w, "## ch.2 Docker 1.2's client on the %s backend, against dockerlab v1.2 daemon -H %s\n", h.Name(), sock)
-	dctx, stop := context.WithCancel(ctx)
 	defer stop()
-	done := make(chan error, 1)
-	go func() {
-		done <- docker.MainDaemon(dctx, h, &f, nil, docker.Streams{Stdout: io.Discard, Stderr: daemonLog})
-	}()
-	if _, err := docker.Get(sock, "/_ping", waitForDaemon); err != nil {
-		stop()
-		return fmt.Errorf("%w (daemon: %v)", err, <-done)
-	}
+	fmt.Fprintf(w, "## ch.2 Docker 1.2's client on the %s backend, against dockerlab v1.2 daemon -H %s\n", h.Name(), sock)
 
 	steps := []struct {
 		title string
@@ -82,7 +64,7 @@ func Run(ctx context.Context, h backend.Host, out io.Writer) error {
 	for _, step := range steps {
 		fmt.Fprintf(w, "\n## dockerlab v1.2 %s\n## %s\n", strings.Join(step.args, " "), step.title)
 		client := &chapterutil.PrefixWriter{Prefix: "    client │ ", W: w}
-		if err := runClient(step.env, step.stdin, step.args, client); err != nil {
+		if err := chapterutil.RunV12Client(step.env, step.stdin, step.args, client); err != nil {
 			var st interface{ ExitStatus() int }
 			if errors.As(err, &st) {
 				fmt.Fprintf(client, "→ exit status %d\n", st.ExitStatus())
@@ -96,38 +78,10 @@ func Run(ctx context.Context, h backend.Host, out io.Writer) error {
 	}
 
 	fmt.Fprintln(w, "\n## stop the daemon (what SIGTERM does)")
-	stop()
-	if err := <-done; err != nil {
+	if err := stop(); err != nil {
 		return err
 	}
 	daemonLog.Flush()
 	fmt.Fprintln(w, "## the daemon left docker0 and its rules, as upstream; the demo removes what it added:")
 	return before.Restore(h.Root(), w)
 }
-
-// runClient parses args as `dockerlab v1.2` does and runs MainClient, all
-// of its output going to out.
-func runClient(dockerHost string, stdin []byte, args []string, out io.Writer) error {
-	if dockerHost != "" {
-		old, had := os.LookupEnv("DOCKER_HOST")
-		os.Setenv("DOCKER_HOST", dockerHost)
-		defer func() {
-			if had {
-				os.Setenv("DOCKER_HOST", old)
-			} else {
-				os.Unsetenv("DOCKER_HOST")
-			}
-		}()
-	}
-	var f docker.ClientFlags
-	fs := pflag.NewFlagSet("v1.2", pflag.ContinueOnError)
-	fs.SetInterspersed(false)
-	f.InstallFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	return docker.MainClient(&f, fs.Args(), docker.ClientStreams{In: io.NopCloser(bytes.NewReader(stdin)), Out: out, Err: out})
-}
-
-// waitForDaemon bounds how long the demo waits for NewDaemon.
-const waitForDaemon = 30 * time.Second

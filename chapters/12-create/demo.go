@@ -26,7 +26,6 @@ import (
 	"github.com/dockerlab/dockerlab/backend"
 	chapter13 "github.com/dockerlab/dockerlab/chapters/13-dockerinit"
 	"github.com/dockerlab/dockerlab/chapters/chapterutil"
-	"github.com/dockerlab/dockerlab/v1_2/archive"
 	"github.com/dockerlab/dockerlab/v1_2/builtins"
 	"github.com/dockerlab/dockerlab/v1_2/daemon"
 	"github.com/dockerlab/dockerlab/v1_2/engine"
@@ -89,17 +88,11 @@ func demo(h backend.Host, dir string, out io.Writer) error {
 		h.Name(), d.Config().Root, d.GraphDriver(), d.ExecutionDriver().Name())
 
 	// An image to create from (chapter 8 shows the image jobs).
-	rootfs, err := chapter13.MakeRootfs(h)
+	image, err := chapter13.ImageTar(h)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(rootfs)
-	layer, err := archive.Tar(rootfs, archive.Uncompressed)
-	if err != nil {
-		return err
-	}
-	imgOut, err := s.run(layer, "import", []string{"-", "busybox"})
-	layer.Close()
+	imgOut, err := s.run(bytes.NewReader(image), "import", []string{"-", "busybox"})
 	if err != nil {
 		return err
 	}

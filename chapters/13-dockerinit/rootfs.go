@@ -14,10 +14,11 @@ import (
 	"path/filepath"
 
 	"github.com/dockerlab/dockerlab/backend"
+	"github.com/dockerlab/dockerlab/v1_2/archive"
 )
 
 // applets are the busybox programs the demos call.
-var applets = []string{"sh", "echo", "cat", "hostname", "ip", "ls", "ps", "sleep", "true", "id", "mount", "head", "tail", "touch"}
+var applets = []string{"sh", "echo", "cat", "hostname", "ip", "ls", "ps", "sleep", "true", "id", "mount", "head", "tail", "touch", "mkdir"}
 
 // busyboxCandidates are where a static busybox is looked for.
 func busyboxCandidates() []string {
@@ -92,4 +93,20 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	return out.Close()
+}
+
+// ImageTar is MakeRootfs as an image layer: the tar an `import -` of the
+// demo's busybox reads (chapters 11 and 12 build and create from it).
+func ImageTar(h backend.Host) ([]byte, error) {
+	rootfs, err := MakeRootfs(h)
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(rootfs)
+	layer, err := archive.Tar(rootfs, archive.Uncompressed)
+	if err != nil {
+		return nil, err
+	}
+	defer layer.Close()
+	return io.ReadAll(layer)
 }

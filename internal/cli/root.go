@@ -2,7 +2,8 @@
 // the shared flags of internal/hostflags, and the commands that look at a
 // machine rather than reproduce Docker — version, doctor, net, sandbox,
 // fake (docs/design.md "Layout": cmd/dockerlab, the one binary). The v0_1 and
-// v1_2 commands hang off the same root.
+// v1_2 commands hang off the same root, and so does lab, the classroom
+// exercises (internal/lab).
 package cli
 
 import (
@@ -15,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dockerlab/dockerlab/internal/hostflags"
+	"github.com/dockerlab/dockerlab/internal/lab"
 )
 
 const long = `dockerlab rebuilds Docker 0.1.0 (March 2013) and Docker 1.2.0 (August 2014)
@@ -58,9 +60,11 @@ func NewRootCmd() *cobra.Command {
 		newNetCmd(),
 		newSandboxCmd(),
 		newFakeCmd(),
+		newRegistryCmd(),
 		newV01Cmd(),
 		newV12Cmd(),
 		newChapterCmd(),
+		lab.NewCmd(lab.DefaultRegistry),
 	)
 	return root
 }

@@ -38,8 +38,8 @@ const v01DefaultAddr = "127.0.0.1:4242"
 
 func newV01Cmd() *cobra.Command {
 	var (
-		addr, root string
-		wait       time.Duration
+		addr, root, registry string
+		wait                 time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "v0.1 COMMAND [ARG...]",
@@ -51,23 +51,25 @@ as the 2013 client did. 'dockerlab v0.1 help' prints 0.1.0's own list.
 Working now: help, version, info, import, images, tag, history, rmi,
 inspect, and the container commands: run (-d -p -e -u -m -i), ps, logs,
 wait, port, stop, kill, start, restart, rm, attach, diff, commit, export.
-pull/push/login answer that no registry is configured.
+pull, push and login speak 0.1.0's registry protocol to --registry (a
+'dockerlab registry serve'; 0.1.0's registry.docker.io is gone).
 
 The daemon needs the bridge lxcbr0: make it with 'dockerlab v0.1 setup-bridge'.`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runV01Client(cmd, addr, root, wait, args)
+			return runV01Client(cmd, addr, root, registry, wait, args)
 		},
 	}
 	cmd.Flags().SetInterspersed(false) // flags after COMMAND are the command's
 	cmd.PersistentFlags().StringVar(&addr, "addr", v01DefaultAddr, "the daemon's address (loopback only)")
 	cmd.PersistentFlags().StringVar(&root, "root", "", "the runtime's directory (default "+docker.DefaultRoot()+")")
+	cmd.PersistentFlags().StringVar(&registry, "registry", "", "the registry pull, push and login use, e.g. http://127.0.0.1:5000 (default "+docker.REGISTRY_ENDPOINT+")")
 	cmd.Flags().DurationVar(&wait, "wait", 0, "keep retrying the daemon this long (while it starts) before running in-process")
-	cmd.AddCommand(newV01DaemonCmd(&addr, &root), newV01SetupBridgeCmd())
+	cmd.AddCommand(newV01DaemonCmd(&addr, &root, &registry), newV01SetupBridgeCmd())
 	return cmd
 }
 
-func newV01DaemonCmd(addr, root *string) *cobra.Command {
+func newV01DaemonCmd(addr, root, registry *string) *cobra.Command {
 	var debug bool
 	cmd := &cobra.Command{
 		Use:   "daemon [--addr 127.0.0.1:4242] [--root DIR]",
@@ -84,6 +86,9 @@ func newV01DaemonCmd(addr, root *string) *cobra.Command {
 			srv, err := docker.NewServer(h, *root)
 			if err != nil {
 				return withV01Fix(err)
+			}
+			if *registry != "" {
+				srv.SetRegistry(*registry)
 			}
 			listener, err := rcli.Listen("tcp", *addr)
 			if err != nil {
@@ -123,7 +128,7 @@ func newV01SetupBridgeCmd() *cobra.Command {
 }
 
 // runV01Client is docker/docker.go's runCommand.
-func runV01Client(cmd *cobra.Command, addr, root string, wait time.Duration, args []string) error {
+func runV01Client(cmd *cobra.Command, addr, root, registry string, wait time.Duration, args []string) error {
 	stdin, stdout := cmd.InOrStdin(), cmd.OutOrStdout()
 	conn, err := dialV01(cmd.Context(), addr, wait, args)
 	if err != nil {
@@ -140,6 +145,9 @@ func runV01Client(cmd *cobra.Command, addr, root string, wait time.Duration, arg
 		srv, err := docker.NewServer(h, root)
 		if err != nil {
 			return withV01Fix(err)
+		}
+		if registry != "" {
+			srv.SetRegistry(registry)
 		}
 		if err := rcli.LocalCall(srv, io.NopCloser(stdin), stdout, args...); err != nil {
 			fmt.Fprintf(stdout, "Error: %s\n", err)

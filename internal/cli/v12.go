@@ -36,14 +36,13 @@ func newV12Cmd() *cobra.Command {
 client (docker COMMAND), talking Remote API v1.14 to that daemon over -H
 (default $DOCKER_HOST, else the daemon's default socket).
 
-Client commands: attach commit cp create diff events export history
+Client commands: attach build commit cp create diff events export history
 images import info inspect kill load logs pause port ps restart rm rmi run
 save start stop tag top unpause version wait. 'dockerlab v1.2 help' prints
 the list as Docker 1.2 did; 'dockerlab v1.2 COMMAND --help' its flags;
 --trace prints each step of book ch.2 on stderr.
 No registry: pull, push and search (and run's pull of a missing image)
-reach the daemon, which answers that it has none; login and build are
-not there.
+reach the daemon, which answers that it has none; login is not there.
 
 A first session, from the repository's top (make images), in two
 terminals (as root add --backend linux to the daemon for the real kernel):

@@ -19,6 +19,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/dockerlab/dockerlab/backend"
 	"github.com/dockerlab/dockerlab/v1_2/builtins"
 	"github.com/dockerlab/dockerlab/v1_2/daemon"
 	"github.com/dockerlab/dockerlab/v1_2/engine"
@@ -31,6 +32,9 @@ type jobsDaemon struct {
 	created  []string // ids of the containers the rows made, oldest first
 	stop     func()   // ends the daemon and throws its host away, once
 	stopOnce sync.Once
+
+	importOnce sync.Once // importBusybox, once per daemon
+	importErr  error
 }
 
 // close stops the daemon (after its last row, or at exit).
@@ -87,6 +91,12 @@ func startJobsDaemon(cfg config) (*jobsDaemon, error) {
 	if err != nil {
 		return nil, err
 	}
+	return newInProcessDaemon(h, destroyHost)
+}
+
+// newInProcessDaemon builds a daemon on h in a temporary root;
+// destroyHost runs after the daemon stopped. close stops it.
+func newInProcessDaemon(h backend.Host, destroyHost func()) (*jobsDaemon, error) {
 	dir, err := os.MkdirTemp(benchTmp, "dockerlab-bench-jobs-")
 	if err != nil {
 		destroyHost()
@@ -149,24 +159,21 @@ func (d *jobsDaemon) commands() (map[string]bool, error) {
 	return have, nil
 }
 
-var importOnce sync.Once
-var importErr error
-
 // importBusybox runs `import - busybox latest` with the image tar as the
 // job's stdin (docker import of a rootfs tar; book ch.8), once.
 func (d *jobsDaemon) importBusybox(image string) error {
-	importOnce.Do(func() {
+	d.importOnce.Do(func() {
 		f, err := os.Open(image)
 		if err != nil {
-			importErr = err
+			d.importErr = err
 			return
 		}
 		defer f.Close()
 		job := d.eng.Job("import", "-", "busybox", "latest")
 		job.Stdin.Add(f)
-		importErr = job.Run()
+		d.importErr = job.Run()
 	})
-	return importErr
+	return d.importErr
 }
 
 // create runs the create job for busybox with cmd and returns the id.

@@ -85,12 +85,15 @@ func rows(cfg config) []row {
 	all = append(all, contractRows()...)
 	all = append(all, startRows(cfg)...)
 	all = append(all, listRow(cfg))
+	all = append(all, buildRows(cfg)...)
 	all = append(all, cliRows(cfg)...)
 	all = append(all, apiRows(cfg)...)
 	all = append(all, memoryRows(cfg)...)
 	all = append(all, engineRows()...)
 	all = append(all, allocRows()...)
 	all = append(all, indexRows()...)
+	all = append(all, labRows(cfg)...)
+	all = append(all, registryRows()...)
 	return all
 }
 

@@ -38,6 +38,9 @@ type row struct {
 	// (or, for a Size row, the byte count) must be at most Max. The
 	// target column then says whether this run met it.
 	Max float64
+	// MaxTime, when set, is the target as an absolute time: the median
+	// must be at most this long (a user waits for it: lab check).
+	MaxTime time.Duration
 	// Rate adds "(N/s)" after the median: for request rows, where the
 	// figure people quote is a throughput.
 	Rate bool
@@ -273,6 +276,12 @@ func ratio(r, ref result) (float64, bool) {
 // targetText is the row's Target, followed, when the row has a Max and a
 // figure to hold against it, by whether this run met it.
 func targetText(r result, byName map[string]result) string {
+	if r.MaxTime > 0 && r.Target != "" && r.Skipped == "" && r.Err == nil {
+		if r.Median <= r.MaxTime {
+			return r.Target + ": met"
+		}
+		return r.Target + ": MISSED"
+	}
 	if r.Max == 0 || r.Target == "" || r.Skipped != "" || r.Err != nil {
 		return r.Target
 	}

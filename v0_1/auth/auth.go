@@ -20,17 +20,21 @@
 //     split lines and panicked;
 //   - SaveConfig writes a temporary file and renames it over the old one, so
 //     a crash never leaves half a file;
-//   - Login does not talk to a registry: none is configured (the 2013
-//     registry is gone), and it says so.
+//   - Login talks to the server it is given (dockerlab's registry; the
+//     2013 registry is gone), with a timeout and a bounded answer.
 package auth
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // CONFIGFILE is the file's name inside the daemon's root directory
@@ -159,12 +163,55 @@ func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
 	return os.Rename(tmp.Name(), path)
 }
 
-// ErrNoRegistry is what Login answers.
-var ErrNoRegistry = errors.New("no registry is configured: Docker 0.1.0 logged in to " + REGISTRY_SERVER + ", which no longer serves this protocol, and dockerlab does not reproduce the registry")
-
-// Login stands where 0.1.0 registered or logged the user in at
-// REGISTRY_SERVER and then saved the config. It returns the status line
-// 0.1.0 would print ("Login Succeeded\n") or, here, always ErrNoRegistry.
-func Login(authConfig *AuthConfig) (string, error) {
-	return "", ErrNoRegistry
+// Login registers (POST <server>/v1/users: 201 "Account Created") or,
+// when the account exists (400 "Username or email already exist"), logs
+// in (GET <server>/v1/users with basic auth: 200 "Login Succeeded"), and
+// on success saves the config. server "" is REGISTRY_SERVER.
+func Login(authConfig *AuthConfig, server string) (string, error) {
+	if server == "" {
+		server = REGISTRY_SERVER
+	}
+	jsonBody, err := json.Marshal(authConfig)
+	if err != nil {
+		return "", fmt.Errorf("Config Error: %s", err)
+	}
+	client := &http.Client{Timeout: time.Minute}
+	resp, err := client.Post(server+"/v1/users", "application/json; charset=utf-8", strings.NewReader(string(jsonBody)))
+	if err != nil {
+		return "", fmt.Errorf("Server Error: %s", err)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	if err != nil {
+		return "", fmt.Errorf("Server Error: [%d] %s", resp.StatusCode, err)
+	}
+	var status string
+	switch {
+	case resp.StatusCode == 201:
+		status = "Account Created\n"
+	case resp.StatusCode == 400 && string(body) == "Username or email already exist":
+		req, err := http.NewRequest("GET", server+"/v1/users", nil)
+		if err != nil {
+			return "", err
+		}
+		req.SetBasicAuth(authConfig.Username, authConfig.Password)
+		resp, err := client.Do(req)
+		if err != nil {
+			return "", err
+		}
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			return "", fmt.Errorf("Login: %s", body)
+		}
+		status = "Login Succeeded\n"
+	case resp.StatusCode == 400:
+		return "", fmt.Errorf("Registration: %s", body)
+	default:
+		return "", fmt.Errorf("[%d] : %s", resp.StatusCode, body)
+	}
+	if err := SaveConfig(authConfig); err != nil {
+		return "", err
+	}
+	return status, nil
 }

@@ -3,12 +3,15 @@
 package auth
 
 import (
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/dockerlab/dockerlab/internal/v1registry"
 )
 
 func TestEncodeDecode(t *testing.T) {
@@ -87,9 +90,37 @@ func TestSaveNeedsARoot(t *testing.T) {
 	assert.ErrorContains(t, SaveConfig(&AuthConfig{Username: "x"}), "no root directory")
 }
 
-func TestLoginSaysNoRegistry(t *testing.T) {
-	status, err := Login(NewAuthConfig("ken", "test", "ken@example.com", t.TempDir()))
-	assert.Empty(t, status)
-	assert.ErrorIs(t, err, ErrNoRegistry)
-	assert.ErrorContains(t, err, "no registry is configured")
+func TestLoginAgainstARegistry(t *testing.T) {
+	accounts := filepath.Join(t.TempDir(), "accounts")
+	require.NoError(t, os.WriteFile(accounts, []byte("ken:test\n"), 0600))
+	for _, c := range []struct {
+		name, user, pass string
+		cfg              v1registry.Config
+		status, err      string
+	}{
+		{"open registry: any account is created", "ken", "test", v1registry.Config{}, "Account Created\n", ""},
+		{"known account, right password", "ken", "test", v1registry.Config{AuthFile: accounts}, "Login Succeeded\n", ""},
+		{"known account, wrong password", "ken", "nope", v1registry.Config{AuthFile: accounts}, "", "Login:"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			c.cfg.Root = t.TempDir()
+			reg, err := v1registry.New(c.cfg)
+			require.NoError(t, err)
+			srv := httptest.NewServer(reg)
+			defer srv.Close()
+			root := t.TempDir()
+			status, err := Login(NewAuthConfig(c.user, c.pass, "ken@example.com", root), srv.URL)
+			if c.err != "" {
+				assert.ErrorContains(t, err, c.err)
+				_, statErr := os.Stat(filepath.Join(root, CONFIGFILE))
+				assert.True(t, os.IsNotExist(statErr), "a failed login saves nothing")
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, c.status, status)
+			saved, err := LoadConfig(root)
+			require.NoError(t, err)
+			assert.Equal(t, c.user, saved.Username)
+		})
+	}
 }

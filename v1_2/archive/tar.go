@@ -1,5 +1,6 @@
 // Writing a directory tree as tar. Used for `docker export`, for a layer's
-// diff (ExportChanges) and in tests.
+// diff (ExportChanges), for a build context (the client's, with
+// .dockerignore's Excludes; book ch.11 §11.2.1) and in tests.
 //
 // Upstream: archive/archive.go at v1.2.0 (TarWithOptions, addTarFile).
 // Book: ch.10 §10.5.
@@ -13,13 +14,28 @@ import (
 	"path/filepath"
 	"sort"
 	"time"
+
+	"github.com/dockerlab/dockerlab/v1_2/utils"
 )
+
+// TarOptions: the compression of the stream and the .dockerignore
+// patterns whose paths (relative to the directory) are left out.
+type TarOptions struct {
+	Compression Compression
+	Excludes    []string
+}
 
 // Tar streams every file under dir, names relative to dir. Only
 // Uncompressed is produced: dockerlab never needs to gzip a layer itself.
 func Tar(dir string, compression Compression) (Archive, error) {
-	if compression != Uncompressed {
-		return nil, fmt.Errorf("archive: only uncompressed tar output is supported, asked for %s", compression)
+	return TarWithOptions(dir, &TarOptions{Compression: compression})
+}
+
+// TarWithOptions is Tar leaving out what options.Excludes matches; a
+// matched directory is left out with everything under it.
+func TarWithOptions(dir string, options *TarOptions) (Archive, error) {
+	if options.Compression != Uncompressed {
+		return nil, fmt.Errorf("archive: only uncompressed tar output is supported, asked for %s", options.Compression)
 	}
 	if _, err := os.Stat(dir); err != nil {
 		return nil, err
@@ -32,6 +48,16 @@ func Tar(dir string, compression Compression) (Archive, error) {
 		rel, err := filepath.Rel(dir, p)
 		if err != nil || rel == "." {
 			return err
+		}
+		skip, err := utils.Matches(rel, options.Excludes)
+		if err != nil {
+			return err
+		}
+		if skip {
+			if fi.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
 		}
 		paths = append(paths, rel)
 		return nil

@@ -7,9 +7,9 @@
 // Book: ch.3 §3.3.5 加载builtins.
 // Notes: 004 (Engine, Job: a handler per name).
 //
-// The registry's "auth" and "search" are registered as upstream did, but
-// dockerlab has no registry yet, so they answer that none is configured
-// (v1_2/registry).
+// The registry's "auth" and "search" are registered as upstream did
+// (v1_2/registry/service.go); they talk to the registry a name names, or
+// to the daemon's --default-registry.
 package builtins
 
 import (
@@ -47,6 +47,7 @@ func Register(eng *engine.Engine) error {
 		return err
 	}
 	// Upstream ignored the error of the registry's Install; so do we.
+	registry.KernelVersion = KernelVersion
 	_ = registry.NewService().Install(eng)
 	return nil
 }

@@ -6,7 +6,7 @@
 // Book: ch.3 §3.3.6 (d.Install(eng) after NewDaemon).
 //
 // Upstream's Install registered 22 container and image jobs; the table
-// below lists those built so far, each with its file.
+// below lists them, each with its file.
 package daemon
 
 import (
@@ -29,6 +29,7 @@ func (daemon *Daemon) daemonJobs() []struct {
 		handler engine.Handler
 	}{
 		{"attach", daemon.ContainerAttach},             // attach.go
+		{"build", daemon.CmdBuild},                     // build.go
 		{"commit", daemon.ContainerCommit},             // commit.go
 		{"container_changes", daemon.ContainerChanges}, // changes.go
 		{"container_copy", daemon.ContainerCopy},       // copy.go

@@ -20,6 +20,7 @@ import (
 	"github.com/dockerlab/dockerlab/v1_2/daemon"
 	"github.com/dockerlab/dockerlab/v1_2/dockerversion"
 	"github.com/dockerlab/dockerlab/v1_2/engine"
+	"github.com/dockerlab/dockerlab/v1_2/registry"
 )
 
 // Streams are where the daemon writes: the trace on Stdout, the engine's
@@ -80,7 +81,8 @@ func MainDaemon(ctx context.Context, h backend.Host, f *DaemonFlags, args []stri
 	if err := builtins.Register(eng); err != nil {
 		return err
 	}
-	trace("3.3.5", "builtins: %s (auth and search answer that no registry is configured)", strings.Join(builtins.Names, ", "))
+	registry.SetDefaultIndex(f.DefaultRegistry)
+	trace("3.3.5", "builtins: %s (auth and search talk to %s)", strings.Join(builtins.Names, ", "), registry.IndexServerAddress())
 
 	// 3.3.6 使用goroutine加载daemon对象: NewDaemon runs while the API
 	// server below already listens.

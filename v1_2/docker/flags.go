@@ -22,12 +22,15 @@ import (
 // DaemonFlags are the flags of `docker -d` that mainDaemon reads itself;
 // the rest fill Config (daemon.Config.InstallFlags).
 type DaemonFlags struct {
-	Hosts  []string // -H, as typed; ValidateHost normalises them
-	Group  string   // -G: group of the unix socket
-	Debug  bool     // -D: DEBUG=1 in the environment
-	Trace  bool     // --trace (dockerlab): print each step
-	TLS    TLSFlags // --tls, --tlsverify, --tlscacert, --tlscert, --tlskey
-	Config daemon.Config
+	Hosts []string // -H, as typed; ValidateHost normalises them
+	Group string   // -G: group of the unix socket
+	Debug bool     // -D: DEBUG=1 in the environment
+	Trace bool     // --trace (dockerlab): print each step
+	// DefaultRegistry (dockerlab's --default-registry): the registry of
+	// names without a host ("busybox"), instead of Docker Hub.
+	DefaultRegistry string
+	TLS             TLSFlags // --tls, --tlsverify, --tlscacert, --tlscert, --tlskey
+	Config          daemon.Config
 }
 
 // InstallFlags adds Docker 1.2's daemon flags, and --trace, to flags.
@@ -36,6 +39,7 @@ func (f *DaemonFlags) InstallFlags(flags *pflag.FlagSet) {
 	flags.StringVarP(&f.Group, "group", "G", "docker", "Group to assign the unix socket specified by -H when running in daemon mode\nuse '' (the empty string) to disable setting of a group")
 	flags.BoolVarP(&f.Debug, "debug", "D", false, "Enable debug mode")
 	flags.BoolVar(&f.Trace, "trace", false, "dockerlab: print one line per step of mainDaemon and NewDaemon (book ch.3 and ch.4 sections)")
+	flags.StringVar(&f.DefaultRegistry, "default-registry", "", "dockerlab: the registry (host[:port]) of names without one, e.g. 127.0.0.1:5000 for `pull busybox`; Docker Hub when empty")
 	f.TLS.Install(flags)
 	f.Config.InstallFlags(flags)
 }

@@ -26,7 +26,8 @@ type Job struct {
 	Stdin   *Input
 	handler Handler
 	status  Status
-	end     time.Time // zero until the handler has returned
+	end     time.Time       // zero until the handler has returned
+	done    <-chan struct{} // job_cancel.go: closed when the caller gives up
 }
 
 // Status is a job's exit code, in the same spirit as a process exit code.
@@ -68,6 +69,7 @@ func (job *Job) Run() error {
 		job.Eng.Logf("-job %s%s", job.CallString(), job.StatusString())
 	}()
 
+	//lab:begin ch03.job-run
 	// Keep a private copy of stderr: its last line is the error message.
 	errorMessage := bytes.NewBuffer(nil)
 	job.Stderr.Add(errorMessage)
@@ -96,6 +98,7 @@ func (job *Job) Run() error {
 		return fmt.Errorf("%s", Tail(errorMessage, 1))
 	}
 	return nil
+	//lab:end ch03.job-run
 }
 
 // CallString renders the job as a call: "name(arg1, arg2)".

@@ -254,14 +254,14 @@ func TestImageSetGetTarLayer(t *testing.T) {
 	assert.Error(t, err)
 }
 
-func TestPullPushSayNoRegistry(t *testing.T) {
+func TestPullPushCheckTheirArguments(t *testing.T) {
 	f := newJobsFixture(t)
-	_, err := f.run(t, nil, "pull", []string{"busybox", "latest"})
-	assert.ErrorContains(t, err, "no registry is configured")
-	_, err = f.run(t, nil, "push", []string{"busybox"})
-	assert.ErrorContains(t, err, "no registry is configured")
-	_, err = f.run(t, nil, "pull", nil)
+	_, err := f.run(t, nil, "pull", nil)
 	assert.EqualError(t, err, "Usage: pull IMAGE [TAG]")
+	_, err = f.run(t, nil, "push", nil)
+	assert.EqualError(t, err, "Usage: push IMAGE")
+	_, err = f.run(t, nil, "pull", []string{"http://x/y"})
+	assert.ErrorContains(t, err, "Invalid repository name")
 }
 
 // tarNames lists the entries of a tar.

@@ -22,6 +22,7 @@ import (
 	"sync"
 
 	"github.com/dockerlab/dockerlab/v1_2/image"
+	"github.com/dockerlab/dockerlab/v1_2/pkg/ioutils"
 )
 
 // DEFAULTTAG is the tag a name without ":tag" means.
@@ -36,6 +37,12 @@ type TagStore struct {
 	graph        *Graph
 	Repositories map[string]Repository
 	sync.Mutex
+	// pullingPool and pushingPool hold one channel per pull or push in
+	// flight (keys "name:tag", "img:<id>", "layer:<id>", a push's name);
+	// closing it wakes everyone waiting for that work (book ch.4 §4.6.7:
+	// two clients never download the same image at once).
+	pullingPool map[string]chan struct{}
+	pushingPool map[string]chan struct{}
 }
 
 // tagFile is the on-disk shape.
@@ -49,7 +56,13 @@ func NewTagStore(path string, graph *Graph) (*TagStore, error) {
 	if err != nil {
 		return nil, err
 	}
-	store := &TagStore{path: abspath, graph: graph, Repositories: map[string]Repository{}}
+	store := &TagStore{
+		path:         abspath,
+		graph:        graph,
+		Repositories: map[string]Repository{},
+		pullingPool:  map[string]chan struct{}{},
+		pushingPool:  map[string]chan struct{}{},
+	}
 	if err := store.reload(); os.IsNotExist(err) {
 		if err := store.save(); err != nil {
 			return nil, err
@@ -68,23 +81,7 @@ func (store *TagStore) save() error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(store.path), "."+filepath.Base(store.path)+".tmp-")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // gone after a successful rename anyway
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), store.path)
+	return ioutils.AtomicWriteFile(store.path, data, 0600)
 }
 
 func (store *TagStore) reload() error {
@@ -303,6 +300,47 @@ func validateTagName(name string) error {
 	}
 	if strings.Contains(name, "/") || strings.Contains(name, ":") {
 		return fmt.Errorf("Illegal tag name: %s", name)
+	}
+	return nil
+}
+
+// poolAdd registers a pull or push of key. If that key is already being
+// pulled or pushed, it answers the channel that closes when that work
+// ends, and an error saying it is in progress.
+func (store *TagStore) poolAdd(kind, key string) (chan struct{}, error) {
+	store.Lock()
+	defer store.Unlock()
+	if c, exists := store.pullingPool[key]; exists {
+		return c, fmt.Errorf("pull %s is already in progress", key)
+	}
+	if c, exists := store.pushingPool[key]; exists {
+		return c, fmt.Errorf("push %s is already in progress", key)
+	}
+	c := make(chan struct{})
+	switch kind {
+	case "pull":
+		store.pullingPool[key] = c
+	case "push":
+		store.pushingPool[key] = c
+	default:
+		return nil, fmt.Errorf("Unknown pool type")
+	}
+	return c, nil
+}
+
+// poolRemove ends the work of key and wakes its waiters.
+func (store *TagStore) poolRemove(kind, key string) error {
+	store.Lock()
+	defer store.Unlock()
+	pool := store.pullingPool
+	if kind == "push" {
+		pool = store.pushingPool
+	} else if kind != "pull" {
+		return fmt.Errorf("Unknown pool type")
+	}
+	if c, exists := pool[key]; exists {
+		close(c)
+		delete(pool, key)
 	}
 	return nil
 }

@@ -46,8 +46,15 @@ func (c *dockerCLI) env() []string {
 // run runs docker with args and answers stdout, stderr and the exit code.
 func (c *dockerCLI) run(stdin []byte, args ...string) (string, string, int) {
 	c.t.Helper()
+	return c.runIn("", nil, stdin, args...)
+}
+
+// runIn is run in the directory dir ("": this one) with env added.
+func (c *dockerCLI) runIn(dir string, env []string, stdin []byte, args ...string) (string, string, int) {
+	c.t.Helper()
 	cmd := exec.Command(c.bin, args...)
-	cmd.Env = c.env()
+	cmd.Dir = dir
+	cmd.Env = append(c.env(), env...)
 	if stdin != nil {
 		cmd.Stdin = bytes.NewReader(stdin)
 	}
@@ -58,10 +65,10 @@ func (c *dockerCLI) run(stdin []byte, args ...string) (string, string, int) {
 	go func() { done <- cmd.Wait() }()
 	select {
 	case <-done:
-	case <-time.After(60 * time.Second):
+	case <-time.After(300 * time.Second): // a guard against a hang, not a speed check
 		cmd.Process.Kill()
 		<-done
-		c.t.Fatalf("docker %s: no answer within 60s\nstdout: %s\nstderr: %s", strings.Join(args, " "), &out, &errb)
+		c.t.Fatalf("docker %s: no answer within 300s\nstdout: %s\nstderr: %s", strings.Join(args, " "), &out, &errb)
 	}
 	return out.String(), errb.String(), cmd.ProcessState.ExitCode()
 }

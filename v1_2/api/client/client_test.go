@@ -16,11 +16,11 @@ import (
 
 func TestGetMethodFindsCommandsByName(t *testing.T) {
 	cli := NewDockerCli(nil, io.Discard, nil, "tcp", "127.0.0.1:1", nil)
-	for _, name := range []string{"ps", "PS", "Ps", "run", "rmi", "version", "create", "pull", "cp"} {
+	for _, name := range []string{"ps", "PS", "Ps", "run", "rmi", "version", "create", "pull", "cp", "build"} {
 		_, ok := cli.getMethod(name)
 		assert.True(t, ok, name)
 	}
-	for _, name := range []string{"", "nope", "build", "login"} {
+	for _, name := range []string{"", "nope", "bogus"} {
 		_, ok := cli.getMethod(name)
 		assert.False(t, ok, name)
 	}

@@ -14,12 +14,11 @@ import "fmt"
 // sets it to dockerlab's socket (never /var/run/docker.sock).
 var DefaultUnixSocket = "/var/run/docker.sock"
 
-// commands is `docker help`'s list: Docker 1.2's, less build (no builder)
-// and login/logout (no saved credentials), plus create, which came in
-// Docker 1.3. pull, push and search are there; the daemon answers that it
-// has no registry.
+// commands is `docker help`'s list: Docker 1.2's, plus create, which came
+// in Docker 1.3.
 var commands = [][2]string{
 	{"attach", "Attach to a running container"},
+	{"build", "Build a new image from the source code at PATH"},
 	{"commit", "Create a new image from a container's changes"},
 	{"cp", "Copy files/folders from a container's filesystem to the host path"},
 	{"create", "Create a new container (Docker 1.3's; 1.2's run did it inside)"},
@@ -33,6 +32,8 @@ var commands = [][2]string{
 	{"inspect", "Return low-level information on a container"},
 	{"kill", "Kill a running container"},
 	{"load", "Load an image from a tar archive"},
+	{"login", "Register or log in to a Docker registry server"},
+	{"logout", "Log out from a Docker registry server"},
 	{"logs", "Fetch the logs of a container"},
 	{"port", "Lookup the public-facing port that is NAT-ed to PRIVATE_PORT"},
 	{"pause", "Pause all processes within a container"},

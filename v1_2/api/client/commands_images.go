@@ -6,7 +6,7 @@
 //
 // Left out: images --tree/--viz (deprecated in 1.2 already), and the
 // client-side check of a repository name against the registry's rules
-// (registry.ResolveRepositoryName): with no registry the daemon checks.
+// (registry.ResolveRepositoryName): the daemon's tag and pull jobs check.
 package client
 
 import (

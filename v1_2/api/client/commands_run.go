@@ -10,8 +10,7 @@
 // the first bytes the container writes are not lost.
 //
 // When create answers 404 (no such image), run pulls the image and tries
-// again, as upstream; with no registry the daemon's pull job answers so,
-// and that is run's error.
+// again, as upstream; if the pull fails, its error is run's error.
 package client
 
 import (

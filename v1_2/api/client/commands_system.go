@@ -91,8 +91,8 @@ func (cli *DockerCli) CmdInfo(args ...string) error {
 			fmt.Fprintf(cli.out, "Init Path: %s\n", initPath)
 		}
 	}
-	// Upstream printed the registry user from ~/.dockercfg here; there is
-	// no registry and no login.
+	// Left out: upstream also printed the index's user from ~/.dockercfg
+	// here (Username, Registry).
 	if !info.GetBool("MemoryLimit") {
 		fmt.Fprintf(cli.err, "WARNING: No memory limit support\n")
 	}

@@ -8,9 +8,10 @@
 // Book: ch.2 §2.3.
 //
 // Simplified: upstream drew one progress bar per layer id and moved the
-// cursor between them; with no registry there are no downloads to draw,
-// so a progress message is one line rewritten in place on a terminal and
-// dropped off one (as upstream dropped the bars off a terminal).
+// cursor between them; here a progress message is one line rewritten in
+// place on a terminal and dropped off one (as upstream dropped the bars
+// off a terminal). A pull's layers come one after another, so one line
+// is enough to watch them.
 package client
 
 import (
@@ -61,7 +62,7 @@ func (jm *jsonMessage) display(out io.Writer, isTerminal bool) error {
 		if jm.Error.Code == 401 {
 			return errors.New("Authentication is required.")
 		}
-		return errors.New(jm.Error.Message)
+		return &jsonError{Code: jm.Error.Code, Message: jm.Error.Message}
 	}
 	if jm.ErrorMessage != "" {
 		return errors.New(jm.ErrorMessage)
@@ -97,3 +98,13 @@ func (jm *jsonMessage) display(out io.Writer, isTerminal bool) error {
 	}
 	return nil
 }
+
+// jsonError is an {"errorDetail": {"code", "message"}} message, as
+// upstream's utils.JSONError: CmdBuild turns its code into the exit
+// status.
+type jsonError struct {
+	Code    int
+	Message string
+}
+
+func (e *jsonError) Error() string { return e.Message }

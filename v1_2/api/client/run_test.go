@@ -121,10 +121,10 @@ func TestRunUnknownImagePullsThenRetries(t *testing.T) {
 	// No registry: the daemon's pull job fails, and that is run's error.
 	d := newFakeDaemon(t)
 	d.text("POST /containers/create", 404, "No such image: nothere (tag: latest)")
-	d.text("POST /images/create", 500, "pull nothere:latest: no registry is configured")
+	d.text("POST /images/create", 500, "Error: image library/nothere not found")
 	cli, _, errOut := d.client("")
 	err := cli.Cmd("run", "nothere")
-	assert.EqualError(t, err, "Error: pull nothere:latest: no registry is configured")
+	assert.EqualError(t, err, "Error: Error: image library/nothere not found")
 	assert.Equal(t, "Unable to find image 'nothere' locally\n", errOut.String())
 	assert.Equal(t, []string{"POST /v1.14/containers/create", "POST /v1.14/images/create"}, order(d), "no start")
 	pull, _ := d.find("POST", "/v1.14/images/create")
@@ -157,18 +157,19 @@ func TestRunUnknownImagePullsThenRetries(t *testing.T) {
 
 func TestPullPushSearch(t *testing.T) {
 	d := newFakeDaemon(t)
-	d.text("POST /images/create", 500, "pull busybox:latest: no registry is configured")
-	d.text("POST /images/me/box/push", 500, "push me/box: no registry is configured")
+	d.text("POST /images/create", 500, "Invalid Registry endpoint: dial tcp: no such host")
+	d.text("POST /images/mine/box/push", 500, "No such repository: mine/box")
 	d.json("GET /images/search", 200, []map[string]any{
 		{"name": "busybox", "description": "Busybox base image.", "star_count": 42, "is_official": true},
 		{"name": "me/box", "description": strings.Repeat("long ", 20), "star_count": 1, "is_automated": true},
 	})
 	cli, out, _ := d.client("")
-	assert.EqualError(t, cli.Cmd("pull", "-t", "latest", "busybox"), "Error: pull busybox:latest: no registry is configured")
+	assert.EqualError(t, cli.Cmd("pull", "-t", "latest", "busybox"), "Error: Invalid Registry endpoint: dial tcp: no such host")
 	pull, _ := d.find("POST", "/v1.14/images/create")
 	assert.Equal(t, "fromImage=busybox&tag=latest", pull.Query)
 
-	assert.EqualError(t, cli.Cmd("push", "me/box"), "Error: push me/box: no registry is configured")
+	assert.EqualError(t, cli.Cmd("push", "mine/box"), "Error: No such repository: mine/box")
+	assert.ErrorContains(t, cli.Cmd("push", "me/box"), "Invalid namespace name (me)", "1.2's client checked the name first")
 	assert.ErrorContains(t, cli.Cmd("push", "busybox"), `You cannot push a "root" repository`)
 
 	require.NoError(t, cli.Cmd("search", "box"))

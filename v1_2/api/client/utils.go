@@ -12,6 +12,7 @@ package client
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -100,9 +101,14 @@ func (cli *DockerCli) call(method, path string, data any, passAuthInfo bool) (io
 	if err != nil {
 		return nil, -1, err
 	}
-	// passAuthInfo sent X-Registry-Auth from ~/.dockercfg; with no
-	// registry here there is nothing to send.
-	_ = passAuthInfo
+	// passAuthInfo sends the index's saved account (search).
+	if passAuthInfo {
+		buf, err := json.Marshal(cli.loadConfigFile().ResolveAuthConfig(""))
+		if err != nil {
+			return nil, -1, err
+		}
+		req.Header.Set("X-Registry-Auth", base64.URLEncoding.EncodeToString(buf))
+	}
 	if data != nil {
 		req.Header.Set("Content-Type", "application/json")
 	} else if method == "POST" {

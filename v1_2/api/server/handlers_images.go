@@ -10,12 +10,16 @@ package server
 
 import (
 	"bytes"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 
 	"github.com/dockerlab/dockerlab/v1_2/engine"
 	"github.com/dockerlab/dockerlab/v1_2/pkg/version"
+	"github.com/dockerlab/dockerlab/v1_2/registry"
 )
 
 // getImagesJSON lists images. Before 1.7 each repository:tag was a row
@@ -140,8 +144,8 @@ func postImagesCreate(eng *engine.Engine, version version.Version, w http.Respon
 		}
 		job = eng.Job("pull", familiarRepo(image), tag)
 		job.SetenvBool("parallel", version.GreaterThan("1.3"))
-		job.SetenvJson("metaHeaders", map[string][]string{})
-		job.SetenvJson("authConfig", map[string]string{})
+		job.SetenvJson("metaHeaders", metaHeaders(r))
+		job.SetenvJson("authConfig", registryAuth(r))
 	} else {
 		if tag == "" {
 			repo, tag = parseRepositoryTag(repo)
@@ -157,9 +161,23 @@ func postImagesPush(eng *engine.Engine, version version.Version, w http.Response
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	job := eng.Job("push", vars["name"])
-	job.SetenvJson("metaHeaders", map[string][]string{})
-	job.SetenvJson("authConfig", map[string]string{})
+	authConfig := registryAuth(r)
+	if r.Header.Get("X-Registry-Auth") == "" {
+		// No header: 1.2 read the AuthConfig from the body (docker-py
+		// sends {}); a body that is not one is the client's error.
+		body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxJSONBody))
+		if err != nil {
+			return fmt.Errorf("%w: %v", errBodyTooLarge, err)
+		}
+		if len(bytes.TrimSpace(body)) > 0 {
+			if err := json.Unmarshal(body, authConfig); err != nil {
+				return fmt.Errorf("Bad parameter: the body of a push is an AuthConfig in JSON: %v", err)
+			}
+		}
+	}
+	job := eng.Job("push", familiarRepo(vars["name"]))
+	job.SetenvJson("metaHeaders", metaHeaders(r))
+	job.SetenvJson("authConfig", authConfig)
 	job.Setenv("tag", r.Form.Get("tag"))
 	job.SetenvBool("json", true)
 	return streamJob(job, w)
@@ -200,4 +218,35 @@ func postImagesLoad(eng *engine.Engine, version version.Version, w http.Response
 		_, err = w.Write(out)
 	}
 	return err
+}
+
+// registryAuth decodes X-Registry-Auth: base64url JSON of an AuthConfig.
+// As in 1.2, a header that does not decode is an empty AuthConfig (an
+// anonymous pull), not an error. Clients pad or do not pad: both work.
+func registryAuth(r *http.Request) *registry.AuthConfig {
+	authConfig := &registry.AuthConfig{}
+	h := r.Header.Get("X-Registry-Auth")
+	if h == "" {
+		return authConfig
+	}
+	b, err := base64.URLEncoding.DecodeString(h)
+	if err != nil {
+		b, err = base64.RawURLEncoding.DecodeString(strings.TrimRight(h, "="))
+	}
+	if err == nil {
+		json.Unmarshal(b, authConfig)
+	}
+	return authConfig
+}
+
+// metaHeaders collects the X-Meta-* headers a client sends along to the
+// registry.
+func metaHeaders(r *http.Request) map[string][]string {
+	out := map[string][]string{}
+	for k, v := range r.Header {
+		if strings.HasPrefix(k, "X-Meta-") {
+			out[k] = v
+		}
+	}
+	return out
 }

@@ -2,8 +2,8 @@
 // search, and the routes 1.2 kept for old clients or left to later work.
 //
 // Upstream: api/server/server.go at v1.2.0 (ping, getVersion, getInfo,
-// getEvents, postAuth, getImagesSearch, getImagesViz, postBuild). See
-// docs/upstream/v1.2.0.md §6.2.
+// getEvents, postAuth, getImagesSearch, getImagesViz); postBuild is in
+// handlers_build.go. See docs/upstream/v1.2.0.md §6.2.
 // Book: ch.5 §5.4.
 package server
 
@@ -126,8 +126,8 @@ func getImagesSearch(eng *engine.Engine, version version.Version, w http.Respons
 		return err
 	}
 	job := eng.Job("search", r.Form.Get("term"))
-	job.SetenvJson("metaHeaders", map[string][]string{})
-	job.SetenvJson("authConfig", map[string]string{})
+	job.SetenvJson("metaHeaders", metaHeaders(r))
+	job.SetenvJson("authConfig", registryAuth(r))
 	out, err := runBuffered(job)
 	if err != nil {
 		return err
@@ -147,23 +147,4 @@ func getImagesViz(eng *engine.Engine, version version.Version, w http.ResponseWr
 	}
 	_, err = w.Write(out)
 	return err
-}
-
-// postBuild: 1.2 ran Dockerfiles in the daemon ("build" job). dockerlab
-// registers no build job yet, so the job's own "No such job" (500)
-// answers, unless some helper registers one.
-func postBuild(eng *engine.Engine, version version.Version, w http.ResponseWriter, r *http.Request, vars map[string]string) error {
-	if err := parseForm(r); err != nil {
-		return err
-	}
-	job := eng.Job("build")
-	job.Stdin.Add(r.Body)
-	job.Setenv("remote", r.FormValue("remote"))
-	job.Setenv("t", r.FormValue("t"))
-	job.Setenv("q", r.FormValue("q"))
-	job.Setenv("nocache", r.FormValue("nocache"))
-	job.Setenv("rm", r.FormValue("rm"))
-	job.Setenv("forcerm", r.FormValue("forcerm"))
-	job.SetenvBool("json", true)
-	return streamJob(job, w)
 }

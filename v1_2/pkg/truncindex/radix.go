@@ -103,6 +103,8 @@ func (n *node) remove(key string) bool {
 
 // find walks down to the node that covers every key starting with prefix and
 // returns it with the full text of the path to it; nil if no key matches.
+//
+//lab:exercise ch04.truncindex-get
 func (n *node) find(prefix string) (*node, string) {
 	path := ""
 	for prefix != "" {

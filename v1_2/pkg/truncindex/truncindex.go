@@ -81,6 +81,8 @@ func (idx *TruncIndex) Delete(id string) error {
 // "unknown" from "ambiguous" (later Docker added ErrAmbiguousPrefix). A quirk
 // follows: if one id is a prefix of another ("abc", "abcd"), the shorter one
 // can never be looked up, not even by its full text.
+//
+//lab:exercise ch04.truncindex-get
 func (idx *TruncIndex) Get(prefix string) (string, error) {
 	idx.RLock()
 	defer idx.RUnlock()

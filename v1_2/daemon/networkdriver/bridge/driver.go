@@ -210,6 +210,8 @@ func InitDriver(job *engine.Job) engine.Status {
 // setupIPTables installs the bridge's rules (设置iptables规则). Each rule is
 // probed with -C and inserted with -I only when missing, so a daemon that
 // restarts leaves one copy of each.
+//
+//lab:exercise ch06.setup-iptables
 func setupIPTables(addr net.Addr, icc bool) error {
 	// (1) NAT: containers reach the outside world with the host's address.
 	natArgs := []string{"POSTROUTING", "-t", "nat", "-s", addr.String(), "!", "-o", bridgeIface, "-j", "MASQUERADE"}

@@ -120,6 +120,8 @@ func (allocated *allocatedMap) checkIP(network *net.IPNet, ip *net.IP) (*net.IP,
 // the bridge's own address (network.IP, 172.17.42.1 for docker0) and
 // network+1 (172.17.0.1): the /16 ranges kept their old /24 gateway
 // addresses, and .1 stays reserved for whoever expects a gateway there.
+//
+//lab:exercise ch06.request-ip
 func (allocated *allocatedMap) getNextIP(network *net.IPNet) (*net.IP, error) {
 	var (
 		ownIP    = ipToInt(&network.IP)

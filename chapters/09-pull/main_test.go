@@ -1,0 +1,17 @@
+package chapter09
+
+import (
+	"os"
+	"testing"
+
+	"github.com/dockerlab/dockerlab/internal/reexec"
+)
+
+// The daemon starts containers by re-executing this binary on the real
+// kernel: hand over to reexec first.
+func TestMain(m *testing.M) {
+	if reexec.Init() {
+		return
+	}
+	os.Exit(m.Run())
+}
