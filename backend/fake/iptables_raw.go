@@ -1,7 +1,8 @@
 // Raw: one iptables command line, as Docker ran /sbin/iptables (upstream
 // Docker 0.1.0 network.go `iptables(args...)` and Docker 1.2.0
 // pkg/iptables/iptables.go `Raw`; reference docs/upstream/v0.1.0.md §3 PortMapper,
-// docs/upstream/v1.2.0.md §3.1-3.2; book ch.6 and ch.11 port mapping).
+// docs/upstream/v1.2.0.md §3.1-3.2; book ch.6 §6.5 and ch.7 §7.4 port
+// mapping).
 //
 // The argv is parsed like iptables parses it: options may come in any
 // order (Docker 1.2 wrote `-C POSTROUTING -t nat -s ...`), exactly one

@@ -2,7 +2,7 @@
 // network namespace, connect(2) from a namespace along the path the
 // machine's tables give (packetpath.go), accept(2) on the other side.
 // What `docker run -p 8080:80 busybox httpd` and `wget` need on the fake
-// (book ch.11 and ch.7 §7.5; note 000 外界访问容器内部服务的流程;
+// (book ch.7 §7.4; note 000 外界访问容器内部服务的流程;
 // upstream daemon/networkdriver/portmapper at v1.2.0 for the proxy side).
 //
 // Listeners and connections live in the OS process that runs the

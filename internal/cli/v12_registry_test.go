@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dockerlab/dockerlab/backend"
 	"github.com/dockerlab/dockerlab/backend/fake"
 	"github.com/dockerlab/dockerlab/internal/v1registry"
 )
@@ -19,16 +20,7 @@ import (
 // finds what was pushed, logout forgets the account.
 func TestV12ClientRegistryCommandsOnFake(t *testing.T) {
 	h := fake.New()
-	regRoot := t.TempDir()
-	_, err := v1registry.Seed(regRoot, "library/busybox", "latest", []v1registry.SeedLayer{{Tar: rootfsTar(t, h)}}, nil)
-	require.NoError(t, err)
-	accounts := filepath.Join(t.TempDir(), "accounts")
-	require.NoError(t, os.WriteFile(accounts, []byte("alice:wonderland\n"), 0600))
-	reg, err := v1registry.New(v1registry.Config{Root: regRoot, AuthFile: accounts, Token: true})
-	require.NoError(t, err)
-	srv := httptest.NewServer(reg)
-	defer srv.Close()
-	regHost := strings.TrimPrefix(srv.URL, "http://")
+	regHost := privateRegistry(t, h)
 	home := t.TempDir()
 	t.Setenv("HOME", home)
 	host := startV12Daemon(t, h)
@@ -69,4 +61,52 @@ func TestV12ClientRegistryCommandsOnFake(t *testing.T) {
 	out, code = run("", "login", "-u", "alice", "-p", "wrong", regHost)
 	assert.NotEqual(t, 0, code)
 	assert.Contains(t, out, "Wrong login/password")
+}
+
+// privateRegistry is a token-mode v1 registry on loopback holding
+// library/busybox, for the account alice:wonderland only.
+func privateRegistry(t *testing.T, h backend.Host) string {
+	t.Helper()
+	regRoot := t.TempDir()
+	_, err := v1registry.Seed(regRoot, "library/busybox", "latest", []v1registry.SeedLayer{{Tar: rootfsTar(t, h)}}, nil)
+	require.NoError(t, err)
+	accounts := filepath.Join(t.TempDir(), "accounts")
+	require.NoError(t, os.WriteFile(accounts, []byte("alice:wonderland\n"), 0600))
+	reg, err := v1registry.New(v1registry.Config{Root: regRoot, AuthFile: accounts, Token: true})
+	require.NoError(t, err)
+	srv := httptest.NewServer(reg)
+	t.Cleanup(srv.Close)
+	return strings.TrimPrefix(srv.URL, "http://")
+}
+
+// build sends the whole ~/.dockercfg in X-Registry-Config, as 1.2's
+// client did: FROM of an image the daemon lacks pulls it with the saved
+// account of the image's registry, its progress in the build's output.
+func TestV12ClientBuildPullsWithSavedAccountOnFake(t *testing.T) {
+	h := fake.New()
+	regHost := privateRegistry(t, h)
+	t.Setenv("HOME", t.TempDir())
+	host := startV12Daemon(t, h)
+	dockerfile := "FROM " + regHost + "/library/busybox\nRUN echo pulled-for-the-build > /p\n"
+
+	out, errOut, code := v12(t, host, []byte(dockerfile), "build", "-t", "frompriv", "-")
+	assert.NotEqual(t, 0, code, "no account saved yet: %s", out)
+	assert.Contains(t, out+errOut, "Authentication is required")
+
+	out, errOut, code = v12(t, host, []byte("wonderland\nalice@example.com\n"), "login", "-u", "alice", regHost)
+	require.Equal(t, 0, code, out+errOut)
+
+	out, errOut, code = v12(t, host, []byte(dockerfile), "build", "-t", "frompriv", "-")
+	require.Equal(t, 0, code, out+errOut)
+	assert.Contains(t, out, "Pulling repository "+regHost+"/library/busybox")
+	assert.Contains(t, out, "Download complete")
+	assert.Contains(t, out, "Successfully built ")
+	out, errOut, code = v12(t, host, nil, "run", "--rm", "frompriv", "cat", "/p")
+	require.Equal(t, 0, code, errOut)
+	assert.Equal(t, "pulled-for-the-build\n", out)
+
+	// -t is checked before anything is sent, as 1.2's client did.
+	_, errOut, code = v12(t, host, []byte(dockerfile), "build", "-t", "Bad/Name", "-")
+	assert.NotEqual(t, 0, code)
+	assert.Contains(t, errOut, "Invalid namespace name (Bad)")
 }

@@ -2,7 +2,7 @@
 // item 8), read from /proc/PID/status (VmRSS): right after it started
 // and imported busybox, and with 100 containers running `sleep`, each
 // publishing port 80 (`-p 80`). Each published port has a userland proxy,
-// a docker-proxy process of its own (book ch.11; upstream
+// a docker-proxy process of its own (book ch.7 §7.4; upstream
 // daemon/networkdriver/portmapper/proxy.go): their memory is summed on a
 // row of its own, not counted as the daemon's. By then the daemon also
 // holds the 1,000 stopped containers of the API rows.

@@ -6,8 +6,8 @@
 // is unpacked in place (UntarPath); a Dockerfile alone (docker build -,
 // a URL) becomes a context of one file (Generate).
 //
-// Upstream: archive/archive.go at v1.2.0 (Generate, TarUntar, UntarPath,
-// CopyWithTar, CopyFileWithTar).
+// Upstream: archive/archive.go at v1.2.0 (TarUntar, UntarPath, CopyWithTar,
+// CopyFileWithTar), archive/wrap.go at v1.2.0 (Generate).
 // Book: ch.11 §11.2.1, §11.2.3.
 package archive
 

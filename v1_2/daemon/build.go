@@ -5,9 +5,7 @@
 // the final image.
 //
 // Upstream: daemon/build.go at v1.2.0 (CmdBuild, buildFile,
-// NewBuildFile, Build, clearTmp, ErrDockerfileEmpty),
-// utils/streamformatter.go at v1.2.0 (StdoutFormater, StderrFormater,
-// FormatStream).
+// NewBuildFile, Build, clearTmp, ErrDockerfileEmpty).
 // Book: ch.11 §11.2.3 Docker Daemon与docker build (the job, the
 // buildFile, the loop over the Dockerfile's lines).
 //
@@ -25,7 +23,6 @@
 package daemon
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -39,6 +36,7 @@ import (
 	"github.com/dockerlab/dockerlab/v1_2/pkg/tarsum"
 	"github.com/dockerlab/dockerlab/v1_2/registry"
 	"github.com/dockerlab/dockerlab/v1_2/runconfig"
+	"github.com/dockerlab/dockerlab/v1_2/utils"
 )
 
 // CmdBuild is the "build" job. Env: remote (a URL or git repository to
@@ -59,7 +57,7 @@ func (daemon *Daemon) CmdBuild(job *engine.Job) engine.Status {
 		rm             = job.GetenvBool("rm")
 		forceRm        = job.GetenvBool("forcerm")
 		authConfig     = &registry.AuthConfig{}
-		configFile     = &buildConfigFile{}
+		configFile     = &registry.ConfigFile{}
 		tag            string
 	)
 	// As upstream, credentials that do not decode are no credentials.
@@ -73,10 +71,10 @@ func (daemon *Daemon) CmdBuild(job *engine.Job) engine.Status {
 	}
 	defer context.Close()
 
-	sf := &streamFormatter{json: job.GetenvBool("json")}
+	sf := utils.NewStreamFormatter(job.GetenvBool("json"))
 	b := NewBuildFile(daemon, daemon.eng,
-		&stdoutFormater{Writer: job.Stdout, sf: sf},
-		&stderrFormater{Writer: job.Stdout, sf: sf},
+		&utils.StdoutFormater{Writer: job.Stdout, StreamFormatter: sf},
+		&utils.StderrFormater{Writer: job.Stdout, StreamFormatter: sf},
 		!suppressOutput, !noCache, rm, forceRm, job.Stdout, sf, authConfig, configFile)
 	b.done = job.Done()
 	id, err := b.Build(context)
@@ -122,8 +120,8 @@ type buildFile struct {
 	rm           bool
 	forceRm      bool
 
-	authConfig *registry.AuthConfig
-	configFile *buildConfigFile
+	authConfig *registry.AuthConfig // X-Registry-Auth (clients before API 1.9)
+	configFile *registry.ConfigFile // X-Registry-Config: the client's whole .dockercfg
 
 	tmpContainers map[string]struct{}       // intermediate containers not yet removed
 	tmpImages     map[string]struct{}       // every image committed
@@ -135,21 +133,15 @@ type buildFile struct {
 	// outOld is the job's stdout itself: FROM's pull writes its own
 	// progress messages there (upstream called it deprecated already).
 	outOld io.Writer
-	sf     *streamFormatter
+	sf     *utils.StreamFormatter
 
 	cmdSet bool // a CMD came earlier in this Dockerfile (ENTRYPOINT asks)
 
 	cancel // build_commit.go: a client that went away stops the build
 }
 
-// buildConfigFile is the X-Registry-Config header the server passes on:
-// registry.ConfigFile of 1.2, {"configs": {"server": AuthConfig}}.
-type buildConfigFile struct {
-	Configs map[string]registry.AuthConfig `json:"configs"`
-}
-
 // NewBuildFile sets up a build; Build runs it.
-func NewBuildFile(d *Daemon, eng *engine.Engine, outStream, errStream io.Writer, verbose, utilizeCache, rm, forceRm bool, outOld io.Writer, sf *streamFormatter, auth *registry.AuthConfig, authConfigFile *buildConfigFile) *buildFile {
+func NewBuildFile(d *Daemon, eng *engine.Engine, outStream, errStream io.Writer, verbose, utilizeCache, rm, forceRm bool, outOld io.Writer, sf *utils.StreamFormatter, auth *registry.AuthConfig, authConfigFile *registry.ConfigFile) *buildFile {
 	return &buildFile{
 		daemon:        d,
 		eng:           eng,
@@ -280,47 +272,4 @@ func readDockerfile(contextPath string) ([]byte, error) {
 		return nil, ErrDockerfileEmpty
 	}
 	return data, nil
-}
-
-// streamFormatter writes what the build says: with json, one
-// {"stream": text} object per write, each followed by "\r\n" (what 1.2's
-// clients and today's read); without, the text itself.
-type streamFormatter struct{ json bool }
-
-func (sf *streamFormatter) formatStream(str string) []byte {
-	if !sf.json {
-		return []byte(str + "\r")
-	}
-	b, err := json.Marshal(struct {
-		Stream string `json:"stream"`
-	}{str})
-	if err != nil {
-		return []byte(`{"error":"format error"}` + "\r\n")
-	}
-	return append(b, '\r', '\n')
-}
-
-// stdoutFormater and stderrFormater turn every write into one stream
-// message; stderr's text is wrapped in the terminal's red. A write the
-// client can no longer take is not an error here: a client that went
-// away is the cancel's business (build_commit.go), and RUN's output copy
-// must not fail the step first.
-type stdoutFormater struct {
-	io.Writer
-	sf *streamFormatter
-}
-
-func (f *stdoutFormater) Write(buf []byte) (int, error) {
-	f.Writer.Write(f.sf.formatStream(string(buf)))
-	return len(buf), nil
-}
-
-type stderrFormater struct {
-	io.Writer
-	sf *streamFormatter
-}
-
-func (f *stderrFormater) Write(buf []byte) (int, error) {
-	f.Writer.Write(f.sf.formatStream("\033[91m" + string(buf) + "\033[0m"))
-	return len(buf), nil
 }

@@ -21,6 +21,8 @@ import (
 	"github.com/dockerlab/dockerlab/backend"
 	"github.com/dockerlab/dockerlab/backend/fake"
 	"github.com/dockerlab/dockerlab/v1_2/engine"
+	"github.com/dockerlab/dockerlab/v1_2/registry"
+	"github.com/dockerlab/dockerlab/v1_2/utils"
 )
 
 // imageCount is how many images the graph holds.
@@ -173,7 +175,6 @@ func TestBuildMalformedDockerfilesFake(t *testing.T) {
 		{"ONBUILD ONBUILD", dockerfileOnly(t, "FROM busybox", "ONBUILD ONBUILD RUN x"), "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed"},
 		{"ONBUILD FROM", dockerfileOnly(t, "FROM busybox", "ONBUILD FROM x"), "FROM isn't allowed as an ONBUILD trigger"},
 		{"bad port", dockerfileOnly(t, "FROM busybox", "EXPOSE eighty"), "eighty"},
-		{"missing image, the pull job answers", dockerfileOnly(t, "FROM nosuchimage"), "pull nosuchimage"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			out, err := l.build(t, c.context)
@@ -194,7 +195,7 @@ func TestBuildMalformedDockerfilesFake(t *testing.T) {
 // answer for a missing image.
 func TestBuildFromWithoutPullJobFake(t *testing.T) {
 	l := newLifeDaemon(t, fake.New(), "", "10.100.0.1/16")
-	b := NewBuildFile(l.d, engine.New(), &bytes.Buffer{}, &bytes.Buffer{}, true, true, true, false, &bytes.Buffer{}, &streamFormatter{json: true}, nil, &buildConfigFile{})
+	b := NewBuildFile(l.d, engine.New(), &bytes.Buffer{}, &bytes.Buffer{}, true, true, true, false, &bytes.Buffer{}, utils.NewStreamFormatter(true), nil, &registry.ConfigFile{})
 	err := b.CmdFrom("nosuchimage")
 	assert.EqualError(t, err, "No such image: nosuchimage (tag: latest)")
 }

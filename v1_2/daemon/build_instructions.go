@@ -73,15 +73,26 @@ func (b *buildFile) CmdFrom(name string) error {
 }
 
 // pullForFrom runs the "pull" job for an image that is not here, as 1.2
-// did, its progress going straight to the client; with no "pull" job on
-// the engine (a daemon without a registry), it is 1.2's answer for a
-// missing image.
+// did, its progress going straight to the client. The job is looked up
+// when FROM needs it: the registry's (v1_2/graph pull.go) on a whole
+// daemon; on an engine without one, 1.2's answer for a missing image.
 func (b *buildFile) pullForFrom(name string) (*image.Image, error) {
 	remote, tag := graph.ParseRepositoryTag(name)
+	pullRegistryAuth := b.authConfig
+	if len(b.configFile.Configs) > 0 {
+		// The request carried the client's whole .dockercfg: the account
+		// of the registry the name names.
+		endpoint, _, err := registry.ResolveRepositoryName(remote)
+		if err != nil {
+			return nil, err
+		}
+		resolvedAuth := b.configFile.ResolveAuthConfig(endpoint)
+		pullRegistryAuth = &resolvedAuth
+	}
 	job := b.eng.Job("pull", remote, tag)
-	job.SetenvBool("json", b.sf.json)
+	job.SetenvBool("json", b.sf.Json())
 	job.SetenvBool("parallel", true)
-	job.SetenvJson("authConfig", b.pullAuth(remote))
+	job.SetenvJson("authConfig", pullRegistryAuth)
 	job.Stdout.Add(b.outOld)
 	if err := job.Run(); err != nil {
 		if job.StatusCode() == int(engine.StatusNotFound) {
@@ -93,27 +104,6 @@ func (b *buildFile) pullForFrom(name string) (*image.Image, error) {
 		return nil, err
 	}
 	return b.daemon.Repositories().LookupImage(name)
-}
-
-// pullAuth: the credentials sent with the build (X-Registry-Auth), unless
-// the request carried a whole config file (X-Registry-Config): then its
-// entry for the image's registry. 1.2 asked registry.ResolveRepositoryName
-// for the registry; the rule is the same: a first part with a '.' or a
-// ':', or "localhost", is a registry host, anything else is Docker Hub.
-func (b *buildFile) pullAuth(remote string) *registry.AuthConfig {
-	if len(b.configFile.Configs) == 0 {
-		return b.authConfig
-	}
-	endpoint := "https://index.docker.io/v1/" // Docker Hub's, as 1.2 named it
-	if host, _, ok := strings.Cut(remote, "/"); ok && (strings.ContainsAny(host, ".:") || host == "localhost") {
-		endpoint = host
-	}
-	for server, auth := range b.configFile.Configs {
-		if server == endpoint || strings.Contains(server, "://"+endpoint) {
-			return &auth
-		}
-	}
-	return &registry.AuthConfig{}
 }
 
 // CmdOnbuild stores a trigger for the builds FROM this image.

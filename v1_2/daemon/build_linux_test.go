@@ -1,10 +1,10 @@
 //go:build linux
 
-// The build scenarios of build_test.go and build_bad_test.go on the real
-// kernel, as root, each in a throwaway network namespace
-// (linuxtest.NewHost) with a real busybox image: RUN runs in real
-// containers, ADD writes into overlay layers; skipped with the reason
-// otherwise.
+// The build scenarios of build_test.go, build_bad_test.go and
+// build_pull_test.go on the real kernel, as root, each in a throwaway
+// network namespace (linuxtest.NewHost) with a real busybox image: RUN
+// runs in real containers, ADD writes into overlay layers; skipped with
+// the reason otherwise.
 package daemon
 
 import (
@@ -27,4 +27,8 @@ func TestBuildFailingRunLinux(t *testing.T) {
 
 func TestBuildCancelledLinux(t *testing.T) {
 	buildCancelled(t, linuxtest.NewHost(t), "10.113.0.1/16")
+}
+
+func TestBuildFromPullsLinux(t *testing.T) {
+	buildFromPulls(t, linuxtest.NewHost(t), "10.115.0.1/16")
 }

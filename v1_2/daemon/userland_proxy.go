@@ -3,7 +3,7 @@
 // Upstream: daemon/networkdriver/portmapper/proxy.go at v1.2.0 (NewProxy =
 // NewProxyCommand, its one answer: the docker binary re-executed as
 // docker-proxy). See docs/upstream/v1.2.0.md §3.5.
-// Book: ch.11 (`docker run -p`).
+// Book: ch.7 §7.4 (`docker run -p`).
 //
 // dockerlab has two machines behind the backend seam (docs/design.md "The
 // backend"), so the daemon chooses when it starts:

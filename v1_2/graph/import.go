@@ -1,8 +1,7 @@
 // `import SRC REPO [TAG]`: a tarball of a whole root file system becomes a
 // new base image (docker import, POST /images/create?fromSrc=...).
 //
-// Upstream: graph/import.go at v1.2.0 (CmdImport), utils/streamformatter.go
-// at v1.2.0 (the status lines).
+// Upstream: graph/import.go at v1.2.0 (CmdImport).
 // Book: ch.8 Docker镜像 (an image without a parent: the base image of every
 // stack); the registering itself is ch.10 §10.2 (Graph.Create → Register,
 // register.go).
@@ -15,7 +14,6 @@
 package graph
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -23,6 +21,7 @@ import (
 	"strings"
 
 	"github.com/dockerlab/dockerlab/v1_2/engine"
+	"github.com/dockerlab/dockerlab/v1_2/utils"
 )
 
 // CmdImport registers the tar as an image commented "Imported from SRC",
@@ -36,7 +35,7 @@ func (s *TagStore) CmdImport(job *engine.Job) engine.Status {
 	if len(job.Args) > 2 {
 		tag = job.Args[2]
 	}
-	asJSON := job.GetenvBool("json")
+	sf := utils.NewStreamFormatter(job.GetenvBool("json"))
 	// Check the names before reading a possibly large tar.
 	if repo != "" {
 		if err := validateTagName(orDefault(tag)); err != nil {
@@ -50,7 +49,7 @@ func (s *TagStore) CmdImport(job *engine.Job) engine.Status {
 	}
 	defer layer.Close()
 	if strings.HasPrefix(src, "http") {
-		job.Stdout.Write(statusLine(asJSON, "Downloading from %s", src))
+		job.Stdout.Write(sf.FormatStatus("", "Downloading from %s", src))
 	}
 
 	img, err := s.graph.Create(layer, "", "", "Imported from "+src, "", nil, nil)
@@ -62,7 +61,7 @@ func (s *TagStore) CmdImport(job *engine.Job) engine.Status {
 			return job.Error(err)
 		}
 	}
-	job.Stdout.Write(statusLine(asJSON, "%s", img.ID))
+	job.Stdout.Write(sf.FormatStatus("", "%s", img.ID))
 	return engine.StatusOK
 }
 
@@ -95,17 +94,4 @@ func orDefault(tag string) string {
 		return DEFAULTTAG
 	}
 	return tag
-}
-
-// statusLine is one line of a streamed answer: the text and "\r\n", or
-// with asJSON the object {"status": text} a JSON-speaking client reads.
-func statusLine(asJSON bool, format string, a ...interface{}) []byte {
-	text := fmt.Sprintf(format, a...)
-	if !asJSON {
-		return []byte(text + "\r\n")
-	}
-	b, _ := json.Marshal(struct {
-		Status string `json:"status,omitempty"`
-	}{text}) // a struct of one string always marshals
-	return append(b, '\r', '\n')
 }

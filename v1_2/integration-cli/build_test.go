@@ -19,6 +19,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -188,6 +189,38 @@ func builtLine(out string) string {
 		}
 	}
 	return ""
+}
+
+func TestDockerCLIBuildFromRegistryFake(t *testing.T)  { dockerCLIBuildFromRegistry(t, "fake") }
+func TestDockerCLIBuildFromRegistryLinux(t *testing.T) { dockerCLIBuildFromRegistry(t, "linux") }
+
+// dockerCLIBuildFromRegistry: the daemon has no image at all; the stock
+// CLI builds FROM dockerlab's v1 registry on loopback, so the build runs
+// the registry's pull job (issues #15 and #16 together): the pull's
+// progress is in the build's output, and the result runs.
+func dockerCLIBuildFromRegistry(t *testing.T, backend string) {
+	tar := busyboxTar(t)
+	if _, err := exec.LookPath("docker"); err != nil {
+		t.Skip("skipping: the stock docker CLI is not on PATH")
+	}
+	regs := startRegistries(t, tar)
+	d := startDaemon(t, backend)
+	c := newDockerCLI(t, d)
+	from := regs.open + "/library/busybox"
+	require.Equal(t, "", c.ok("images", "-aq"), "a daemon without images")
+
+	dir := t.TempDir()
+	df := "FROM " + from + "\nRUN echo built-on-a-pulled-image > /built\nCMD cat /built\n"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte(df), 0o644))
+	out, errOut, code := c.runIn(dir, nil, nil, "build", "-t", "fromreg", ".")
+	require.Equal(t, 0, code, "stdout: %s\nstderr: %s", out, errOut)
+	assert.Contains(t, out, "Step 0 : FROM "+from+"\n")
+	assert.Contains(t, out, "Pulling repository "+from)
+	assert.Contains(t, out, "Download complete")
+	assert.Contains(t, out, "Step 1 : RUN echo built-on-a-pulled-image > /built\n")
+	assert.Regexp(t, `Successfully built [0-9a-f]{12}\n`, out)
+	assert.Regexp(t, regexp.QuoteMeta(from)+`\s+latest\s+`, c.ok("images"), "the pulled image keeps its name")
+	assert.Equal(t, "built-on-a-pulled-image\n", c.ok("run", "--rm", "fromreg"))
 }
 
 func TestBuildClientGoesAwayFake(t *testing.T)  { buildClientGoesAway(t, "fake") }

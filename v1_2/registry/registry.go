@@ -6,7 +6,8 @@
 // Upstream: registry/registry.go at v1.2.0 (ResolveRepositoryName,
 // validateRepositoryName, ExpandAndVerifyRegistryUrl,
 // pingRegistryEndpoint, newClient, doRequest,
-// AddRequiredHeadersToRedirectedRequests, ErrInvalidRepositoryName).
+// AddRequiredHeadersToRedirectedRequests, ErrInvalidRepositoryName),
+// utils/timeoutconn.go at v1.2.0 (TimeoutConn, as timeoutConn).
 // Book: ch.9 §9.5.2 创建session对象 (the endpoint is resolved and pinged
 // before the session is made); ch.1 §1.4.1 (docker pull's path).
 //

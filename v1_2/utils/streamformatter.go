@@ -1,22 +1,25 @@
-// Package utils holds the JSON progress stream of Docker 1.2.0: how pull
-// and push tell a client what they are doing, one JSON object at a time.
+// Package utils holds the JSON progress stream of Docker 1.2.0: how pull,
+// push, import and build tell a client what they are doing, one JSON
+// object at a time.
 //
 // Upstream: utils/streamformatter.go at v1.2.0 (StreamFormatter,
-// FormatStatus, FormatProgress, FormatError, FormatStream),
-// utils/jsonmessage.go at v1.2.0 (JSONMessage, JSONError, JSONProgress and
-// its bar), utils/progressreader.go at v1.2.0 (ProgressReader).
-// Book: ch.9 §9.5.3 (the progress a pull prints), ch.5 §5.4 (streamJSON
-// chunks it).
+// FormatStatus, FormatProgress, FormatError, FormatStream, StdoutFormater,
+// StderrFormater), utils/jsonmessage.go at v1.2.0 (JSONMessage, JSONError,
+// JSONProgress and its bar), utils/progressreader.go at v1.2.0
+// (ProgressReader).
+// Book: ch.9 §9.5.3 (the progress a pull prints), ch.11 §11.2.3 (the
+// build's {"stream": …} lines), ch.5 §5.4 (streamJSON chunks it).
 //
-// The framing is 1.2's and clients depend on it: a status or an error is
-// an object followed by "\r\n"; a progress object has no separator at
-// all, the next object simply follows (both today's CLI and docker-py
-// decode concatenated objects). Without json, plain text lines.
+// The framing is 1.2's and clients depend on it: a status, a stream text
+// or an error is an object followed by "\r\n"; a progress object has no
+// separator at all, the next object simply follows (both today's CLI and
+// docker-py decode concatenated objects). Without json, plain text lines.
 package utils
 
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -93,6 +96,20 @@ func NewStreamFormatter(json bool) *StreamFormatter { return &StreamFormatter{js
 
 const streamNewline = "\r\n"
 
+// FormatStream is {"stream": …}\r\n, a piece of text the client prints
+// as it is (the build's Step lines, what RUN's container writes); as
+// text, the piece and "\r".
+func (sf *StreamFormatter) FormatStream(str string) []byte {
+	if sf.json {
+		b, err := json.Marshal(&JSONMessage{Stream: str})
+		if err != nil {
+			return sf.FormatError(err)
+		}
+		return append(b, streamNewline...)
+	}
+	return []byte(str + "\r")
+}
+
 // FormatStatus is {"status": …, "id": …}\r\n.
 func (sf *StreamFormatter) FormatStatus(id, format string, a ...interface{}) []byte {
 	str := fmt.Sprintf(format, a...)
@@ -144,3 +161,32 @@ func (sf *StreamFormatter) FormatProgress(id, action string, progress *JSONProgr
 
 // Json reports whether the formatter writes JSON.
 func (sf *StreamFormatter) Json() bool { return sf.json }
+
+// StdoutFormater and StderrFormater turn every write into one stream
+// message (FormatStream); stderr's text is wrapped in the terminal's red.
+// The build hands them to the containers of its steps as their stdout and
+// stderr.
+//
+// Unlike 1.2's, which returned the write's error, a write the client can
+// no longer take is not an error here: a client that went away is the
+// build's cancel to handle (v1_2/daemon build_commit.go), and the copy of
+// a RUN's output must not fail the step first.
+type StdoutFormater struct {
+	io.Writer
+	*StreamFormatter
+}
+
+func (sf *StdoutFormater) Write(buf []byte) (int, error) {
+	sf.Writer.Write(sf.FormatStream(string(buf)))
+	return len(buf), nil
+}
+
+type StderrFormater struct {
+	io.Writer
+	*StreamFormatter
+}
+
+func (sf *StderrFormater) Write(buf []byte) (int, error) {
+	sf.Writer.Write(sf.FormatStream("\033[91m" + string(buf) + "\033[0m"))
+	return len(buf), nil
+}

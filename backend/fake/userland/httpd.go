@@ -1,5 +1,5 @@
 // httpd: busybox's tiny web server, the service of `docker run -d -p
-// 8080:80 busybox httpd -f -p 80` (book ch.11 docker run -p; note 000
+// 8080:80 busybox httpd -f -p 80` (book ch.7 §7.4 docker run -p; note 000
 // 外界访问容器内部服务的流程). busybox networking/httpd.c, the part a
 // container serving static files uses:
 //

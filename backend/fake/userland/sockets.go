@@ -1,7 +1,7 @@
 // Sockets as a simulated program sees them: listen and connect in its
 // network namespace, through the fake kernel (backend/fake/sockets.go,
-// packetpath.go). The applets that use them: httpd, wget, nc (book ch.11
-// `docker run -p`, ch.7 §7.5 --link; note 000 bridge mode).
+// packetpath.go). The applets that use them: httpd, wget, nc (book ch.7
+// §7.4 `docker run -p` and --link; note 000 bridge mode).
 package userland
 
 import (

@@ -1,6 +1,6 @@
 // wget: busybox's HTTP client, how a container (or the chapter demos)
-// checks that a published port or a --link answers (book ch.7 §7.5,
-// ch.11; note 000). busybox networking/wget.c, plain http only:
+// checks that a published port or a --link answers (book ch.7 §7.4; note
+// 000). busybox networking/wget.c, plain http only:
 //
 //	wget [-q] [-O FILE] [-T SEC] [-U AGENT] URL
 //	-q        quiet: no "Connecting to" and progress lines

@@ -10,14 +10,16 @@
 // never read it); a pattern is a filepath.Match of a whole relative path,
 // one per line, nothing trimmed; excluding the Dockerfile is an error. A
 // git repository is cloned here when git is installed (else the daemon
-// clones it); a plain URL is left to the daemon. Unlike 1.2, the
-// repository name of -t is checked by the daemon only (1.2's client asked
-// the registry package first).
+// clones it); a plain URL is left to the daemon. The name of -t is
+// checked before anything is sent (registry.ResolveRepositoryName), and
+// the request carries the whole ~/.dockercfg, so that FROM can pull with
+// the user's accounts.
 package client
 
 import (
 	"bufio"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -28,7 +30,8 @@ import (
 	"strings"
 
 	"github.com/dockerlab/dockerlab/v1_2/archive"
-	"github.com/dockerlab/dockerlab/v1_2/pkg/units"
+	"github.com/dockerlab/dockerlab/v1_2/graph"
+	"github.com/dockerlab/dockerlab/v1_2/registry"
 	"github.com/dockerlab/dockerlab/v1_2/utils"
 )
 
@@ -87,7 +90,16 @@ func (cli *DockerCli) CmdBuild(args ...string) error {
 
 	var body io.Reader
 	if context != nil {
-		body = &sendProgress{r: context, out: cli.err}
+		// "Sending build context to Docker daemon <size>", rewritten in
+		// place, and a last line once all was sent.
+		sf := utils.NewStreamFormatter(false)
+		body = utils.ProgressReader(io.NopCloser(context), 0, cli.err, sf, true, "", "Sending build context to Docker daemon")
+	}
+	if *tag != "" {
+		repository, _ := graph.ParseRepositoryTag(*tag)
+		if _, _, err := registry.ResolveRepositoryName(repository); err != nil {
+			return err
+		}
 	}
 	v := url.Values{}
 	v.Set("t", *tag)
@@ -108,10 +120,13 @@ func (cli *DockerCli) CmdBuild(args ...string) error {
 	if *forceRm {
 		v.Set("forcerm", "1")
 	}
-	// 1.2 sent its whole ~/.dockercfg (registry.ConfigFile) so that FROM
-	// could pull with the user's credentials; without saved credentials
-	// that is an empty object.
-	headers := map[string][]string{"X-Registry-Config": {base64.URLEncoding.EncodeToString([]byte("{}"))}}
+	// The whole ~/.dockercfg (registry.ConfigFile, {} when nothing is
+	// saved): the daemon picks the account of FROM's registry.
+	buf, err := json.Marshal(cli.loadConfigFile())
+	if err != nil {
+		return err
+	}
+	headers := map[string][]string{"X-Registry-Config": {base64.URLEncoding.EncodeToString(buf)}}
 	if context != nil {
 		headers["Content-Type"] = []string{"application/tar"}
 	}
@@ -196,29 +211,4 @@ func directoryContext(root, name string) (archive.Archive, []string, error) {
 	}
 	c, err := archive.TarWithOptions(root, &archive.TarOptions{Compression: archive.Uncompressed, Excludes: excludes})
 	return c, excludes, err
-}
-
-// sendProgress counts the context as it is sent and tells the user, as
-// 1.2's ProgressReader did: "Sending build context to Docker daemon
-// <size>", rewritten in place, and a last line when all was sent.
-type sendProgress struct {
-	r        io.Reader
-	out      io.Writer
-	sent     int64
-	reported int64
-	finished bool
-}
-
-func (p *sendProgress) Read(b []byte) (int, error) {
-	n, err := p.r.Read(b)
-	p.sent += int64(n)
-	if p.sent-p.reported >= 512<<10 {
-		p.reported = p.sent
-		fmt.Fprintf(p.out, "Sending build context to Docker daemon %8v\r", units.HumanSize(p.sent))
-	}
-	if err == io.EOF && !p.finished {
-		p.finished = true
-		fmt.Fprintf(p.out, "Sending build context to Docker daemon %8v\r\n", units.HumanSize(p.sent))
-	}
-	return n, err
 }

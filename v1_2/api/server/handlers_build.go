@@ -17,8 +17,6 @@
 package server
 
 import (
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -40,18 +38,14 @@ func postBuild(eng *engine.Engine, version version.Version, w http.ResponseWrite
 	}
 	var (
 		authConfig = &registry.AuthConfig{}
-		configFile = &struct {
-			Configs map[string]registry.AuthConfig `json:"configs"`
-		}{}
-		job = eng.Job("build")
+		configFile = registryConfig(r)
+		job        = eng.Job("build")
 	)
-	// Both headers are base64url JSON; one that does not decode is no
-	// credentials, as in 1.2. X-Registry-Auth is read only from clients
-	// older than 1.9, which sent nothing else.
+	// X-Registry-Auth is read only from clients older than 1.9, which
+	// sent nothing else.
 	if version.LessThan("1.9") {
-		decodeRegistryHeader(r.Header.Get("X-Registry-Auth"), authConfig)
+		authConfig = registryAuth(r)
 	}
-	decodeRegistryHeader(r.Header.Get("X-Registry-Config"), configFile)
 
 	// rm: forcerm implies it, and from 1.12 on a client that says nothing
 	// gets it (docker CLI 28 sends rm only as rm=0; docker-py always sends
@@ -88,19 +82,4 @@ func postBuild(eng *engine.Engine, version version.Version, w http.ResponseWrite
 		fmt.Fprintf(out, "Error: %s\r\n", err)
 	}
 	return nil
-}
-
-// decodeRegistryHeader decodes a base64url JSON header into v, padded or
-// not; a header that does not decode leaves v as it was.
-func decodeRegistryHeader(h string, v any) {
-	if h == "" {
-		return
-	}
-	b, err := base64.URLEncoding.DecodeString(h)
-	if err != nil {
-		b, err = base64.RawURLEncoding.DecodeString(strings.TrimRight(h, "="))
-	}
-	if err == nil {
-		json.Unmarshal(b, v)
-	}
 }

@@ -220,23 +220,37 @@ func postImagesLoad(eng *engine.Engine, version version.Version, w http.Response
 	return err
 }
 
-// registryAuth decodes X-Registry-Auth: base64url JSON of an AuthConfig.
-// As in 1.2, a header that does not decode is an empty AuthConfig (an
-// anonymous pull), not an error. Clients pad or do not pad: both work.
+// registryAuth decodes X-Registry-Auth: base64url JSON of an AuthConfig
+// (pull, push, search; a build from a client older than API 1.9).
 func registryAuth(r *http.Request) *registry.AuthConfig {
 	authConfig := &registry.AuthConfig{}
-	h := r.Header.Get("X-Registry-Auth")
+	decodeRegistryHeader(r.Header.Get("X-Registry-Auth"), authConfig)
+	return authConfig
+}
+
+// registryConfig decodes X-Registry-Config, the client's whole .dockercfg
+// sent with a build so that FROM can pull with its accounts: base64url
+// JSON of a registry.ConfigFile, {"configs": {server: AuthConfig}}.
+func registryConfig(r *http.Request) *registry.ConfigFile {
+	configFile := &registry.ConfigFile{}
+	decodeRegistryHeader(r.Header.Get("X-Registry-Config"), configFile)
+	return configFile
+}
+
+// decodeRegistryHeader decodes a base64url JSON header into v. As in 1.2,
+// a header that does not decode is no credentials (an anonymous pull),
+// not an error. Clients pad or do not pad: both work.
+func decodeRegistryHeader(h string, v any) {
 	if h == "" {
-		return authConfig
+		return
 	}
 	b, err := base64.URLEncoding.DecodeString(h)
 	if err != nil {
 		b, err = base64.RawURLEncoding.DecodeString(strings.TrimRight(h, "="))
 	}
 	if err == nil {
-		json.Unmarshal(b, authConfig)
+		json.Unmarshal(b, v)
 	}
-	return authConfig
 }
 
 // metaHeaders collects the X-Meta-* headers a client sends along to the

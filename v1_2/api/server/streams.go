@@ -2,16 +2,16 @@
 // JSON progress messages (import, pull, push, build).
 //
 // Upstream: api/server/server.go at v1.2.0 (streamJSON; the tail of
-// postImagesCreate that writes a JSON error once the stream has started),
-// utils/streamformatter.go at v1.2.0 (FormatError).
+// postImagesCreate that writes a JSON error once the stream has started,
+// with utils.StreamFormatter's FormatError).
 // Book: ch.5 §5.4.
 package server
 
 import (
-	"encoding/json"
 	"net/http"
 
 	"github.com/dockerlab/dockerlab/v1_2/engine"
+	"github.com/dockerlab/dockerlab/v1_2/utils"
 )
 
 // usedWriter remembers whether anything was written: once a stream has
@@ -51,10 +51,6 @@ func streamJob(job *engine.Job, w http.ResponseWriter) error {
 	if err == nil || !out.used {
 		return err
 	}
-	msg, _ := json.Marshal(map[string]any{
-		"errorDetail": map[string]string{"message": err.Error()},
-		"error":       err.Error(),
-	})
-	out.Write(append(msg, '\r', '\n'))
+	out.Write(utils.NewStreamFormatter(true).FormatError(err))
 	return nil
 }

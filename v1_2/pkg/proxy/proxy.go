@@ -6,7 +6,7 @@
 // Upstream: pkg/proxy/proxy.go at v1.2.0, pkg/proxy/tcp_proxy.go at v1.2.0,
 // pkg/proxy/udp_proxy.go at v1.2.0, pkg/proxy/stub_proxy.go at v1.2.0. See
 // docs/upstream/v1.2.0.md §3.5 (portmapper runs it as "docker-proxy").
-// Book: ch.11 (port mapping).
+// Book: ch.7 §7.4 (port mapping).
 //
 // Divergence (the backend seam): a socket belongs to the network namespace
 // of the thread that creates it. On the linux backend the bridge lives in

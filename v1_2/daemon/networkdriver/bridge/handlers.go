@@ -4,8 +4,9 @@
 // Upstream: daemon/networkdriver/bridge/driver.go at v1.2.0 (Allocate,
 // Release, AllocatePort, LinkContainers). See docs/upstream/v1.2.0.md §3.1
 // "Handlers".
-// Book: ch.6 §6.4 and ch.11 (container start: 为Docker container分配一个专属网卡,
-// port publishing, links).
+// Book: ch.6 §6.5 (注册Handler: the four jobs InitDriver registers) and
+// ch.7 §7.4 (container start: 为Docker container分配一个专属网卡, port
+// publishing, links).
 // Notes: 000 "注册Handler至Engine".
 //
 // Divergences (see docs/divergences.md): a missing container id, an

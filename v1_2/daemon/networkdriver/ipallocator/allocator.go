@@ -3,7 +3,8 @@
 //
 // Upstream: daemon/networkdriver/ipallocator/allocator.go at v1.2.0. See
 // docs/upstream/v1.2.0.md §3.3, §3.6 (allocator_test.go).
-// Book: ch.6 §6.4 and ch.11 (allocate_interface → RequestIP).
+// Book: ch.7 §7.4 (container start: allocate_interface → RequestIP); ch.6
+// §6.5 (the bridge's network, the allocate_interface handler registered).
 //
 // Docker 0.1.0 pre-filled a channel with every address; 1.2.0 keeps only
 // the taken ones, as offsets ("positions") from the network address, and

@@ -3,8 +3,9 @@
 //
 // Upstream: daemon/networkdriver/portallocator/portallocator.go at v1.2.0.
 // See docs/upstream/v1.2.0.md §3.4, §3.6 (portallocator_test.go).
-// Book: ch.6 §6.4 and ch.11 (`docker run -p`: allocate_port → portmapper.Map
-// → RequestPort).
+// Book: ch.7 §7.4 Docker Daemon创建/启动容器之网络 (`docker run -p`:
+// allocate_port → portmapper.Map → RequestPort); ch.6 §6.5 (the
+// allocate_port handler registered).
 //
 // A dynamic port comes from 49153-65535 (the IANA dynamic range, minus
 // 49152). Like the IP allocator, it remembers the last port handed out

@@ -10,7 +10,7 @@
 // Upstream: daemon/networkdriver/portmapper/proxy.go at v1.2.0,
 // pkg/proxy/tcp_proxy.go at v1.2.0 (the copy loop: each direction ends with
 // CloseRead on its source and CloseWrite on its destination).
-// Book: ch.11 (`docker run -p`).
+// Book: ch.7 §7.4 (`docker run -p`).
 // Notes: 000 "外界访问Docker Container内部服务的流程".
 //
 // Only TCP: the fake machine has no UDP sockets, so a UDP mapping gets its

@@ -4,7 +4,7 @@
 //
 // Not upstream: a bridge across the backend seam (docs/divergences.md
 // "The userland proxy").
-// Book: ch.11 (`docker run -p`).
+// Book: ch.7 §7.4 (`docker run -p`).
 //
 // Docker 1.2 ran in the machine's own namespace, so its docker-proxy on
 // 0.0.0.0:8080 answered `curl 127.0.0.1:8080` on the machine. dockerlab's

@@ -5,7 +5,7 @@
 //
 // Upstream: daemon/networkdriver/portmapper/mapper.go at v1.2.0. See
 // docs/upstream/v1.2.0.md §3.5, §3.6 (mapper_test.go).
-// Book: ch.11 (`docker run -p`).
+// Book: ch.7 §7.4 (`docker run -p`: the DNAT rule in DOCKER).
 // Notes: 000 "外界访问Docker Container内部服务的流程" (DNAT from host ip:port_1 to
 // container ip:port_0).
 //

@@ -5,7 +5,7 @@
 // Upstream: daemon/networkdriver/portmapper/proxy.go at v1.2.0 (the parent's
 // half; the child's half is proxy_main.go). See docs/upstream/v1.2.0.md §3.5
 // (argv, Pdeathsig, Stop) and §5.4 (reexec/, top level at 1.2.0).
-// Book: ch.11 (`docker run -p`).
+// Book: ch.7 §7.4 (`docker run -p`).
 // Notes: 000 "外界访问Docker Container内部服务的流程".
 //
 // Two additions, both for the backend seam and both said in
