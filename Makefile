@@ -20,6 +20,7 @@ MKIMAGE_SRC := $(wildcard tools/mkimage/*.go)
 all: build
 
 build:
+	@echo "make: building $(DOCKERLAB) (the first build compiles every dependency: a minute or two, silently)"
 	$(GO) build -o $(DOCKERLAB) ./cmd/dockerlab
 
 # The demo image. scripts/find-busybox.sh finds (or, as root, installs)
@@ -78,6 +79,7 @@ bench: images build
 	$(BIN)/benchtable -rootfs $(ROOTFS) -image $(IMAGE) -dockerlab $(DOCKERLAB) -tools build/bench-tools
 
 lint:
+	@echo "make: gofmt -l, then go vet ./... (vet type-checks every package: the first run takes a minute)"
 	@out=$$(git ls-files --cached --others --exclude-standard '*.go' | xargs -r gofmt -l); \
 	if [ -n "$$out" ]; then echo "gofmt -l: these files need gofmt -w:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...

@@ -85,6 +85,7 @@ if [ "$only_linux" = no ]; then
 		step "go test (not root: real-kernel tests skip, saying why)"
 		pkgs=$all
 	fi
+	echo "make test: $(echo "$pkgs" | wc -w) packages; go test prints one line per package as it finishes (compiling comes first: the first run is silent for a few minutes)"
 	$GO test $pkgs 2>&1 | tee "$logs/go-test.txt"
 	[ "${PIPESTATUS[0]}" = 0 ] || fail "go test"
 	nok=$(grep -c '^ok ' "$logs/go-test.txt")
@@ -117,6 +118,7 @@ if [ "$is_root" = yes ]; then
 		name=${name//\//_}
 		bin="$PWD/$bins/$name.test"
 		rm -f "$bin"
+		printf '... \t%s: building its test binary, then running it\n' "$pkg"
 		if ! $GO test -c -o "$bin" "$pkg"; then
 			fail "build $pkg tests"
 			continue

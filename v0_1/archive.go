@@ -28,7 +28,6 @@ import (
 	"bytes"
 	"compress/bzip2"
 	"compress/gzip"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -71,14 +70,12 @@ func Untar(archive io.Reader, dir string) error {
 	if err != nil {
 		return fmt.Errorf("reading the archive: %v", err)
 	}
-	n, err := chrootarchive.Untar(plain, dir, &chrootarchive.Options{NoDevices: true})
-	if err != nil {
-		return err
-	}
-	if n == 0 {
-		return errors.New("the archive is empty or not a tar archive")
-	}
-	return nil
+	// No member at all (no bytes, or only the end-of-archive blocks) is an
+	// empty archive, as bsdtar took it: `import - < /dev/null` makes an
+	// image with an empty layer. Bytes that are not a tar fail in the
+	// reader.
+	_, err = chrootarchive.Untar(plain, dir, &chrootarchive.Options{NoDevices: true})
+	return err
 }
 
 // Tar packs the directory dir into a tar stream (0.1.0: bsdtar -c). It is

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -177,4 +178,22 @@ func TestUntarStaysInsideTheLayer(t *testing.T) {
 	}
 	err := Untar(bytes.NewReader([]byte("not a tar at all, just some words")), t.TempDir())
 	assert.Error(t, err)
+}
+
+// 0.1.0's bsdtar took an empty stream, or a tar with no member, as an
+// empty archive: `docker import - < /dev/null` made an image with an
+// empty layer. Something that is not a tar is still an error.
+func TestUntarAcceptsAnEmptyArchive(t *testing.T) {
+	emptyTar := makeTar(t)
+	for name, archive := range map[string][]byte{"no bytes": nil, "a tar with no member": emptyTar} {
+		dir := t.TempDir()
+		require.NoError(t, Untar(bytes.NewReader(archive), dir), name)
+		left, err := os.ReadDir(dir)
+		require.NoError(t, err)
+		assert.Empty(t, left, name)
+	}
+
+	srv := newTestServer(t)
+	id := strings.TrimSpace(call(t, srv, "", "import", "-"))
+	assert.Regexp(t, `^[0-9a-f]{16}$`, id, "import of an empty stream makes an image")
 }

@@ -178,9 +178,17 @@ func (mapper *PortMapper) cleanup() error {
 // setup makes the DOCKER chain and sends every incoming (PREROUTING) and
 // locally generated (OUTPUT) packet through it, with no match at all.
 //
+// When cleanup could not remove the chain because a jump 0.1.0 never wrote
+// still leads to it — Docker 1.2's, "-m addrtype --dst-type LOCAL -j
+// DOCKER" — the error says so (ErrDockerChainInUse): 0.1.0 failed with
+// the bare "Failed to create DOCKER chain".
+//
 //lab:exercise ch00.port-mapper
 func (mapper *PortMapper) setup() error {
 	if err := iptables(mapper.ipt, "-t", "nat", "-N", "DOCKER"); err != nil {
+		if errors.Is(err, backend.ErrExists) {
+			err = fmt.Errorf("%w (%w)", err, ErrDockerChainInUse)
+		}
 		return fmt.Errorf("Unable to setup port networking: Failed to create DOCKER chain: %w", err)
 	}
 	if err := iptables(mapper.ipt, "-t", "nat", "-A", "PREROUTING", "-j", "DOCKER"); err != nil {
@@ -191,6 +199,12 @@ func (mapper *PortMapper) setup() error {
 	}
 	return nil
 }
+
+// ErrDockerChainInUse is why the DOCKER chain could not be made: another
+// daemon's rules still jump to it. Not upstream (see setup).
+var ErrDockerChainInUse = errors.New("the nat table's DOCKER chain is still in use: another daemon's rules jump to it " +
+	"(Docker 1.2 writes -m addrtype --dst-type LOCAL -j DOCKER, which 0.1.0's clean-up does not know); " +
+	"stop that daemon and start from a clean machine")
 
 // iptablesForward adds (rule "-A") or deletes (rule "-D") one DNAT rule:
 // TCP to port goes to dest.

@@ -376,6 +376,21 @@ func TestNetworkManagerBridgeProblems(t *testing.T) {
 	assert.ErrorContains(t, err, "Failed to create DOCKER chain")
 }
 
+// After a Docker 1.2 daemon, whose jumps to DOCKER 0.1.0's clean-up does
+// not know, the chain cannot be made again: the error says why.
+func TestDockerChainOfAV12DaemonInTheWay(t *testing.T) {
+	host := newFakeHostWithBridge(t)
+	ipt := host.Root().IPTables()
+	require.NoError(t, ipt.NewChain("nat", "DOCKER"))
+	require.NoError(t, ipt.Append("nat", "PREROUTING", "-m", "addrtype", "--dst-type", "LOCAL", "-j", "DOCKER"))
+	_, err := newNetworkManager(host, networkBridgeIface)
+	require.Error(t, err)
+	assert.ErrorIs(t, err, ErrDockerChainInUse)
+	assert.ErrorIs(t, err, backend.ErrExists)
+	assert.Contains(t, err.Error(), "Unable to setup port networking: Failed to create DOCKER chain")
+	assert.Contains(t, err.Error(), "--dst-type LOCAL")
+}
+
 func BenchmarkIPAllocatorPrefill(b *testing.B) {
 	for _, network := range []string{"10.0.3.1/24", "10.0.0.1/20", "172.17.42.1/16"} {
 		b.Run(network, func(b *testing.B) {

@@ -32,3 +32,6 @@ func SandboxExists(name string) bool { return false }
 
 // DeleteSandbox fails without Linux.
 func DeleteSandbox(name, runDir string) error { return errNotLinux }
+
+// SandboxCgroups finds none without Linux.
+func SandboxCgroups(name string) []string { return nil }

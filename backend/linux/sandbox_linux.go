@@ -99,20 +99,45 @@ func removeNSDir(dir string) error {
 	return errors.Join(errs...)
 }
 
-// removeCgroupTree removes, deepest first, every empty cgroup under the
-// manager's parent, and the parent itself when it ends up empty.
-func removeCgroupTree(cg backend.Cgroups) error {
-	var dirs []string
+// SandboxCgroups lists the cgroup directories of the sandbox called name
+// that exist: its own parent (SandboxCgroupParent) under each v1
+// controller, or once on v2. They are the only cgroups `sandbox reset`
+// removes, by these names, whether or not the namespace still exists.
+func SandboxCgroups(name string) []string {
+	cg, err := NewCgroups(DefaultCgroupRoot, "", SandboxCgroupParent(name))
+	if err != nil {
+		return nil
+	}
+	_, tops := cgroupTops(cg)
+	var found []string
+	for _, dir := range tops {
+		if isDir(dir) {
+			found = append(found, dir)
+		}
+	}
+	return found
+}
+
+// cgroupTops is the manager's parent directory under each hierarchy.
+func cgroupTops(cg backend.Cgroups) (cgFiles, []string) {
 	switch c := cg.(type) {
 	case *cgroupV1:
+		var dirs []string
 		for _, ctrl := range c.ctrls {
 			dirs = append(dirs, c.dir(ctrl, ""))
 		}
-		return removeTrees(c.files, dirs)
+		return c.files, dirs
 	case *cgroupV2:
-		return removeTrees(c.files, []string{c.dir("")})
+		return c.files, []string{c.dir("")}
 	}
-	return nil
+	return cgFiles{}, nil
+}
+
+// removeCgroupTree removes, deepest first, every empty cgroup under the
+// manager's parent, and the parent itself when it ends up empty.
+func removeCgroupTree(cg backend.Cgroups) error {
+	files, tops := cgroupTops(cg)
+	return removeTrees(files, tops)
 }
 
 func removeTrees(files cgFiles, tops []string) error {

@@ -7,13 +7,19 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
 	"github.com/dockerlab/dockerlab/backend"
+	"github.com/dockerlab/dockerlab/backend/fake"
+	"github.com/dockerlab/dockerlab/backend/linux"
 	v01demo "github.com/dockerlab/dockerlab/chapters/00-v0.1"
 	chapter01 "github.com/dockerlab/dockerlab/chapters/01-architecture"
 	chapter02 "github.com/dockerlab/dockerlab/chapters/02-client"
@@ -80,12 +86,98 @@ func newChapterCmd() *cobra.Command {
 			if err != nil || !ok {
 				return fmt.Errorf("no demo for chapter %q yet: choose one of %v", args[0], nums)
 			}
-			h, err := hostflags.Open()
+			h, done, err := openChapterMachine(cmd, n)
 			if err != nil {
 				return err
 			}
-			defer h.Close()
-			return demo.run(cmd.Context(), h, cmd.OutOrStdout())
+			ctx, stop := interruptible(cmd.Context(), cmd.ErrOrStderr())
+			defer stop()
+			err = demo.run(ctx, h, cmd.OutOrStdout())
+			if derr := done(); err == nil {
+				err = derr
+			}
+			return err
 		},
 	}
+}
+
+// openChapterMachine gives a demo a machine of its own, so that what ran
+// before — a v1.2 daemon's DOCKER chain, which Docker 0.1.0 cannot take
+// over; a student's containers — never gets in its way, and nothing the
+// demo makes outlives it: on the fake a fresh in-memory machine; on linux
+// a fresh sandbox namespace "chapterN-PID" with its own run directory and
+// cgroup parent (its own network namespace only with --sandbox=false),
+// all removed by done. Naming a sandbox with --sandbox-name runs the demo
+// in that one instead, as any command, and leaves it.
+func openChapterMachine(cmd *cobra.Command, n int) (h backend.Host, done func() error, err error) {
+	out := cmd.ErrOrStderr()
+	if hostflags.Backend != "linux" {
+		fmt.Fprintf(out, "dockerlab: chapter %s runs on a fresh fake machine of its own (not the one in --fake-state)\n", chapterName(n))
+		k := fake.New()
+		return k, k.Close, nil
+	}
+	if hostflags.Sandbox && cmd.Flags().Changed("sandbox-name") {
+		h, err := hostflags.Open()
+		if err != nil {
+			return nil, nil, err
+		}
+		return h, h.Close, nil
+	}
+	name := fmt.Sprintf("chapter%d-%d", n, os.Getpid())
+	opts := linux.DefaultOptions()
+	opts.HostNetwork = !hostflags.Sandbox
+	opts.SandboxName = name
+	opts.RunDir = filepath.Join(linux.DefaultRunDir, name)
+	opts.CgroupParent = linux.SandboxCgroupParent(name)
+	lh, err := hostflags.OpenLinuxWith(opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	where := "a fresh sandbox namespace " + name
+	if opts.HostNetwork {
+		where = "the host's own network (--sandbox=false)"
+	}
+	fmt.Fprintf(out, "dockerlab: chapter %s runs in %s, with cgroups under %s; all of it is removed at the end\n", chapterName(n), where, opts.CgroupParent)
+	return lh, func() error {
+		// Processes, mounts, named namespaces and the cgroups under the
+		// demo's parent, then the sandbox itself and its run directory.
+		err := lh.Destroy()
+		if !opts.HostNetwork {
+			if derr := linux.DeleteSandbox(name, opts.RunDir); err == nil {
+				err = derr
+			}
+		}
+		os.Remove(filepath.Join(opts.RunDir, "procs"))
+		os.Remove(opts.RunDir)
+		if err != nil {
+			return fmt.Errorf("removing what chapter %s made: %w (`dockerlab --backend linux --sandbox-name %s sandbox reset` tries again)", chapterName(n), err, name)
+		}
+		return nil
+	}, nil
+}
+
+func chapterName(n int) string {
+	if n == 0 {
+		return "v0.1"
+	}
+	return strconv.Itoa(n)
+}
+
+// interruptible is ctx cancelled by the first SIGINT or SIGTERM, so that
+// a demo interrupted by ^C still puts the machine back; a second signal
+// ends the process at once.
+func interruptible(ctx context.Context, stderr io.Writer) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	go func() {
+		select {
+		case <-sigs:
+			fmt.Fprintln(stderr, "dockerlab: interrupted: cleaning up (interrupt again to stop at once)")
+			cancel()
+			signal.Stop(sigs)
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, func() { signal.Stop(sigs); cancel() }
 }

@@ -207,3 +207,42 @@ func TestDoctorFailsOnlyForTheLinuxBackend(t *testing.T) {
 	assert.Contains(t, out, "[FAIL] os")
 	assert.Empty(t, errOut, "the FAIL lines already said why")
 }
+
+// A command group given an unknown word fails and suggests the nearest
+// subcommand (cobra's default printed the group's help and exited 0).
+func TestUnknownSubcommandOfAGroupFails(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "k.json")
+	for _, c := range []struct{ args, path, suggestion string }{
+		{"net shwo", "dockerlab net", "show"},
+		{"sandbox rest", "dockerlab sandbox", "reset"},
+		{"fake shw", "dockerlab fake", "show"},
+	} {
+		out, errOut, code := dl(t, append([]string{"--fake-state", state}, strings.Fields(c.args)...)...)
+		assert.Equal(t, 1, code, c.args)
+		assert.Empty(t, out, c.args)
+		word := strings.Fields(c.args)[1]
+		assert.Contains(t, errOut, "dockerlab: unknown command \""+word+"\" for \""+c.path+"\"", c.args)
+		assert.Contains(t, errOut, "Did you mean this?\n\t"+c.suggestion+"\n", c.args)
+		assert.Contains(t, errOut, "Run '"+c.path+" --help' for usage.", c.args)
+	}
+	out, _, code := dl(t, "net")
+	assert.Equal(t, 0, code, "a group alone still prints its help")
+	assert.Contains(t, out, "Available Commands:")
+}
+
+// Not root, the sandbox commands that enter or remove a namespace say so
+// before they try (sandbox shell announced the shell, then nsenter failed).
+func TestSandboxShellAndResetNeedRoot(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the sandbox commands are for Linux only; elsewhere they say so first")
+	}
+	old := euid
+	euid = func() int { return 1000 }
+	defer func() { euid = old }()
+	for _, sub := range []string{"shell", "reset"} {
+		out, errOut, code := dl(t, "--sandbox-name", "dl-notroot", "sandbox", sub)
+		assert.Equal(t, 1, code, sub)
+		assert.Empty(t, out, sub)
+		assert.Equal(t, "dockerlab: sandbox "+sub+" needs root (entering or removing a network namespace is for root only): run it as root, for example with sudo: sudo dockerlab sandbox "+sub+"\n", errOut)
+	}
+}

@@ -21,7 +21,7 @@ func newFakeCmd() *cobra.Command {
 (--fake-state, env DOCKERLAB_FAKE_STATE), shared by every command run with
 --backend fake. These commands work on it whatever --backend says.`,
 	}
-	cmd.AddCommand(
+	return groupOf(cmd,
 		&cobra.Command{
 			Use:   "reset",
 			Short: "Make the fake machine fresh again: lo, eth0 10.0.2.15/24, a default route, empty tables",
@@ -62,7 +62,6 @@ func newFakeCmd() *cobra.Command {
 			},
 		},
 	)
-	return cmd
 }
 
 func openFake() (*fake.Kernel, error) {

@@ -19,12 +19,10 @@ import (
 )
 
 func newNetCmd() *cobra.Command {
-	cmd := &cobra.Command{
+	return groupOf(&cobra.Command{
 		Use:   "net",
 		Short: "Show a machine's network (links, addresses, routes, iptables, a diagram) and run network scenarios",
-	}
-	cmd.AddCommand(newNetShowCmd(), newNetScenarioCmd())
-	return cmd
+	}, newNetShowCmd(), newNetScenarioCmd())
 }
 
 func newNetShowCmd() *cobra.Command {

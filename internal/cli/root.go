@@ -99,7 +99,7 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	var quiet quietError
 	if !errors.As(err, &quiet) {
 		fmt.Fprintf(stderr, "dockerlab: %v\n", err)
-		if strings.HasPrefix(err.Error(), "unknown ") {
+		if strings.HasPrefix(err.Error(), "unknown ") && !strings.HasSuffix(err.Error(), "for usage.") {
 			// cobra's "unknown command/flag/shorthand": point at the help.
 			fmt.Fprintln(stderr, "Run 'dockerlab --help' for usage.")
 		}
@@ -107,8 +107,71 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	return 1
 }
 
+// groupOf makes cmd a command group holding subs. Cobra answers a group
+// given an unknown word with the group's help and status 0 (`dockerlab net
+// shwo` looked like it worked); here the word is an error that names the
+// group and suggests the nearest subcommand. A bare group still prints its
+// help.
+func groupOf(cmd *cobra.Command, subs ...*cobra.Command) *cobra.Command {
+	cmd.AddCommand(subs...)
+	cmd.Args = cobra.ArbitraryArgs
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return cmd.Help()
+		}
+		if cmd.SuggestionsMinimumDistance <= 0 {
+			cmd.SuggestionsMinimumDistance = 2 // what cobra uses for the root
+		}
+		return unknownCommand(cmd.CommandPath(), args[0], cmd.SuggestionsFor(args[0]))
+	}
+	return cmd
+}
+
+// unknownCommand is cobra's own wording for an unknown command, with the
+// suggestions and where to find the list.
+func unknownCommand(path, word string, suggestions []string) error {
+	msg := fmt.Sprintf("unknown command %q for %q", word, path)
+	if len(suggestions) > 0 {
+		msg += "\n\nDid you mean this?\n\t" + strings.Join(suggestions, "\n\t")
+	}
+	return fmt.Errorf("%s\n\nRun '%s --help' for usage.", msg, path)
+}
+
 // quietError fails a command whose output already said why (doctor's
 // FAIL lines): exit status 1, nothing more printed.
 type quietError struct{ msg string }
 
 func (e quietError) Error() string { return e.msg }
+
+// nearest lists the candidates within two edits of word, or that start
+// with it (cobra's rule for its own suggestions).
+func nearest(word string, candidates []string) []string {
+	var near []string
+	for _, c := range candidates {
+		if strings.HasPrefix(c, word) || editDistance(word, c) <= 2 {
+			near = append(near, c)
+		}
+	}
+	return near
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}

@@ -5,6 +5,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -29,7 +30,7 @@ made on first use and stays until 'dockerlab sandbox reset'.
 
 These commands are for the linux backend only (they need Linux and root).`,
 	}
-	cmd.AddCommand(
+	return groupOf(cmd,
 		&cobra.Command{
 			Use:   "status",
 			Short: "Say whether the sandbox exists and show its links, rules, ip_forward and processes",
@@ -49,7 +50,6 @@ These commands are for the linux backend only (they need Linux and root).`,
 			RunE:  sandboxReset,
 		},
 	)
-	return cmd
 }
 
 // checkSandboxUse explains why a sandbox command cannot run: not Linux,
@@ -135,8 +135,25 @@ func orNone(names []string) string {
 	return strings.Join(names, " ")
 }
 
+// euid is this process's effective uid (tests pretend to be a user).
+var euid = os.Geteuid
+
+// needRoot says, before anything is tried, that a sandbox command needs
+// root: entering or removing a network namespace is for root only, and
+// the kernel's own answer would come late (nsenter's "Operation not
+// permitted" after the shell was announced).
+func needRoot(what string) error {
+	if euid() == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s needs root (entering or removing a network namespace is for root only): run it as root, for example with sudo: sudo dockerlab sandbox %s", what, strings.TrimPrefix(what, "sandbox "))
+}
+
 func sandboxShell(cmd *cobra.Command, args []string) error {
 	if err := checkSandboxUse(cmd); err != nil {
+		return err
+	}
+	if err := needRoot("sandbox shell"); err != nil {
 		return err
 	}
 	name, path := hostflags.SandboxName, linux.SandboxPath(hostflags.SandboxName)
@@ -163,11 +180,32 @@ func sandboxReset(cmd *cobra.Command, args []string) error {
 	if err := checkSandboxUse(cmd); err != nil {
 		return err
 	}
+	if err := needRoot("sandbox reset"); err != nil {
+		return err
+	}
 	out := cmd.OutOrStdout()
 	name, path := hostflags.SandboxName, linux.SandboxPath(hostflags.SandboxName)
 	opts := hostflags.LinuxOptions()
 	if !linux.SandboxExists(name) {
-		fmt.Fprintf(out, "sandbox %s: nothing to remove (%s does not exist)\n", name, path)
+		// The namespace may be gone (a reboot, `ip netns del`) while
+		// what dockerlab made around it stays: its cgroups, by the one
+		// name dockerlab gives them, and its run directory.
+		cgroups := linux.SandboxCgroups(name)
+		_, runErr := os.Stat(opts.RunDir)
+		if len(cgroups) == 0 && runErr != nil {
+			fmt.Fprintf(out, "sandbox %s: nothing to remove (%s does not exist, nor any cgroup %s)\n", name, path, linux.SandboxCgroupParent(name))
+			return nil
+		}
+		err := linux.DeleteSandbox(name, opts.RunDir)
+		if err != nil && !errors.Is(err, backend.ErrNotFound) {
+			return fmt.Errorf("reset sandbox %s: %w", name, err)
+		}
+		_ = os.Remove(filepath.Join(opts.RunDir, "procs"))
+		_ = os.Remove(opts.RunDir)
+		if err := cgroupsLeft(name); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "sandbox %s: the namespace was already gone (%s); removed what was left: cgroups %s\n", name, path, orNone(cgroups))
 		return nil
 	}
 	// Take stock first, so the student sees what the reset took away.
@@ -185,6 +223,7 @@ func sandboxReset(cmd *cobra.Command, args []string) error {
 		procs, _ = h.Procs()
 		h.Close()
 	}
+	cgroups := linux.SandboxCgroups(name)
 	if err := linux.DeleteSandbox(name, opts.RunDir); err != nil {
 		return fmt.Errorf("reset sandbox %s: %w", name, err)
 	}
@@ -192,7 +231,16 @@ func sandboxReset(cmd *cobra.Command, args []string) error {
 	// once it is empty; os.Remove leaves anything that is not.
 	_ = os.Remove(filepath.Join(opts.RunDir, "procs"))
 	_ = os.Remove(opts.RunDir)
-	fmt.Fprintf(out, "removed sandbox %s (%s): %d links, %d iptables rules, namespaces: %s, processes: %d\n",
-		name, path, links, rules, orNone(namespaces), len(procs))
+	fmt.Fprintf(out, "removed sandbox %s (%s): %d links, %d iptables rules, namespaces: %s, processes: %d, cgroups: %s\n",
+		name, path, links, rules, orNone(namespaces), len(procs), orNone(cgroups))
+	return cgroupsLeft(name)
+}
+
+// cgroupsLeft says which of the sandbox's cgroups a reset could not
+// remove: only empty cgroups are removed, never a process's.
+func cgroupsLeft(name string) error {
+	if left := linux.SandboxCgroups(name); len(left) > 0 {
+		return fmt.Errorf("reset sandbox %s: these cgroups still hold processes (not dockerlab's own, or still exiting): %s", name, strings.Join(left, " "))
+	}
 	return nil
 }

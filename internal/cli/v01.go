@@ -21,6 +21,8 @@ import (
 	"log"
 	"net"
 	"os/signal"
+	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -83,7 +85,7 @@ func newV01DaemonCmd(addr, root, registry *string) *cobra.Command {
 			defer h.Close()
 			srv, err := docker.NewServer(h, *root)
 			if err != nil {
-				return err
+				return withV01Fix(err)
 			}
 			if *registry != "" {
 				srv.SetRegistry(*registry)
@@ -132,6 +134,9 @@ func runV01Client(cmd *cobra.Command, addr, root, registry string, wait time.Dur
 	if err != nil {
 		// No daemon: run the command here, as the 2013 client did.
 		hostflags.Debugf("v0.1: no daemon on %s (%v): running in-process", addr, err)
+		if err := checkV01Command(stdout, args); err != nil {
+			return err
+		}
 		h, err := hostflags.Open()
 		if err != nil {
 			return err
@@ -139,7 +144,7 @@ func runV01Client(cmd *cobra.Command, addr, root, registry string, wait time.Dur
 		defer h.Close()
 		srv, err := docker.NewServer(h, root)
 		if err != nil {
-			return err
+			return withV01Fix(err)
 		}
 		if registry != "" {
 			srv.SetRegistry(registry)
@@ -160,6 +165,45 @@ func runV01Client(cmd *cobra.Command, addr, root, registry string, wait time.Dur
 	// does not wait for its own stdin to end (reference §9.21).
 	_, err = io.Copy(stdout, conn)
 	return err
+}
+
+// withV01Fix adds to a DOCKER chain that another daemon's rules hold
+// (docker.ErrDockerChainInUse) the command that gives a clean machine.
+func withV01Fix(err error) error {
+	if !errors.Is(err, docker.ErrDockerChainInUse) {
+		return err
+	}
+	var fix string
+	switch {
+	case hostflags.Backend != "linux":
+		fix = fmt.Sprintf("dockerlab --backend fake --fake-state %s fake reset", hostflags.FakeState)
+	case hostflags.Sandbox:
+		fix = fmt.Sprintf("dockerlab --backend linux --sandbox-name %s sandbox reset", hostflags.SandboxName)
+	default:
+		fix = "in the host's own tables (--sandbox=false), by hand: iptables -t nat -S | grep DOCKER, then -D each jump and -X DOCKER"
+	}
+	return fmt.Errorf("%w\n  fix: %s\n  (or give Docker 0.1.0 a machine of its own: --fake-state FILE, or --sandbox-name NAME)", err, fix)
+}
+
+// checkV01Command refuses an unknown command before the in-process
+// runtime is built: the 2013 client built it first, so a typo with no
+// daemon running failed on the missing bridge instead of saying "No such
+// command". The words are 0.1.0's, then the nearest commands.
+func checkV01Command(stdout io.Writer, args []string) error {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") || args[0] == "" {
+		return nil // help, or a flag the command line parser will answer
+	}
+	names := rcli.Commands((*docker.Server)(nil))
+	word := strings.ToLower(args[0])
+	if slices.Contains(names, word) {
+		return nil
+	}
+	fmt.Fprintf(stdout, "Error: No such command: %s\n", args[0])
+	if near := nearest(word, names); len(near) > 0 {
+		fmt.Fprintf(stdout, "Did you mean: %s?\n", strings.Join(near, ", "))
+	}
+	fmt.Fprintln(stdout, "'dockerlab v0.1 help' lists Docker 0.1.0's commands.")
+	return quietError{"No such command: " + args[0]}
 }
 
 // dialV01 connects to the daemon, retrying for wait while it starts.

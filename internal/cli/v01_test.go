@@ -121,3 +121,31 @@ func tinyTar(t *testing.T) []byte {
 	require.NoError(t, tw.Close())
 	return buf.Bytes()
 }
+
+// With no daemon, an unknown command is 0.1.0's "No such command", with
+// a suggestion, before the runtime is built: not a complaint about lxcbr0.
+func TestV01UnknownCommandWithoutADaemon(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "fake.json")
+	out, _, err := runV01(t, context.Background(), nil, "--backend", "fake", "--fake-state", state,
+		"v0.1", "--addr", freeLoopbackAddr(t), "--root", t.TempDir(), "imags")
+	require.Error(t, err)
+	assert.Equal(t, "Error: No such command: imags\nDid you mean: images?\n'dockerlab v0.1 help' lists Docker 0.1.0's commands.\n", out)
+}
+
+// Docker 0.1.0 after a v1.2 daemon on the same machine: the error names
+// the command that gives a clean machine, and `chapter v0.1` is not in the
+// way at all (it runs on a machine of its own).
+func TestV01AfterAV12DaemonNamesTheFix(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	state := filepath.Join(t.TempDir(), "fake.json")
+	onFake(t, state, "net", "scenario", "iptables-docker") // Docker 1.2.0's rules and DOCKER chain
+	onFake(t, state, "v0.1", "setup-bridge")
+	out, errOut, code := dl(t, "--backend", "fake", "--fake-state", state, "v0.1", "--addr", freeLoopbackAddr(t), "--root", t.TempDir(), "images")
+	assert.Equal(t, 1, code, out)
+	assert.Contains(t, errOut, "Failed to create DOCKER chain")
+	assert.Contains(t, errOut, "--dst-type LOCAL")
+	assert.Contains(t, errOut, "fix: dockerlab --backend fake --fake-state "+state+" fake reset")
+
+	out = onFake(t, state, "chapter", "v0.1")
+	assert.Contains(t, out, "## done")
+}

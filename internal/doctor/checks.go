@@ -126,12 +126,27 @@ func CheckCgroups(e Env) Check {
 	return c
 }
 
+// sbinDirs are where distributions install iptables: on root's PATH, not
+// on an ordinary user's (Debian gives users /usr/local/bin:/usr/bin:/bin).
+var sbinDirs = []string{"/usr/sbin", "/sbin", "/usr/local/sbin"}
+
 // CheckIPTables finds iptables and says which mode it drives (reference §2).
+// Without root it is usually installed but off PATH (in /usr/sbin): that is
+// said as such, not as "install iptables".
 func CheckIPTables(e Env) Check {
 	c := Check{Name: "iptables"}
 	p, err := e.LookPath("iptables")
+	offPath := ""
 	if err != nil {
-		c.Status, c.Found = Warn, "iptables not found on PATH"
+		for _, dir := range sbinDirs {
+			if e.Exists(dir + "/iptables") {
+				p, offPath = dir+"/iptables", dir
+				break
+			}
+		}
+	}
+	if p == "" {
+		c.Status, c.Found = Warn, "iptables not found on PATH nor in "+strings.Join(sbinDirs, ", ")
 		c.Hint = "apt-get install iptables (the bridge driver's NAT and port mapping need it)"
 		return c
 	}
@@ -148,6 +163,9 @@ func CheckIPTables(e Env) Check {
 	}
 	c.Status = OK
 	c.Found = fmt.Sprintf("%s v%s (%s)", p, v, mode)
+	if offPath != "" {
+		c.Found += fmt.Sprintf("; installed, but %s is not on your PATH (it is on root's, which the linux backend runs as)", offPath)
+	}
 	return c
 }
 

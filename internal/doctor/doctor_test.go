@@ -182,6 +182,18 @@ func TestChecksOnABareUserMachine(t *testing.T) {
 	assert.Contains(t, out.String(), "hint: apt-get install iptables")
 }
 
+// On Debian an ordinary user's PATH has no /usr/sbin: iptables is there,
+// installed, and doctor must not say to install it.
+func TestIPTablesOffAUsersPath(t *testing.T) {
+	e := pretend(1000, map[string]string{"/usr/sbin/iptables": ""}, map[string]string{
+		"iptables --version": "iptables v1.8.9 (nf_tables)",
+	})
+	c := CheckIPTables(e)
+	assert.Equal(t, OK, c.Status)
+	assert.Equal(t, "/usr/sbin/iptables v1.8.9 (nft); installed, but /usr/sbin is not on your PATH (it is on root's, which the linux backend runs as)", c.Found)
+	assert.Empty(t, c.Hint)
+}
+
 func TestCheckOSElsewhere(t *testing.T) {
 	c := CheckOS(Env{GOOS: "darwin"})
 	assert.Equal(t, Fail, c.Status)

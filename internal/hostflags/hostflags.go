@@ -90,7 +90,16 @@ func Open() (backend.Host, error) {
 // OpenLinux opens the linux backend with the sandbox flags, whatever
 // --backend says (the sandbox commands use it directly).
 func OpenLinux() (backend.Host, error) {
-	opts := LinuxOptions()
+	h, err := OpenLinuxWith(LinuxOptions())
+	if err != nil {
+		return nil, err // not a nil *linux.Host inside a non-nil interface
+	}
+	return h, nil
+}
+
+// OpenLinuxWith opens the linux backend with opts (a chapter demo's
+// sandbox of its own), saying first when root is missing.
+func OpenLinuxWith(opts linux.Options) (*linux.Host, error) {
 	if runtime.GOOS == "linux" && os.Geteuid() != 0 {
 		// Said up front: the kernel's own answer would be an EPERM from
 		// some mount or netlink call deep inside New.

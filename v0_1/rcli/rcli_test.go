@@ -253,3 +253,8 @@ func TestUnreadStdinDoesNotResetTheAnswer(t *testing.T) {
 	assert.Equal(t, "Version:0.1.0\n", string(out))
 	assert.NoError(t, <-wrote, "the client's stdin is drained, not reset")
 }
+
+func TestCommandsListsWhatGetMethodFinds(t *testing.T) {
+	assert.Equal(t, []string{"args", "cat", "fail", "help", "panic", "version", "wait"}, Commands(testService{}),
+		"CmdOdd has another signature: not a command")
+}

@@ -16,6 +16,7 @@ import (
 	"io"
 	"log"
 	"reflect"
+	"sort"
 	"strings"
 )
 
@@ -118,6 +119,26 @@ func getMethod(service Service, name string) Cmd {
 	}
 	return method
 	//lab:end ch00.rcli-dispatch
+}
+
+// Commands lists the names the service answers, lower case and sorted
+// ("help" included). Not upstream: the dockerlab client uses it to refuse
+// an unknown command, with a suggestion, before it builds a runtime (the
+// 2013 client built the runtime first, so a typo with no daemon running
+// failed on the network set-up instead).
+func Commands(service Service) []string {
+	names := []string{"help"}
+	t := reflect.TypeOf(service)
+	for i := 0; i < t.NumMethod(); i++ {
+		m := t.Method(i).Name
+		if rest, ok := strings.CutPrefix(m, "Cmd"); ok && rest != "" {
+			if name := strings.ToLower(rest); getMethod(service, name) != nil {
+				names = append(names, name)
+			}
+		}
+	}
+	sort.Strings(names)
+	return names
 }
 
 // Subcmd makes the flag set of one command. Its usage text is

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -133,7 +134,8 @@ func TestChangesExportApply(t *testing.T) {
 	for _, c := range changes {
 		lines = append(lines, c.String())
 	}
-	assert.Equal(t, []string{"C /etc/passwd", "A /home", "A /home/user", "A /home/user/.profile", "D /tmp/old"}, lines)
+	// Deleting tmp/old changed tmp's mtime: 1.2 listed the directory too.
+	assert.Equal(t, []string{"C /etc/passwd", "A /home", "A /home/user", "A /home/user/.profile", "C /tmp", "D /tmp/old"}, lines)
 	assert.Equal(t, int64(len("root\nuser")+len("PS1")), ChangesSize(child, changes))
 
 	// Applying the exported diff on a copy of the parent gives the child.
@@ -181,4 +183,73 @@ func TestCloseEarlyStopsWriter(t *testing.T) {
 	_, err = a.Read(buf)
 	require.NoError(t, err)
 	assert.NoError(t, a.Close(), "closing half-way returns once the writer has stopped")
+}
+
+// Docker 1.2's rules for deleted and replaced directories: only the top
+// of a deleted tree is listed, nothing under a directory that became a
+// file, and a directory whose entries changed is changed. The exported
+// layer then holds one whiteout per deleted tree, before the entries
+// that replace anything, and applying it on the parent gives the child.
+func TestChangesDeletedAndReplacedDirectories(t *testing.T) {
+	parent, child := t.TempDir(), t.TempDir()
+	for _, f := range []string{"gone/sub/f", "gone/g", "swapped/sub/f", "etc/passwd"} {
+		writeFile(t, parent, f, "x")
+	}
+	old := time.Date(2014, 8, 21, 0, 0, 0, 0, time.UTC) // every directory older than the test
+	require.NoError(t, filepath.Walk(parent, func(p string, _ os.FileInfo, err error) error {
+		if err == nil {
+			err = os.Chtimes(p, old, old)
+		}
+		return err
+	}))
+	a, err := Tar(parent, Uncompressed)
+	require.NoError(t, err)
+	require.NoError(t, Untar(a, child))
+
+	require.NoError(t, os.RemoveAll(filepath.Join(child, "gone")))
+	require.NoError(t, os.RemoveAll(filepath.Join(child, "swapped")))
+	writeFile(t, child, "swapped", "now a file")
+	writeFile(t, child, "etc/newfile", "new")
+
+	changes, err := ChangesDirs(child, parent)
+	require.NoError(t, err)
+	var lines []string
+	for _, c := range changes {
+		lines = append(lines, c.String())
+	}
+	assert.Equal(t, []string{"C /etc", "A /etc/newfile", "D /gone", "C /swapped"}, lines)
+
+	diff, err := ExportChanges(child, changes)
+	require.NoError(t, err)
+	assert.Equal(t, []string{".wh.gone", "etc/", "etc/newfile", "swapped"}, memberNames(t, diff))
+	require.NoError(t, diff.Close())
+
+	replay := t.TempDir()
+	pa, err := Tar(parent, Uncompressed)
+	require.NoError(t, err)
+	require.NoError(t, Untar(pa, replay))
+	diff, err = ExportChanges(child, changes)
+	require.NoError(t, err)
+	require.NoError(t, ApplyLayer(replay, diff))
+	require.NoError(t, diff.Close())
+	again, err := ChangesDirs(replay, child)
+	require.NoError(t, err)
+	assert.Empty(t, again)
+	assert.Equal(t, "now a file", readFile(t, replay, "swapped"))
+	assert.NoDirExists(t, filepath.Join(replay, "gone"))
+}
+
+// memberNames lists the member names of a tar stream, in order.
+func memberNames(t *testing.T, r io.Reader) []string {
+	t.Helper()
+	var names []string
+	tr := tar.NewReader(r)
+	for {
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			return names
+		}
+		require.NoError(t, err)
+		names = append(names, hdr.Name)
+	}
 }

@@ -11,6 +11,7 @@ package archive
 import (
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"time"
@@ -36,9 +37,19 @@ func (c Change) String() string {
 	return fmt.Sprintf("%s %s", [...]string{"C", "A", "D"}[c.Kind], c.Path)
 }
 
-// ChangesDirs lists what newDir changed relative to oldDir, sorted by path.
-// A path is modified when its type, mode, owner, size, link target or
-// mtime differs; directories only count when their own metadata changed.
+// ChangesDirs lists what newDir changed relative to oldDir, sorted by path,
+// with Docker 1.2's rules:
+//   - a path only in newDir is added, and so is everything under it;
+//   - a path in both is modified when its type, mode, owner, size, link
+//     target or mtime differs. A directory's size does not count, but its
+//     mtime does: adding /etc/newfile changes /etc too ("C /etc");
+//   - a path only in oldDir is deleted, and only the top of what went is
+//     listed: after `rm -rf /data`, "D /data" and nothing under it. Nor is
+//     anything listed under a directory that became a file ("C /data"),
+//     since replacing it deletes what it held.
+//
+// The last rule is what keeps a committed layer right: one whiteout per
+// deleted tree, never one for a path whose parent is gone too.
 func ChangesDirs(newDir, oldDir string) ([]Change, error) {
 	newFiles, err := snapshot(newDir)
 	if err != nil {
@@ -61,7 +72,12 @@ func ChangesDirs(newDir, oldDir string) ([]Change, error) {
 		}
 	}
 	for p := range oldFiles {
-		if _, kept := newFiles[p]; !kept {
+		if _, kept := newFiles[p]; kept {
+			continue
+		}
+		// Listed only when its directory is still a directory: otherwise
+		// the deletion (or replacement) of an ancestor says it already.
+		if dir := path.Dir(p); dir == "/" || newFiles[dir] != nil && newFiles[dir].IsDir() {
 			changes = append(changes, Change{p, ChangeDelete})
 		}
 	}
@@ -91,7 +107,9 @@ func differs(newPath, oldPath string, n, o os.FileInfo) bool {
 		return true
 	}
 	if n.IsDir() {
-		return false // a directory whose children changed shows those children instead
+		// Creating or deleting an entry changes its directory's mtime;
+		// the size of a directory says nothing useful.
+		return !sameFsTime(n.ModTime(), o.ModTime())
 	}
 	if n.Mode()&os.ModeSymlink != 0 {
 		// A symlink's own mtime is not restored on unpack: compare targets.
@@ -132,8 +150,10 @@ func ChangesSize(dir string, changes []Change) int64 {
 	return size
 }
 
-// ExportChanges writes the changes of dir as a layer: the added and
-// modified paths with their content, and a ".wh." whiteout per deletion.
+// ExportChanges writes the changes of dir as a layer: a ".wh." whiteout
+// per deletion, then the added and modified paths with their content.
+// The whiteouts come first so that a layer never deletes what it has just
+// written: whatever replaces a deleted path follows its whiteout.
 func ExportChanges(dir string, changes []Change) (Archive, error) {
 	var paths, whiteouts []string
 	for _, c := range changes {

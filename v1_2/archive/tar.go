@@ -68,8 +68,8 @@ func TarWithOptions(dir string, options *TarOptions) (Archive, error) {
 	return writeTar(dir, paths, nil), nil
 }
 
-// writeTar writes the named paths (relative to root) and then one empty
-// whiteout entry per deleted path, from a goroutine into a pipe.
+// writeTar writes one empty whiteout entry per deleted path and then the
+// named paths (relative to root), from a goroutine into a pipe.
 func writeTar(root string, paths, whiteouts []string) Archive {
 	pr, pw := io.Pipe()
 	done := make(chan struct{})
@@ -78,15 +78,15 @@ func writeTar(root string, paths, whiteouts []string) Archive {
 		tw := tar.NewWriter(pw)
 		links := map[uint64]string{} // inode -> first name, to emit hard links
 		err := func() error {
-			sort.Strings(paths) // parents before children
-			for _, rel := range paths {
-				if err := addTarFile(tw, root, rel, links); err != nil {
-					return err
-				}
-			}
 			for _, wh := range whiteouts {
 				hdr := &tar.Header{Name: filepath.Join(filepath.Dir(wh), whiteoutPrefix+filepath.Base(wh)), Typeflag: tar.TypeReg, Mode: 0600}
 				if err := tw.WriteHeader(hdr); err != nil {
+					return err
+				}
+			}
+			sort.Strings(paths) // parents before children
+			for _, rel := range paths {
+				if err := addTarFile(tw, root, rel, links); err != nil {
 					return err
 				}
 			}

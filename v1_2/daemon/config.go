@@ -25,7 +25,7 @@ const (
 )
 
 // Config is what NewDaemon is told. The fields down to Context are
-// upstream's; the last three are dockerlab's.
+// upstream's; the rest are dockerlab's.
 type Config struct {
 	Pidfile                     string
 	Root                        string
@@ -52,6 +52,10 @@ type Config struct {
 	// Trace, when set, is told each step of NewDaemon as it happens
 	// (dockerlab's --trace; see daemon_trace.go).
 	Trace Tracer
+	// LoopbackForward: on the linux backend in a sandbox namespace, each
+	// published port also answers on the VM's own 127.0.0.1
+	// (--loopback-forward; portmapper/loopback.go).
+	LoopbackForward bool
 	// defaultIP is --ip as typed, parsed by InstallFlags' caller via
 	// ParseDefaultIP.
 	defaultIP string
@@ -77,6 +81,7 @@ func (config *Config) InstallFlags(flags *pflag.FlagSet) {
 	flags.StringArrayVar(&config.GraphOptions, "storage-opt", nil, "Set storage driver options")
 	flags.StringArrayVar(&config.Dns, "dns", nil, "Force Docker to use specific DNS servers")
 	flags.StringArrayVar(&config.DnsSearch, "dns-search", nil, "Force Docker to use specific DNS search domains")
+	flags.BoolVar(&config.LoopbackForward, "loopback-forward", true, "dockerlab, linux backend in a sandbox: a published port also answers on this machine's 127.0.0.1 (only loopback; no iptables rule of the machine)")
 }
 
 // Validate checks what the flags cannot: --ip is an address, each --dns

@@ -233,3 +233,52 @@ func TestNetworkLinuxProxyOutlivesForkingThread(t *testing.T) {
 		require.NotContains(t, errOut.String(), "refused", "try %d: docker-proxy died with the thread that forked it", i+1)
 	}
 }
+
+// With --loopback-forward, a published port answers on the machine's own
+// 127.0.0.1 — the namespace the daemon (here: this test) runs in — while
+// docker0 and the container stay in the sandbox; the port is forwarded
+// only while it is published, and no rule of the machine is involved.
+func TestNetworkLinuxLoopbackForwarder(t *testing.T) {
+	h := linuxtest.NewHost(t)
+	rootfs := linuxtest.BusyboxRootfs(t)
+	require.NoError(t, os.MkdirAll(filepath.Join(rootfs, "www"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(rootfs, "www", "index.html"), []byte("hello through loopback\n"), 0o644))
+	require.NoError(t, h.Root().LinkSetUp("lo"))
+	d := netDaemonOn(t, h, "10.94.0.1/24", func(c *Config) { c.LoopbackForward = true })
+
+	// A port free on this machine's loopback (the sandbox is a namespace
+	// of its own, where nothing listens yet).
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	port := fmt.Sprint(l.Addr().(*net.TCPAddr).Port)
+	require.NoError(t, l.Close())
+
+	c := netContainer(t, d, "web", &runconfig.Config{ExposedPorts: nat.PortSet{"80/tcp": {}}},
+		&runconfig.HostConfig{NetworkMode: "bridge", PortBindings: nat.PortMap{"80/tcp": {{HostPort: port}}}})
+	require.NoError(t, c.initializeNetworking())
+	serve(t, h, rootfs, plug(t, h, c), "80")
+
+	get := func() (string, error) {
+		conn, err := net.Dial("tcp", "127.0.0.1:"+port)
+		if err != nil {
+			return "", err
+		}
+		defer conn.Close()
+		io.WriteString(conn, "GET / HTTP/1.0\r\n\r\n")
+		out, err := io.ReadAll(conn)
+		_, body, _ := strings.Cut(string(out), "\r\n\r\n")
+		return body, err
+	}
+	var body string
+	for i := 0; i < 50; i++ { // httpd may not listen yet
+		if body, err = get(); err == nil && body != "" {
+			break
+		}
+	}
+	require.NoError(t, err)
+	assert.Equal(t, "hello through loopback\n", body, "the machine's 127.0.0.1:%s reaches the container", port)
+
+	c.releaseNetwork()
+	_, err = get()
+	assert.Error(t, err, "the forwarder stops with the port")
+}

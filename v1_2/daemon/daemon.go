@@ -145,7 +145,13 @@ func NewDaemonFromDirectory(config *Config, eng *engine.Engine) (*Daemon, error)
 	if err := os.MkdirAll(config.Root, 0o700); err != nil && !os.IsExist(err) {
 		return nil, err
 	}
-	config.tracef("4.5", "root %s (0700), TMPDIR=%s; selinux: disabled (selinuxSetDisabled)", config.Root, realTmp)
+	// Not upstream: one daemon per root, whatever its -p (rootlock.go).
+	unlockRoot, err := lockRoot(config.Root)
+	if err != nil {
+		return nil, err
+	}
+	eng.OnShutdown(unlockRoot)
+	config.tracef("4.5", "root %s (0700), TMPDIR=%s; selinux: disabled (selinuxSetDisabled); root locked: a second daemon on it is refused", config.Root, realTmp)
 
 	// 4.6 创建容器仓库目录 and the graph (graph_steps.go).
 	gs, err := setupGraph(config)
@@ -181,7 +187,7 @@ func NewDaemonFromDirectory(config *Config, eng *engine.Engine) (*Daemon, error)
 		}
 		config.tracef("4.7", "network: %s %s; iptables %s; handlers allocate_interface, release_interface, allocate_port, link; %s",
 			name, addr, onOff(config.EnableIptables, "set up (nat MASQUERADE, FORWARD rules, DOCKER chain)", "left alone (--iptables=false)"),
-			chooseUserlandProxy(config.Host))
+			chooseUserlandProxy(config, eng))
 	} else {
 		config.tracef("4.7", "network: disabled (-b none): init_networkdriver is not run")
 	}

@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -240,7 +241,7 @@ func TestPidFile(t *testing.T) {
 
 	// Our own pid is alive: a second daemon is refused.
 	err := CreatePidFile(pidfile)
-	assert.EqualError(t, err, "pid file found, ensure docker is not running or delete "+pidfile)
+	assert.EqualError(t, err, fmt.Sprintf("pid file found, ensure docker is not running or delete %s (it names pid %d, which is running)", pidfile, os.Getpid()))
 
 	// A pid without a /proc entry is stale and overwritten.
 	oldProc := ProcDir
@@ -251,6 +252,33 @@ func TestPidFile(t *testing.T) {
 
 	require.NoError(t, RemovePidFile(pidfile))
 	require.NoError(t, RemovePidFile(pidfile), "removing twice is fine")
+}
+
+// Two daemons on one graph root would both run and hand two containers
+// the same address: the second is refused, whatever its pid file, with
+// the first one's pid; once the first shuts down the root is free.
+func TestSecondDaemonOnTheSameRootIsRefused(t *testing.T) {
+	dir := setup(t, "nameserver 10.0.2.3\n")
+	h := fake.New()
+	first := defaults(h, dir, nil)
+	eng1 := newEngine(t)
+	_, err := NewDaemon(first, eng1)
+	require.NoError(t, err)
+
+	second := defaults(h, dir, nil)
+	second.Pidfile = filepath.Join(dir, "run", "other.pid")
+	eng2 := newEngine(t)
+	_, err = NewDaemon(second, eng2)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), fmt.Sprintf("the graph root %s is in use by another daemon (pid %d)", first.Root, os.Getpid()))
+	eng2.Shutdown()
+	assert.NoFileExists(t, second.Pidfile, "the refused daemon leaves no pid file behind")
+
+	eng1.Shutdown()
+	eng3 := newEngine(t)
+	_, err = NewDaemon(defaults(h, dir, nil), eng3)
+	require.NoError(t, err, "the root is free once its daemon shut down")
+	eng3.Shutdown()
 }
 
 func TestCheckLocalDns(t *testing.T) {

@@ -9,7 +9,9 @@
 // backend"), so the daemon chooses when it starts:
 //   - linux: upstream's docker-proxy process, told to open its sockets in
 //     the backend's root network namespace (the sandbox, where docker0
-//     and the containers are), not in the daemon's own.
+//     and the containers are), not in the daemon's own; and, unless
+//     --loopback-forward=false, a second one per port that answers on the
+//     VM's own 127.0.0.1 (portmapper/loopback.go).
 //   - fake: a proxy inside the in-memory kernel (portmapper.InKernel): it
 //     listens and dials on the fake's own sockets in its root namespace,
 //     never on the machine's ports; a kernel without sockets gets one that
@@ -17,21 +19,35 @@
 package daemon
 
 import (
-	"github.com/dockerlab/dockerlab/backend"
+	"fmt"
+
 	"github.com/dockerlab/dockerlab/backend/linux"
 	"github.com/dockerlab/dockerlab/v1_2/daemon/networkdriver/portmapper"
+	"github.com/dockerlab/dockerlab/v1_2/engine"
 )
 
-// chooseUserlandProxy sets portmapper.NewProxy for host and returns a line
-// for the daemon's trace.
-func chooseUserlandProxy(host backend.Host) string {
+// chooseUserlandProxy sets portmapper.NewProxy (and the loopback
+// forwarder) for config's host and returns a line for the daemon's trace.
+func chooseUserlandProxy(config *Config, eng *engine.Engine) string {
+	host := config.Host
+	portmapper.NewLoopbackForwarder = nil
+	portmapper.Logf = func(format string, args ...any) {
+		fmt.Fprintf(eng.Stderr, "[warning] "+format+"\n", args...)
+	}
 	if lh, ok := host.(*linux.Host); ok {
 		path := rootNetNSPath(lh.Options())
 		portmapper.NewProxy = portmapper.NewProxyCommandIn(path)
 		if path == "" {
 			return "userland proxy: docker-proxy processes in the daemon's own network namespace"
 		}
-		return "userland proxy: docker-proxy processes, sockets in network namespace " + path
+		line := "userland proxy: docker-proxy processes, sockets in network namespace " + path
+		if config.LoopbackForward {
+			// The daemon's own namespace is the VM's: there the
+			// forwarder listens on 127.0.0.1 (loopback.go).
+			portmapper.NewLoopbackForwarder = portmapper.NewLoopbackForwarderIn(path)
+			return line + "; each published port also on this machine's 127.0.0.1 (--loopback-forward)"
+		}
+		return line + "; published ports answer inside that namespace only (--loopback-forward=false)"
 	}
 	if k, ok := host.(portmapper.SocketKernel); ok {
 		portmapper.NewProxy = portmapper.InKernel(k)

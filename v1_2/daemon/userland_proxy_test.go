@@ -13,6 +13,7 @@ import (
 	"github.com/dockerlab/dockerlab/backend/fake"
 	"github.com/dockerlab/dockerlab/backend/linux"
 	"github.com/dockerlab/dockerlab/v1_2/daemon/networkdriver/portmapper"
+	"github.com/dockerlab/dockerlab/v1_2/engine"
 )
 
 func TestRootNetNSPathFollowsLinuxNew(t *testing.T) {
@@ -28,7 +29,7 @@ func TestFakeBackendGetsInKernelProxy(t *testing.T) {
 	saved := portmapper.NewProxy
 	defer func() { portmapper.NewProxy = saved }()
 	k := fake.New()
-	line := chooseUserlandProxy(k)
+	line := chooseUserlandProxy(&Config{Host: k}, engine.New())
 	assert.Contains(t, line, "fake kernel's own sockets")
 
 	backendAddr := "10.0.2.15:9999" // eth0 of fake.New's machine

@@ -2,9 +2,9 @@
 // directory's real path; for containers: random ids, generated names,
 // environment merging, symlinks followed inside a root.
 //
-// Upstream: utils/utils.go at v1.2.0 (CreatePidFile, RemovePidFile, TempDir,
-// ReadSymlinkedDirectory, GenerateRandomID, TruncateID,
-// ReplaceOrAppendEnvValues), pkg/namesgenerator at v1.2.0, pkg/symlink at
+// Upstream: utils/daemon.go at v1.2.0 (CreatePidFile, RemovePidFile),
+// utils/utils.go at v1.2.0 (TempDir, ReadSymlinkedDirectory,
+// GenerateRandomID, TruncateID, ReplaceOrAppendEnvValues), pkg/namesgenerator at v1.2.0, pkg/symlink at
 // v1.2.0. See
 // docs/upstream/v1.2.0.md §2.3 steps 3, 5 and 7.
 // Book: ch.4 §4.3 (PID文件) and §4.5 (工作路径); ch.12 §12.3 (newContainer: id and
@@ -28,14 +28,17 @@ import (
 // names a process that is still alive (its /proc/<pid> exists).
 //
 // Divergence: the file's directory is made (dockerlab's default lives
-// in /run/dockerlab/v1.2), and the pid is written to a temporary file and
-// renamed, so a crash never leaves half a number behind.
+// in /run/dockerlab/v1.2), the pid is written to a temporary file and
+// renamed, so a crash never leaves half a number behind, and the refusal
+// names the running pid. A pid file only guards its own path: the lock on
+// the graph root (rootlock.go) refuses a second daemon with another -p.
 func CreatePidFile(pidfile string) error {
 	if data, err := os.ReadFile(pidfile); err == nil {
 		pidString := strings.TrimSpace(string(data))
 		if pid, err := strconv.Atoi(pidString); err == nil && pid > 0 {
 			if _, err := os.Stat(filepath.Join(ProcDir, pidString)); err == nil {
-				return fmt.Errorf("pid file found, ensure docker is not running or delete %s", pidfile)
+				// 1.2's words, and the pid it found running.
+				return fmt.Errorf("pid file found, ensure docker is not running or delete %s (it names pid %d, which is running)", pidfile, pid)
 			}
 		}
 	}

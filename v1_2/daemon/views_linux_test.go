@@ -155,3 +155,18 @@ func TestViewsLinuxTtyPipedInput(t *testing.T) {
 	assert.Contains(t, out.String(), "end\r\n")
 	v.settle(c)
 }
+
+// Docker 1.2's docker diff and docker commit of deleted and replaced
+// directories, on the real kernel with each storage driver: vfs copies
+// layers, overlay stacks them (a deletion is then a whiteout in the
+// upper directory, which the comparison of merged views never sees).
+func TestCommitDeletedDirectoriesLinux(t *testing.T) {
+	for _, driver := range []string{"vfs", "overlay"} {
+		t.Run(driver, func(t *testing.T) {
+			h := linuxtest.NewHost(t)
+			v := newViewsDaemonDriver(t, h, linuxtest.BusyboxRootfs(t), driver)
+			require.Equal(t, driver, v.d.GraphDriver().String())
+			checkCommitDeletedDirectories(t, v)
+		})
+	}
+}

@@ -47,10 +47,19 @@ func newViewsDaemon(t *testing.T) *viewsDaemon {
 // newViewsDaemonOn is the daemon on h, its image made from rootfs.
 func newViewsDaemonOn(t *testing.T, h backend.Host, rootfs string) *viewsDaemon {
 	t.Helper()
+	return newViewsDaemonDriver(t, h, rootfs, "")
+}
+
+// newViewsDaemonDriver is newViewsDaemonOn with the storage driver named
+// (docker -d -s DRIVER); "" lets the daemon choose.
+func newViewsDaemonDriver(t *testing.T, h backend.Host, rootfs, driver string) *viewsDaemon {
+	t.Helper()
 	dir := setup(t, "nameserver 10.0.2.3\n")
 	eng := newEngine(t)
 	eng.Stderr, eng.Stdout = io.Discard, io.Discard
-	d, err := NewDaemon(defaults(h, dir, nil), eng)
+	config := defaults(h, dir, nil)
+	config.GraphDriver = driver
+	d, err := NewDaemon(config, eng)
 	require.NoError(t, err)
 	t.Cleanup(eng.Shutdown)
 	require.NoError(t, d.Install(eng))
@@ -59,7 +68,7 @@ func newViewsDaemonOn(t *testing.T, h backend.Host, rootfs string) *viewsDaemon 
 	require.NoError(t, err)
 	defer layer.Close()
 	job := eng.Job("import", "-", "busybox", "latest")
-	require.NoError(t, job.Stdin.Add(layer))
+	require.NoError(t, job.Stdin.Add(agedTar(t, layer)))
 	require.NoError(t, job.Run())
 	v := &viewsDaemon{t: t, d: d, eng: eng}
 	// Runs before t.TempDir's removal: nothing may still be writing there.
@@ -72,6 +81,31 @@ func newViewsDaemonOn(t *testing.T, h backend.Host, rootfs string) *viewsDaemon 
 		}
 	})
 	return v
+}
+
+// agedTar is the tar stream r with every member's mtime set to the day
+// Docker 1.2.0 was released, as any real image's files are old. A rootfs
+// made a moment ago would not do: a directory the test changes within
+// the same second would compare equal (tar keeps whole seconds), and
+// docker diff would miss it.
+func agedTar(t *testing.T, r io.Reader) io.Reader {
+	t.Helper()
+	old := time.Date(2014, 8, 21, 0, 0, 0, 0, time.UTC)
+	var buf bytes.Buffer
+	tr, tw := tar.NewReader(r), tar.NewWriter(&buf)
+	for {
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err)
+		hdr.ModTime = old
+		require.NoError(t, tw.WriteHeader(hdr))
+		_, err = io.Copy(tw, tr)
+		require.NoError(t, err)
+	}
+	require.NoError(t, tw.Close())
+	return &buf
 }
 
 // settle waits until c's monitor has saved the final state: config.json
@@ -397,17 +431,107 @@ func TestResize(t *testing.T) {
 	assert.NoError(t, err, "without -t the terminal is pipes: resizing does nothing")
 }
 
-func TestChangesAfterAWrite(t *testing.T) {
-	v := newViewsDaemon(t)
-	v.run("changer", true, "sh", "-c", "touch /tmp/new && rm /bin/busybox")
-	out, _, err := v.job("container_changes", []string{"changer"})
-	require.NoError(t, err)
+// diff is what `docker diff NAME` prints, one "K /path" per change, sorted.
+func (v *viewsDaemon) diff(name string) []string {
+	v.t.Helper()
+	out, _, err := v.job("container_changes", []string{name})
+	require.NoError(v.t, err)
 	var got []string
-	for _, row := range rows(t, out) {
+	for _, row := range rows(v.t, out) {
 		got = append(got, []string{"C", "A", "D"}[int(row["Kind"].(float64))]+" "+row["Path"].(string))
 	}
 	sort.Strings(got)
-	assert.Equal(t, []string{"A /tmp/new", "D /bin/busybox"}, got)
+	return got
+}
+
+func TestChangesAfterAWrite(t *testing.T) {
+	v := newViewsDaemon(t)
+	v.run("changer", true, "sh", "-c", "touch /tmp/new && rm /bin/busybox")
+	// A directory whose entries changed has a new mtime: 1.2 listed it
+	// as changed too.
+	assert.Equal(t, []string{"A /tmp/new", "C /bin", "C /tmp", "D /bin/busybox"}, v.diff("changer"))
+}
+
+func TestCommitDeletedDirectories(t *testing.T) {
+	checkCommitDeletedDirectories(t, newViewsDaemon(t))
+}
+
+// checkCommitDeletedDirectories is what Docker 1.2 did with a directory
+// a container deleted or replaced: docker diff names only the top of
+// what went ("D /data", not everything under it), a directory whose
+// entries changed is itself changed ("C /etc"), and docker commit makes
+// an image without the deleted directory. Run on every backend and
+// storage driver.
+func checkCommitDeletedDirectories(t *testing.T, v *viewsDaemon) {
+	t.Helper()
+	v.run("maker", true, "sh", "-c", "mkdir -p /data/sub && echo f > /data/sub/f && echo g > /data/g")
+	_, _, err := v.job("commit", []string{"maker"}, "repo", "withdata")
+	require.NoError(t, err)
+
+	// runAndCommit creates a container of withdata running cmd, waits
+	// for it and returns the image its commit makes.
+	runAndCommit := func(name, cmd string) string {
+		t.Helper()
+		c, _, err := v.d.Create(&runconfig.Config{Image: "withdata", Cmd: []string{"sh", "-c", cmd}}, name)
+		require.NoError(t, err)
+		require.NoError(t, c.Start())
+		v.settle(c)
+		require.Zero(t, c.State.GetExitCode(), "%s: %s", name, cmd)
+		out, _, err := v.job("commit", []string{name}, "repo", name+"-img")
+		require.NoError(t, err, "commit %s", name)
+		return strings.TrimSpace(out)
+	}
+	// files is what a container of image sees under /data (its export).
+	files := func(image string) map[string]string {
+		t.Helper()
+		c, _, err := v.d.Create(&runconfig.Config{Image: image, Cmd: []string{"true"}}, "")
+		require.NoError(t, err)
+		out, _, err := v.job("export", []string{c.ID})
+		require.NoError(t, err)
+		got := map[string]string{}
+		for name, body := range tarNames(t, strings.NewReader(out)) {
+			if name == "data" || strings.HasPrefix(name, "data/") {
+				got[name] = body
+			}
+		}
+		return got
+	}
+	require.Equal(t, map[string]string{"data": "", "data/g": "g\n", "data/sub": "", "data/sub/f": "f\n"}, files("withdata"))
+
+	// layer is what the image's own layer holds (docker save, docker push).
+	layer := func(image string) []string {
+		t.Helper()
+		img, err := v.d.repositories.LookupImage(image)
+		require.NoError(t, err)
+		a, err := img.TarLayer()
+		require.NoError(t, err)
+		defer a.Close()
+		var names []string
+		for name := range tarNames(t, a) {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		return names
+	}
+
+	runAndCommit("idle", "true")
+	assert.Empty(t, v.diff("idle"), "what the daemon itself puts in a container is not the container's change")
+
+	img := runAndCommit("deleter", "rm -rf /data")
+	assert.Equal(t, []string{"D /data"}, v.diff("deleter"))
+	assert.Empty(t, files(img), "the committed image must not have /data")
+	assert.Equal(t, []string{".wh.data"}, layer(img), "one whiteout for the deleted tree")
+
+	img = runAndCommit("replacer", "rm -rf /data && echo file > /data")
+	assert.Equal(t, []string{"C /data"}, v.diff("replacer"))
+	assert.Equal(t, map[string]string{"data": "file\n"}, files(img))
+	assert.Equal(t, []string{"data"}, layer(img))
+
+	img = runAndCommit("refiller", "rm -rf /data && mkdir /data && echo new > /data/new")
+	assert.Equal(t, map[string]string{"data": "", "data/new": "new\n"}, files(img))
+
+	runAndCommit("adder", "echo x > /etc/newfile")
+	assert.Equal(t, []string{"A /etc/newfile", "C /etc"}, v.diff("adder"))
 }
 
 // tarNames lists the entries of a tar stream.

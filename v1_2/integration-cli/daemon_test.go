@@ -110,6 +110,9 @@ func startDaemon(t *testing.T, backend string, extra ...string) *daemon {
 		linuxtest.RequireRoot(t)
 		d.sandbox = "dl-icli-" + randomSuffix()
 		global = append(global, "--sandbox-name", d.sandbox)
+		// The scenarios publish fixed ports (8080): they stay inside the
+		// sandbox, not on this machine's loopback.
+		extra = append([]string{"--loopback-forward=false"}, extra...)
 	}
 	args := append(global, "v1.2", "daemon", "-H", d.host, "-G", "",
 		"-g", filepath.Join(dir, "graph"), "-p", filepath.Join(dir, "d.pid"))

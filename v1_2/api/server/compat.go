@@ -70,10 +70,27 @@ func compatVersion(in []byte) []byte {
 }
 
 // compatInfo turns the 0/1 flags into booleans and adds the identity
-// fields later clients print.
-func compatInfo(in []byte) []byte {
+// fields later clients print, and the counts of running, paused and
+// stopped containers (API 1.19) that `docker info` prints under
+// "Containers:" — read from the containers job, as 1.2 had no such
+// fields (a client that found none printed "Running: 0").
+func compatInfo(eng *engine.Engine, in []byte) []byte {
 	return editJSONObject(in, func(m map[string]any) {
 		asBool(m, "MemoryLimit", "SwapLimit", "IPv4Forwarding", "Debug")
+		job := eng.Job("containers")
+		job.Setenv("all", "1")
+		if out, err := runBuffered(job); err == nil {
+			var rows []struct{ Status string }
+			if json.Unmarshal(out, &rows) == nil {
+				counts := map[string]int{}
+				for _, r := range rows {
+					counts[stateWord(r.Status)]++
+				}
+				setDefault(m, "ContainersRunning", counts["running"]+counts["restarting"])
+				setDefault(m, "ContainersPaused", counts["paused"])
+				setDefault(m, "ContainersStopped", len(rows)-counts["running"]-counts["restarting"]-counts["paused"])
+			}
+		}
 		setDefault(m, "ServerVersion", dockerversion.VERSION)
 		setDefault(m, "OSType", "linux")
 		setDefault(m, "Architecture", goArchToUname(runtime.GOARCH))

@@ -8,7 +8,9 @@
 // delete job logs "destroy" before the handler answers, so the CLI could
 // exit with its own DELETE still in flight and print "error removing
 // container: context canceled". The events stream therefore sends a
-// container's "destroy" only once a DELETE of it being served has answered.
+// container's "destroy" only once a DELETE of it being served has answered:
+// deleteContainers flushes its 204 onto the connection before it lets the
+// event go, and the event waits a moment more for the client to read it.
 package server
 
 import (

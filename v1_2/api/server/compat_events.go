@@ -100,6 +100,7 @@ func inspectField(eng *engine.Engine, name string) (inspected, error) {
 // one that passes f, with the later fields added, to out.
 func copyEvents(eng *engine.Engine, out io.Writer, src io.Reader, f *eventFilter) {
 	dec := json.NewDecoder(src)
+	names := map[string]string{} // id → name, from this stream's earlier events
 	for {
 		var m map[string]any
 		if err := dec.Decode(&m); err != nil {
@@ -123,8 +124,17 @@ func copyEvents(eng *engine.Engine, out io.Writer, src io.Reader, f *eventFilter
 			if from != "" {
 				attrs["image"] = from
 			}
-			if c, err := inspectField(eng, id); err == nil {
+			// A destroyed container is gone: its name comes from an
+			// earlier event. (Inspecting it would only fail, and fill the
+			// daemon's log with "No such container … = ERR (1)" after
+			// every `docker run --rm`.)
+			if action == "destroy" {
+				if name, ok := names[id]; ok {
+					attrs["name"] = name
+				}
+			} else if c, err := inspectField(eng, id); err == nil {
 				attrs["name"] = c.name
+				names[id] = c.name
 				if action == "die" {
 					attrs["exitCode"] = strconv.Itoa(c.exitCode)
 				}

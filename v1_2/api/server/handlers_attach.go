@@ -3,7 +3,8 @@
 // HTTP server).
 //
 // Upstream: api/server/server.go at v1.2.0 (getContainersLogs,
-// postContainersAttach, hijackServer, wsContainersAttach). See
+// postContainersAttach, hijackServer; wsContainersAttach is in
+// handlers_attach_ws.go). See
 // docs/upstream/v1.2.0.md §6.2.
 // Book: ch.5 §5.4; ch.12 (docker run attaches before it starts).
 //
@@ -148,14 +149,4 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
-}
-
-// wsContainersAttach: 1.2 also offered attach over a websocket. dockerlab
-// has no websocket library among its dependencies; the route answers 406
-// after checking the container exists.
-func wsContainersAttach(eng *engine.Engine, version version.Version, w http.ResponseWriter, r *http.Request, vars map[string]string) error {
-	if _, err := containerTty(eng, vars["name"]); err != nil {
-		return err
-	}
-	return fmt.Errorf("Impossible to attach over a websocket: dockerlab serves attach on POST /containers/%s/attach", vars["name"])
 }

@@ -147,12 +147,22 @@ func deleteContainers(eng *engine.Engine, version version.Version, w http.Respon
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	defer beginDelete(vars["name"])() // holds the "destroy" event: compat_deletes.go
+	release := beginDelete(vars["name"]) // holds the "destroy" event: compat_deletes.go
+	defer release()
 	job := eng.Job("delete", vars["name"])
 	job.Setenv("forceRemove", r.Form.Get("force"))
 	job.Setenv("removeVolume", r.Form.Get("v"))
 	job.Setenv("removeLink", r.Form.Get("link"))
-	return runNoContent(job, w)
+	if err := runNoContent(job, w); err != nil {
+		return err
+	}
+	// The answer goes onto the connection before the event is let go:
+	// released first, a busy machine could send "destroy" while the 204
+	// still sat in the server's buffer (compat_deletes.go).
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	}
+	return nil
 }
 
 // getContainersJSON lists containers. API < 1.5 wanted Ports as one string.

@@ -45,7 +45,7 @@ func getInfo(eng *engine.Engine, version version.Version, w http.ResponseWriter,
 	if err != nil {
 		return err
 	}
-	return writeRawJSON(w, http.StatusOK, compatInfo(out))
+	return writeRawJSON(w, http.StatusOK, compatInfo(eng, out))
 }
 
 // getEvents streams the events job's JSON objects, flushed one by one.

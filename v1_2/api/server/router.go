@@ -16,7 +16,9 @@
 //     so docker-py 7, which refuses APIs below 1.24, can talk to it;
 //   - every answer carries "Api-Version: 1.14" and HEAD /_ping answers,
 //     which is how later clients learn what to speak;
-//   - a few routes later clients call (GET /images/get?names=…) are added.
+//   - a few routes later clients call (GET /images/get?names=…) are added;
+//   - the routes of commands that came later (exec, stats, cp into …)
+//     answer a JSON error naming the release they need (compat_later.go).
 package server
 
 import (
@@ -197,9 +199,15 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rt.wrap(r.Method, "", h).ServeHTTP(w, withVars(r, map[string]string{"version": ver}))
 		return
 	}
+	w.Header().Set("Api-Version", string(api.APIVERSION))
+	// Not upstream: a later command's route says which release it needs
+	// (compat_later.go).
+	if l := findLater(r.Method, path); l != nil {
+		writeLaterError(w, l, r.Method, path)
+		return
+	}
 	// gorilla/mux's answer, also for a known path with the wrong method
 	// (mux of 2014 had no 405).
-	w.Header().Set("Api-Version", string(api.APIVERSION))
 	http.NotFound(w, r)
 }
 

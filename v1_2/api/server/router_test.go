@@ -227,7 +227,8 @@ func TestStatusCodes(t *testing.T) {
 		{"GET", "/_ping", 200, "OK"},
 		{"HEAD", "/_ping", 200, ""},
 		{"GET", "/images/viz", 404, "This is now implemented in the client.\n"},
-		{"GET", "/containers/x/attach/ws", 406, ""},
+		{"GET", "/containers/x/attach/ws", 400, ""},       // not a websocket handshake
+		{"GET", "/containers/missing/attach/ws", 404, ""}, // checked before the handshake
 	} {
 		w := f.do(c.method, c.path, "")
 		assert.Equal(t, c.code, w.Code, "%s %s: %s", c.method, c.path, w.Body)
@@ -294,14 +295,28 @@ func TestCompatInfoAndInspect(t *testing.T) {
 		env.WriteTo(job.Stdout)
 		return engine.StatusOK
 	}
+	// docker info (API 1.19 and later) prints Running, Paused and Stopped
+	// under Containers: counted from the list of all containers.
+	f.answers["containers"] = func(job *engine.Job) engine.Status {
+		if job.Getenv("all") == "1" {
+			io.WriteString(job.Stdout, `[{"Status":"Up 2 seconds"},{"Status":"Up 1 second (Paused)"},{"Status":"Exited (0) 3 seconds ago"},{"Status":""}]`)
+		}
+		return engine.StatusOK
+	}
 	var info struct {
-		IPv4Forwarding bool
-		Debug          bool
-		ServerVersion  string
+		IPv4Forwarding    bool
+		Debug             bool
+		ServerVersion     string
+		ContainersRunning int
+		ContainersPaused  int
+		ContainersStopped int
 	}
 	require.NoError(t, json.Unmarshal(f.do("GET", "/info", "").Body.Bytes(), &info))
 	assert.True(t, info.IPv4Forwarding)
 	assert.Equal(t, "1.2.0", info.ServerVersion)
+	assert.Equal(t, 1, info.ContainersRunning)
+	assert.Equal(t, 1, info.ContainersPaused)
+	assert.Equal(t, 2, info.ContainersStopped)
 
 	var c struct {
 		State      struct{ Status string }
@@ -424,4 +439,33 @@ func TestArchiveForLaterCp(t *testing.T) {
 	assert.Equal(t, 404, w.Code, w.Body.String())
 	w = f.do("GET", "/containers/web/archive", "")
 	assert.Equal(t, 400, w.Code)
+}
+
+// The routes of commands that came after 1.2 answer a JSON error the CLI
+// prints, naming the command and its release; any other path is still
+// 1.2's 404.
+func TestLaterCommandsSayWhenTheyArrived(t *testing.T) {
+	f := newFakeJobs(t)
+	for _, c := range []struct{ method, path, want string }{
+		{"POST", "/v1.14/containers/web/exec", "docker exec came after Docker 1.2: it arrived in Docker 1.3.0 (Remote API 1.15). This daemon is Docker 1.2.0 (API 1.14), rebuilt by dockerlab, and has no POST /containers/web/exec; instead: "},
+		{"POST", "/v1.24/exec/abc/start", "docker exec came after Docker 1.2: it arrived in Docker 1.3.0"},
+		{"GET", "/v1.14/containers/web/stats?stream=0", "docker stats came after Docker 1.2: it arrived in Docker 1.5.0 (Remote API 1.17)"},
+		{"POST", "/containers/web/rename?name=x", "docker rename came after Docker 1.2: it arrived in Docker 1.5.0"},
+		{"PUT", "/v1.24/containers/web/archive?path=/tmp", "docker cp into a container came after Docker 1.2: it arrived in Docker 1.8.0 (Remote API 1.20)"},
+		{"POST", "/containers/web/update", "docker update came after Docker 1.2: it arrived in Docker 1.10.0 (Remote API 1.22)"},
+		{"GET", "/v1.14/volumes", "docker volume came after Docker 1.2: it arrived in Docker 1.9.0 (Remote API 1.21)"},
+		{"POST", "/volumes/create", "docker volume came after"},
+		{"GET", "/networks", "docker network came after Docker 1.2: it arrived in Docker 1.9.0"},
+		{"DELETE", "/networks/n1", "docker network came after"},
+	} {
+		w := f.do(c.method, c.path, "")
+		assert.Equal(t, http.StatusNotImplemented, w.Code, "%s %s", c.method, c.path)
+		assert.Equal(t, "application/json", w.Header().Get("Content-Type"))
+		var body struct{ Message string }
+		require.NoError(t, json.Unmarshal(w.Body.Bytes(), &body), w.Body.String())
+		assert.Contains(t, body.Message, c.want, "%s %s", c.method, c.path)
+	}
+	w := f.do("GET", "/volumesx", "")
+	assert.Equal(t, 404, w.Code)
+	assert.Equal(t, "404 page not found\n", w.Body.String())
 }

@@ -10,6 +10,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
+	"fmt"
 	"io"
 	"math/big"
 	"net"
@@ -125,6 +126,73 @@ func TestEventsForLaterClients(t *testing.T) {
 	w = f.do("GET", "/events", "")
 	assert.Len(t, strings.Split(strings.TrimSpace(w.Body.String()), "\n"), 3)
 	assert.Contains(t, w.Body.String(), `"Type":"image"`)
+}
+
+// A destroyed container is not inspected (it is gone: the inspect could
+// only fail, and log an error after every `docker run --rm`); its name
+// comes from the stream's earlier events.
+func TestEventsDoNotInspectADestroyedContainer(t *testing.T) {
+	f := newFakeJobs(t)
+	id := strings.Repeat("c", 64)
+	var mu sync.Mutex
+	inspects := 0
+	f.answers["container_inspect"] = func(job *engine.Job) engine.Status {
+		mu.Lock()
+		defer mu.Unlock()
+		inspects++
+		if inspects > 1 { // the die event's inspect is the last one that can work
+			return job.Errorf("No such container: %s", job.Args[0])
+		}
+		fmt.Fprintf(job.Stdout, `{"Id":"%s","Name":"/web","State":{"ExitCode":0}}`, id)
+		return engine.StatusOK
+	}
+	f.answers["events"] = func(job *engine.Job) engine.Status {
+		enc := json.NewEncoder(job.Stdout)
+		enc.Encode(map[string]any{"status": "die", "id": id, "from": "busybox:latest", "time": 6})
+		enc.Encode(map[string]any{"status": "destroy", "id": id, "from": "busybox:latest", "time": 7})
+		return engine.StatusOK
+	}
+	w := f.do("GET", "/events", "")
+	lines := strings.Split(strings.TrimSpace(w.Body.String()), "\n")
+	require.Len(t, lines, 2, w.Body.String())
+	var m struct {
+		Action string
+		Actor  struct{ Attributes map[string]string }
+	}
+	require.NoError(t, json.Unmarshal([]byte(lines[1]), &m))
+	assert.Equal(t, "destroy", m.Action)
+	assert.Equal(t, "web", m.Actor.Attributes["name"])
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Equal(t, 1, inspects, "only the die event is inspected")
+}
+
+// flushProbe is a ResponseRecorder that notes, when the handler flushes,
+// whether the container's "destroy" event was still held.
+type flushProbe struct {
+	*httptest.ResponseRecorder
+	id            string
+	flushedInHold bool
+}
+
+func (p *flushProbe) Flush() {
+	p.flushedInHold = p.flushedInHold || deleting(p.id, "")
+	p.ResponseRecorder.Flush()
+}
+
+// The DELETE's 204 is on the connection before the "destroy" event is let
+// go: released first, a loaded machine could send the event while the
+// answer still sat in the server's buffer, and the docker CLI, which exits
+// on "destroy", cut its own DELETE short ("error removing container:
+// context canceled", TestDockerCLILinux once in four runs).
+func TestDeleteAnswersBeforeDestroyIsSent(t *testing.T) {
+	f := newFakeJobs(t)
+	id := strings.Repeat("d", 64)
+	probe := &flushProbe{ResponseRecorder: httptest.NewRecorder(), id: id}
+	createRouter(f.eng, false, false, "").ServeHTTP(probe, httptest.NewRequest("DELETE", "/v1.14/containers/"+id+"?v=1", nil))
+	assert.Equal(t, http.StatusNoContent, probe.Code)
+	assert.True(t, probe.flushedInHold, "the 204 must be flushed while the destroy event is held")
+	assert.False(t, deleting(id, ""), "the hold ends with the request")
 }
 
 // TestClientLeavesMidStream: a client that goes away during logs -f ends

@@ -49,8 +49,19 @@ func NewProxy(frontendAddr, backendAddr net.Addr) (Proxy, error) {
 // NewProxyIn makes a TCP or UDP proxy whose sockets are made through
 // enter. Both addresses must be of the same kind.
 func NewProxyIn(enter Enter, frontendAddr, backendAddr net.Addr) (Proxy, error) {
-	if enter == nil {
-		enter = here
+	return NewProxyBetween(enter, enter, frontendAddr, backendAddr)
+}
+
+// NewProxyBetween makes a proxy that listens through listen and dials the
+// backend through dial: a bridge between two network namespaces. Not
+// upstream: dockerlab's loopback forwarder listens on the VM's own
+// 127.0.0.1 and dials containers inside the sandbox (portmapper).
+func NewProxyBetween(listen, dial Enter, frontendAddr, backendAddr net.Addr) (Proxy, error) {
+	if listen == nil {
+		listen = here
+	}
+	if dial == nil {
+		dial = here
 	}
 	switch front := frontendAddr.(type) {
 	case *net.UDPAddr:
@@ -58,13 +69,13 @@ func NewProxyIn(enter Enter, frontendAddr, backendAddr net.Addr) (Proxy, error) 
 		if !ok {
 			return nil, fmt.Errorf("proxy: udp frontend %v needs a udp backend, not %T", front, backendAddr)
 		}
-		return NewUDPProxyIn(enter, front, back)
+		return newUDPProxy(listen, dial, front, back)
 	case *net.TCPAddr:
 		back, ok := backendAddr.(*net.TCPAddr)
 		if !ok {
 			return nil, fmt.Errorf("proxy: tcp frontend %v needs a tcp backend, not %T", front, backendAddr)
 		}
-		return NewTCPProxyIn(enter, front, back)
+		return newTCPProxy(listen, dial, front, back)
 	}
 	// Upstream panicked here.
 	return nil, fmt.Errorf("Unsupported protocol: %T", frontendAddr)

@@ -36,8 +36,13 @@ func NewTCPProxyIn(enter Enter, frontendAddr, backendAddr *net.TCPAddr) (*TCPPro
 	if enter == nil {
 		enter = here
 	}
+	return newTCPProxy(enter, enter, frontendAddr, backendAddr)
+}
+
+// newTCPProxy listens through listen; its dials go through dial.
+func newTCPProxy(listen, dial Enter, frontendAddr, backendAddr *net.TCPAddr) (*TCPProxy, error) {
 	var listener *net.TCPListener
-	err := enter(func() (err error) {
+	err := listen(func() (err error) {
 		listener, err = net.ListenTCP("tcp", frontendAddr)
 		return err
 	})
@@ -45,7 +50,7 @@ func NewTCPProxyIn(enter Enter, frontendAddr, backendAddr *net.TCPAddr) (*TCPPro
 		return nil, err
 	}
 	return &TCPProxy{
-		enter:    enter,
+		enter:    dial,
 		listener: listener,
 		// With port 0 the kernel chose one; report the real one.
 		frontendAddr: listener.Addr().(*net.TCPAddr),

@@ -41,8 +41,13 @@ func NewUDPProxyIn(enter Enter, frontendAddr, backendAddr *net.UDPAddr) (*UDPPro
 	if enter == nil {
 		enter = here
 	}
+	return newUDPProxy(enter, enter, frontendAddr, backendAddr)
+}
+
+// newUDPProxy listens through listen; its dials go through dial.
+func newUDPProxy(listen, dial Enter, frontendAddr, backendAddr *net.UDPAddr) (*UDPProxy, error) {
 	var listener *net.UDPConn
-	err := enter(func() (err error) {
+	err := listen(func() (err error) {
 		listener, err = net.ListenUDP("udp", frontendAddr)
 		return err
 	})
@@ -50,7 +55,7 @@ func NewUDPProxyIn(enter Enter, frontendAddr, backendAddr *net.UDPAddr) (*UDPPro
 		return nil, err
 	}
 	return &UDPProxy{
-		enter:          enter,
+		enter:          dial,
 		listener:       listener,
 		frontendAddr:   listener.LocalAddr().(*net.UDPAddr),
 		backendAddr:    backendAddr,

@@ -15,6 +15,8 @@
 //     "already mapped" for good; here the mapping goes too.
 //   - a nil hostIP (which the allocator already treated as 0.0.0.0) is
 //     0.0.0.0 here too, instead of the key "<nil>:port" and "-d <nil>".
+//   - on the linux backend's sandbox a published port also answers on the
+//     VM's own 127.0.0.1, through a loopback forwarder (loopback.go).
 package portmapper
 
 import (
@@ -29,10 +31,11 @@ import (
 
 // mapping is one published port.
 type mapping struct {
-	proto         string
-	userlandProxy UserlandProxy
-	host          net.Addr
-	container     net.Addr
+	proto             string
+	userlandProxy     UserlandProxy
+	loopbackForwarder UserlandProxy // dockerlab's, loopback.go; nil when none
+	host              net.Addr
+	container         net.Addr
 }
 
 var (
@@ -121,6 +124,7 @@ func Map(container net.Addr, hostIP net.IP, hostPort int) (host net.Addr, err er
 		delete(currentMappings, key)
 		return nil, err
 	}
+	startLoopbackForwarder(m, hostIP, allocatedHostPort)
 	return m.host, nil
 	//lab:end ch07.allocate-port
 }
@@ -138,6 +142,9 @@ func Unmap(host net.Addr) error {
 	}
 
 	data.userlandProxy.Stop()
+	if data.loopbackForwarder != nil {
+		data.loopbackForwarder.Stop()
+	}
 	delete(currentMappings, key)
 
 	containerIP, containerPort := getIPAndPort(data.container)

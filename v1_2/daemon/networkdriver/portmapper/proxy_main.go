@@ -58,19 +58,29 @@ func proxyMain(args []string, stderr io.Writer, ready io.WriteCloser) int {
 		}
 		ready.Close()
 	}
-	host, container, netnsPath, err := parseHostContainerAddrs(args, stderr)
+	host, container, ns, err := parseHostContainerAddrs(args, stderr)
 	if err != nil {
 		report(err)
 		fmt.Fprintln(stderr, err)
 		return 2
 	}
-	enter, err := enterNetNS(netnsPath)
+	// -netns: both sockets there (the sandbox's docker-proxy); -dial-netns:
+	// listen here, dial there (the loopback forwarder, loopback.go).
+	listen, err := enterNetNS(ns.both)
 	if err != nil {
 		report(err)
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	p, err := proxy.NewProxyIn(enter, host, container)
+	dial := listen
+	if ns.dial != "" {
+		if dial, err = enterNetNS(ns.dial); err != nil {
+			report(err)
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+	}
+	p, err := proxy.NewProxyBetween(listen, dial, host, container)
 	if err != nil {
 		report(err)
 		fmt.Fprintln(stderr, err)
@@ -138,8 +148,12 @@ func enterNetNS(path string) (proxy.Enter, error) {
 	return enter, nil
 }
 
+// proxyNetNS are the namespace flags: both sockets in one (-netns), or
+// only the dials (-dial-netns).
+type proxyNetNS struct{ both, dial string }
+
 // parseHostContainerAddrs reads the flags newProxyCommand passes.
-func parseHostContainerAddrs(args []string, stderr io.Writer) (host, container net.Addr, netnsPath string, err error) {
+func parseHostContainerAddrs(args []string, stderr io.Writer) (host, container net.Addr, ns proxyNetNS, err error) {
 	fs := flag.NewFlagSet(userlandProxyCommandName, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var (
@@ -149,22 +163,26 @@ func parseHostContainerAddrs(args []string, stderr io.Writer) (host, container n
 		containerIP   = fs.String("container-ip", "", "container ip")
 		containerPort = fs.Int("container-port", -1, "container port")
 		nsPath        = fs.String("netns", "", "network namespace file to open the sockets in (dockerlab)")
+		dialPath      = fs.String("dial-netns", "", "network namespace file to dial the container from; the listener stays in this process's (dockerlab)")
 	)
 	if err := fs.Parse(args); err != nil {
-		return nil, nil, "", err
+		return nil, nil, ns, err
 	}
 	hip, cip := net.ParseIP(*hostIP), net.ParseIP(*containerIP)
 	switch {
 	case hip == nil:
-		return nil, nil, "", fmt.Errorf("%s: bad -host-ip %q", userlandProxyCommandName, *hostIP)
+		return nil, nil, ns, fmt.Errorf("%s: bad -host-ip %q", userlandProxyCommandName, *hostIP)
 	case cip == nil:
-		return nil, nil, "", fmt.Errorf("%s: bad -container-ip %q", userlandProxyCommandName, *containerIP)
+		return nil, nil, ns, fmt.Errorf("%s: bad -container-ip %q", userlandProxyCommandName, *containerIP)
 	case *hostPort < 0 || *hostPort > 65535 || *containerPort < 1 || *containerPort > 65535:
-		return nil, nil, "", fmt.Errorf("%s: bad port (-host-port %d, -container-port %d)", userlandProxyCommandName, *hostPort, *containerPort)
+		return nil, nil, ns, fmt.Errorf("%s: bad port (-host-port %d, -container-port %d)", userlandProxyCommandName, *hostPort, *containerPort)
 	}
 	host, container = addrs(*proto, hip, *hostPort, cip, *containerPort)
 	if host == nil {
-		return nil, nil, "", fmt.Errorf("unsupported protocol %s", *proto)
+		return nil, nil, ns, fmt.Errorf("unsupported protocol %s", *proto)
 	}
-	return host, container, *nsPath, nil
+	if *nsPath != "" && *dialPath != "" {
+		return nil, nil, ns, fmt.Errorf("%s: -netns and -dial-netns together: give one", userlandProxyCommandName)
+	}
+	return host, container, proxyNetNS{both: *nsPath, dial: *dialPath}, nil
 }

@@ -40,13 +40,18 @@ func TestParseProxyFlags(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, &net.UDPAddr{IP: net.ParseIP("0.0.0.0"), Port: 5353}, host)
 	assert.Equal(t, &net.UDPAddr{IP: net.ParseIP("172.17.0.2"), Port: 53}, container)
-	assert.Equal(t, "/x", nsPath)
+	assert.Equal(t, proxyNetNS{both: "/x"}, nsPath)
+	_, _, nsPath, err = parseHostContainerAddrs([]string{"-host-ip", "127.0.0.1", "-host-port", "8080",
+		"-container-ip", "172.17.0.2", "-container-port", "80", "-dial-netns", "/y"}, &stderr)
+	require.NoError(t, err)
+	assert.Equal(t, proxyNetNS{dial: "/y"}, nsPath)
 
 	for _, bad := range [][]string{
 		{"-proto", "sctp", "-host-ip", "0.0.0.0", "-host-port", "1", "-container-ip", "1.2.3.4", "-container-port", "1"},
 		{"-host-ip", "nope", "-host-port", "1", "-container-ip", "1.2.3.4", "-container-port", "1"},
 		{"-host-ip", "0.0.0.0", "-host-port", "1", "-container-ip", "1.2.3.4"},
 		{"-bogus"},
+		{"-host-ip", "0.0.0.0", "-host-port", "1", "-container-ip", "1.2.3.4", "-container-port", "1", "-netns", "/a", "-dial-netns", "/b"},
 	} {
 		_, _, _, err := parseHostContainerAddrs(bad, &stderr)
 		assert.Error(t, err, "%v", bad)
