@@ -5,6 +5,7 @@ import (
 	chapter03 "github.com/dockerlab/dockerlab/chapters/03-daemon"
 	chapter04 "github.com/dockerlab/dockerlab/chapters/04-newdaemon"
 	chapter06 "github.com/dockerlab/dockerlab/chapters/06-daemon-network"
+	chapter11 "github.com/dockerlab/dockerlab/chapters/11-build"
 	"github.com/dockerlab/dockerlab/lab"
 )
 
@@ -16,6 +17,7 @@ var manifests = []*lab.Chapter{
 	&chapter03.Lab,
 	&chapter04.Lab,
 	&chapter06.Lab,
+	&chapter11.Lab,
 }
 
 // DefaultRegistry is the registry of every chapter manifest.
