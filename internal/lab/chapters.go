@@ -6,6 +6,7 @@ import (
 	chapter04 "github.com/dockerlab/dockerlab/chapters/04-newdaemon"
 	chapter06 "github.com/dockerlab/dockerlab/chapters/06-daemon-network"
 	chapter11 "github.com/dockerlab/dockerlab/chapters/11-build"
+	chapter12 "github.com/dockerlab/dockerlab/chapters/12-create"
 	"github.com/dockerlab/dockerlab/lab"
 )
 
@@ -18,6 +19,7 @@ var manifests = []*lab.Chapter{
 	&chapter04.Lab,
 	&chapter06.Lab,
 	&chapter11.Lab,
+	&chapter12.Lab,
 }
 
 // DefaultRegistry is the registry of every chapter manifest.

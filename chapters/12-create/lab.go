@@ -1,0 +1,27 @@
+package chapter12
+
+import (
+	"embed"
+
+	"github.com/dockerlab/dockerlab/lab"
+)
+
+//go:embed lab/hints
+var labFiles embed.FS
+
+// Lab is chapter 12's exercise manifest: `dockerlab lab list --chapter ch12`
+// (docs/teaching.md, "Authors' guide", says how to add one).
+var Lab = lab.Chapter{
+	ID:    "ch12",
+	Dir:   "chapters/12-create",
+	Title: lab.Text{Zh: "Docker容器创建", En: "Creating a container"},
+	Files: labFiles,
+	Exercises: []lab.Exercise{{
+		ID:         "ch12.create-rootfs",
+		Book:       "§12.3",
+		Notes:      `001 "容器的创建"`,
+		Title:      lab.Text{Zh: "createRootfs：init 层与容器层", En: "createRootfs: the init layer and the container's layer"},
+		Difficulty: 2,
+		Backend:    lab.Fake,
+	}},
+}
