@@ -23,5 +23,12 @@ var Lab = lab.Chapter{
 		Title:      lab.Text{Zh: "createRootfs：init 层与容器层", En: "createRootfs: the init layer and the container's layer"},
 		Difficulty: 2,
 		Backend:    lab.Fake,
+	}, {
+		ID:         "ch12.container-dns",
+		Book:       "§12.4",
+		Notes:      `001 "容器的创建"`,
+		Title:      lab.Text{Zh: "setupContainerDns：启动的第一步，容器的 resolv.conf", En: "setupContainerDns: start's first step, the container's resolv.conf"},
+		Difficulty: 2,
+		Backend:    lab.Fake,
 	}},
 }

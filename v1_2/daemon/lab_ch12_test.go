@@ -1,7 +1,8 @@
 // Tests of the chapter 12 exercises in package daemon, on a daemon on the
 // fake machine (newLifeDaemon): ch12.create-rootfs (createRootfs, the
 // container's two layers), `dockerlab lab check ch12.create-rootfs` or
-// `go test ./v1_2/daemon -run TestCh12CreateRootfs`.
+// `go test ./v1_2/daemon -run TestCh12CreateRootfs`; and ch12.container-dns
+// (below).
 package daemon
 
 import (
@@ -13,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dockerlab/dockerlab/backend/fake"
+	"github.com/dockerlab/dockerlab/v1_2/runconfig"
 )
 
 // labLayer is the directory of one of the driver's layers (released at
@@ -80,4 +82,78 @@ func TestCh12CreateRootfs_ContainerDir(t *testing.T) {
 	err = l.d.createRootfs(c, img)
 	require.Error(t, err, "a second createRootfs of the same container fails")
 	assert.True(t, os.IsExist(err), "…at its first step, os.Mkdir of the directory that exists (got %v)", err)
+}
+
+// Tests of the exercise ch12.container-dns (setupContainerDns, start's
+// first step): `dockerlab lab check ch12.container-dns`, or
+// `go test ./v1_2/daemon -run TestCh12ContainerDns`.
+
+// labHostResolvConf is the machine's resolv.conf in these tests.
+const labHostResolvConf = "search lab.example\nnameserver 10.0.2.3\noptions ndots:2\n"
+
+// labDnsContainer is a created (not started) container on a daemon whose
+// machine has labHostResolvConf and whose --dns flags are daemonDns.
+func labDnsContainer(t *testing.T, daemonDns ...string) (*lifeDaemon, *Container) {
+	t.Helper()
+	l := newLifeDaemon(t, fake.New(), setup(t, labHostResolvConf), "10.121.0.1/16")
+	l.d.config.Dns = daemonDns
+	c := l.d.Get(l.create(t, "", `Cmd=["true"]`))
+	require.NotNil(t, c)
+	return l, c
+}
+
+// labResolvConf runs setupContainerDns and returns the file it made.
+func labResolvConf(t *testing.T, c *Container) string {
+	t.Helper()
+	require.NoError(t, c.setupContainerDns())
+	require.NotEmpty(t, c.ResolvConfPath, "setupContainerDns records where the container's resolv.conf is")
+	assert.Equal(t, filepath.Join(c.root, "resolv.conf"), c.ResolvConfPath, "it lives in the container's directory")
+	data, err := os.ReadFile(c.ResolvConfPath)
+	require.NoError(t, err)
+	return string(data)
+}
+
+// Without --dns or --dns-search the container gets a copy of the
+// machine's resolv.conf, byte for byte.
+func TestCh12ContainerDns(t *testing.T) {
+	_, c := labDnsContainer(t)
+	assert.Equal(t, labHostResolvConf, labResolvConf(t, c), "the machine's file, as it is")
+}
+
+// --dns given to start (the container's HostConfig) wins over the
+// daemon's --dns; the machine's search domains stay unless
+// --dns-search replaces them.
+func TestCh12ContainerDns_StartWins(t *testing.T) {
+	_, c := labDnsContainer(t, "192.0.2.53")
+	c.hostConfig = &runconfig.HostConfig{Dns: []string{"8.8.8.8", "8.8.4.4"}}
+	assert.Equal(t, "nameserver 8.8.8.8\nnameserver 8.8.4.4\nsearch lab.example\n", labResolvConf(t, c),
+		"the container's --dns, then the search line kept from the machine's file (BuildResolvConf)")
+}
+
+// The daemon's --dns and --dns-search apply when start gives none.
+func TestCh12ContainerDns_DaemonFlags(t *testing.T) {
+	l, c := labDnsContainer(t, "192.0.2.53")
+	l.d.config.DnsSearch = []string{"corp.example"}
+	assert.Equal(t, "nameserver 192.0.2.53\nsearch corp.example\n", labResolvConf(t, c))
+
+	_, c = labDnsContainer(t)
+	c.hostConfig = &runconfig.HostConfig{DnsSearch: []string{"a.example", "b.example"}}
+	assert.Equal(t, "nameserver 10.0.2.3\nsearch a.example b.example\n", labResolvConf(t, c),
+		"--dns-search alone keeps the machine's nameservers")
+}
+
+// --net=host shares the machine's network, and its resolv.conf as it is.
+func TestCh12ContainerDns_HostNetwork(t *testing.T) {
+	_, c := labDnsContainer(t, "192.0.2.53")
+	c.hostConfig = &runconfig.HostConfig{NetworkMode: "host", Dns: []string{"8.8.8.8"}}
+	assert.Equal(t, labHostResolvConf, labResolvConf(t, c), "--net=host: no --dns applies")
+}
+
+// The file is written once, at the first start: a restart keeps it even
+// if the machine's resolv.conf changed since.
+func TestCh12ContainerDns_Once(t *testing.T) {
+	_, c := labDnsContainer(t)
+	first := labResolvConf(t, c)
+	require.NoError(t, os.WriteFile(ResolvConfPath, []byte("nameserver 203.0.113.1\n"), 0o644))
+	assert.Equal(t, first, labResolvConf(t, c), "a container that has its resolv.conf keeps it")
 }

@@ -171,6 +171,8 @@ func (container *Container) cleanup() {
 // setupContainerDns writes the container's resolv.conf once: the host's,
 // with --dns/--dns-search (the start's, else the daemon's) in place of
 // its nameservers and search domains. --net=host keeps the host's file.
+//
+//lab:exercise ch12.container-dns
 func (container *Container) setupContainerDns() error {
 	if container.ResolvConfPath != "" {
 		return nil
