@@ -7,6 +7,7 @@ import (
 	chapter06 "github.com/dockerlab/dockerlab/chapters/06-daemon-network"
 	chapter11 "github.com/dockerlab/dockerlab/chapters/11-build"
 	chapter12 "github.com/dockerlab/dockerlab/chapters/12-create"
+	chapter13 "github.com/dockerlab/dockerlab/chapters/13-dockerinit"
 	"github.com/dockerlab/dockerlab/lab"
 )
 
@@ -20,6 +21,7 @@ var manifests = []*lab.Chapter{
 	&chapter06.Lab,
 	&chapter11.Lab,
 	&chapter12.Lab,
+	&chapter13.Lab,
 }
 
 // DefaultRegistry is the registry of every chapter manifest.
