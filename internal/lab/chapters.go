@@ -8,6 +8,7 @@ import (
 	chapter11 "github.com/dockerlab/dockerlab/chapters/11-build"
 	chapter12 "github.com/dockerlab/dockerlab/chapters/12-create"
 	chapter13 "github.com/dockerlab/dockerlab/chapters/13-dockerinit"
+	chapter14 "github.com/dockerlab/dockerlab/chapters/14-libcontainer"
 	"github.com/dockerlab/dockerlab/lab"
 )
 
@@ -22,6 +23,7 @@ var manifests = []*lab.Chapter{
 	&chapter11.Lab,
 	&chapter12.Lab,
 	&chapter13.Lab,
+	&chapter14.Lab,
 }
 
 // DefaultRegistry is the registry of every chapter manifest.
