@@ -23,5 +23,12 @@ var Lab = lab.Chapter{
 		Title:      lab.Text{Zh: "cgroups.Apply：建 cgroup 并写入限制", En: "cgroups.Apply: make the cgroup and write its limits"},
 		Difficulty: 1,
 		Backend:    lab.Both,
+	}, {
+		ID:         "ch14.pivot-root",
+		Book:       "§14.3",
+		Notes:      `003 "挂载点"`,
+		Title:      lab.Text{Zh: "pivot_root：让 rootfs 成为 /，放开主机的根", En: "pivot_root: make the rootfs /, and let go of the machine's root"},
+		Difficulty: 3,
+		Backend:    lab.Linux,
 	}},
 }
