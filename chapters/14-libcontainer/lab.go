@@ -30,5 +30,12 @@ var Lab = lab.Chapter{
 		Title:      lab.Text{Zh: "pivot_root：让 rootfs 成为 /，放开主机的根", En: "pivot_root: make the rootfs /, and let go of the machine's root"},
 		Difficulty: 3,
 		Backend:    lab.Linux,
+	}, {
+		ID:         "ch14.memory-limit",
+		Book:       "§14.3",
+		Notes:      `003 "控制组"`,
+		Title:      lab.Text{Zh: "-m 的内存限制写进 cgroup（v1 与 v2）", En: "The -m memory limit written into the cgroup (v1 and v2)"},
+		Difficulty: 2,
+		Backend:    lab.Linux,
 	}},
 }
