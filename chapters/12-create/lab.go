@@ -30,5 +30,11 @@ var Lab = lab.Chapter{
 		Title:      lab.Text{Zh: "setupContainerDns：启动的第一步，容器的 resolv.conf", En: "setupContainerDns: start's first step, the container's resolv.conf"},
 		Difficulty: 2,
 		Backend:    lab.Fake,
+	}, {
+		ID:         "ch12.daemon-env",
+		Book:       "§12.4",
+		Title:      lab.Text{Zh: "createDaemonEnvironment：容器进程的环境变量", En: "createDaemonEnvironment: the environment of the container's process"},
+		Difficulty: 1,
+		Backend:    lab.Fake,
 	}},
 }

@@ -1,8 +1,8 @@
 // Tests of the chapter 12 exercises in package daemon, on a daemon on the
 // fake machine (newLifeDaemon): ch12.create-rootfs (createRootfs, the
 // container's two layers), `dockerlab lab check ch12.create-rootfs` or
-// `go test ./v1_2/daemon -run TestCh12CreateRootfs`; and ch12.container-dns
-// (below).
+// `go test ./v1_2/daemon -run TestCh12CreateRootfs`; ch12.container-dns
+// and ch12.daemon-env (below).
 package daemon
 
 import (
@@ -156,4 +156,48 @@ func TestCh12ContainerDns_Once(t *testing.T) {
 	first := labResolvConf(t, c)
 	require.NoError(t, os.WriteFile(ResolvConfPath, []byte("nameserver 203.0.113.1\n"), 0o644))
 	assert.Equal(t, first, labResolvConf(t, c), "a container that has its resolv.conf keeps it")
+}
+
+// Tests of the exercise ch12.daemon-env (createDaemonEnvironment and
+// ReplaceOrAppendEnvValues: the environment the container's process gets):
+// `dockerlab lab check ch12.daemon-env`, or
+// `go test ./v1_2/daemon -run TestCh12DaemonEnv`.
+
+// labEnvOf is createDaemonEnvironment of a container with this config.
+func labEnvOf(config *runconfig.Config, linkedEnv ...string) []string {
+	c := &Container{Config: config}
+	return c.createDaemonEnvironment(linkedEnv)
+}
+
+// A container gets Docker's PATH and its hostname, in that order.
+func TestCh12DaemonEnv(t *testing.T) {
+	assert.Equal(t, []string{"PATH=" + DefaultPathEnv, "HOSTNAME=4f1c2a9e0b7d"},
+		labEnvOf(&runconfig.Config{Hostname: "4f1c2a9e0b7d"}))
+}
+
+// -t adds TERM=xterm; the variables of --link come next.
+func TestCh12DaemonEnv_TtyAndLinks(t *testing.T) {
+	assert.Equal(t, []string{"PATH=" + DefaultPathEnv, "HOSTNAME=web", "TERM=xterm"},
+		labEnvOf(&runconfig.Config{Hostname: "web", Tty: true}), "TERM only with a terminal (-t)")
+	assert.Equal(t, []string{"PATH=" + DefaultPathEnv, "HOSTNAME=web", "DB_PORT=tcp://172.17.0.5:5432", "DB_NAME=/web/db"},
+		labEnvOf(&runconfig.Config{Hostname: "web"}, "DB_PORT=tcp://172.17.0.5:5432", "DB_NAME=/web/db"),
+		"the links' variables come after PATH, HOSTNAME (and TERM)")
+}
+
+// -e (and ENV of the image) win: a variable already there is replaced
+// where it is, a new one goes at the end.
+func TestCh12DaemonEnv_UserEnvWins(t *testing.T) {
+	env := labEnvOf(&runconfig.Config{Hostname: "web", Env: []string{"GREETING=hi", "PATH=/opt/bin:/bin", "DB_NAME=mine"}},
+		"DB_NAME=/web/db")
+	assert.Equal(t, []string{"PATH=/opt/bin:/bin", "HOSTNAME=web", "DB_NAME=mine", "GREETING=hi"}, env,
+		"PATH and DB_NAME replaced in place, GREETING appended")
+}
+
+// ReplaceOrAppendEnvValues keeps one entry per name: an override that
+// comes twice ends as its last value, in one place.
+func TestCh12DaemonEnv_OneEntryPerName(t *testing.T) {
+	assert.Equal(t, []string{"A=1", "B=3", "C=5"},
+		ReplaceOrAppendEnvValues([]string{"A=1", "B=2"}, []string{"B=3", "C=4", "C=5"}))
+	assert.Equal(t, []string{"A=1", "EMPTY=", "FLAG"},
+		ReplaceOrAppendEnvValues([]string{"A=1"}, []string{"EMPTY=", "FLAG"}), "a name without '=' is a name too")
 }

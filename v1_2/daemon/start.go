@@ -252,6 +252,8 @@ func (container *Container) setupWorkingDirectory() error {
 // createDaemonEnvironment is the process's environment: PATH, HOSTNAME,
 // TERM with -t, the links' variables, then -e/ENV over all of them.
 // HOME is left to dockerinit (it knows the user).
+//
+//lab:exercise ch12.daemon-env
 func (container *Container) createDaemonEnvironment(linkedEnv []string) []string {
 	env := []string{
 		"PATH=" + DefaultPathEnv,
