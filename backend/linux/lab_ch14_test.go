@@ -23,9 +23,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// labInContainer runs a shell script in a busybox container whose rootfs
+// lab14InContainer runs a shell script in a busybox container whose rootfs
 // holds /etc/lab-ch14, and returns what it printed.
-func labInContainer(t *testing.T, script string) string {
+func lab14InContainer(t *testing.T, script string) string {
 	t.Helper()
 	h := linuxtest.NewHost(t) // skips, saying why, unless root on Linux
 	rootfs := linuxtest.BusyboxRootfs(t)
@@ -47,7 +47,7 @@ func labInContainer(t *testing.T, script string) string {
 func TestCh14PivotRoot_LinuxRootIsTheRootfs(t *testing.T) {
 	hostFile := filepath.Join(t.TempDir(), "on-the-host")
 	require.NoError(t, os.WriteFile(hostFile, []byte("host\n"), 0o644))
-	out := labInContainer(t, "cat /etc/lab-ch14; if [ -e "+hostFile+" ]; then echo host-visible; else echo host-hidden; fi; pwd")
+	out := lab14InContainer(t, "cat /etc/lab-ch14; if [ -e "+hostFile+" ]; then echo host-visible; else echo host-hidden; fi; pwd")
 	assert.Equal(t, "inside the rootfs\nhost-hidden\n/\n", out,
 		"/ is the container's rootfs, and no path leads back to the machine's files")
 }
@@ -55,7 +55,7 @@ func TestCh14PivotRoot_LinuxRootIsTheRootfs(t *testing.T) {
 // The old root is unmounted: the container's mount table holds only its
 // own mounts, one "/" and the pseudo-filesystems under it.
 func TestCh14PivotRoot_LinuxOldRootDetached(t *testing.T) {
-	out := labInContainer(t, "cat /proc/self/mountinfo")
+	out := lab14InContainer(t, "cat /proc/self/mountinfo")
 	own := map[string]bool{"/": true, "/proc": true, "/dev": true, "/dev/pts": true, "/dev/shm": true, "/sys": true}
 	roots := 0
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
@@ -75,9 +75,9 @@ func TestCh14PivotRoot_LinuxOldRootDetached(t *testing.T) {
 // TestCh14MemoryLimit`. Each test makes a cgroup under linuxtest's own
 // parent; the machine's mode (v1, hybrid or v2) decides which Set runs.
 
-// labMemGroup is a fresh cgroup on the real kernel, with the directory
+// lab14MemGroup is a fresh cgroup on the real kernel, with the directory
 // that holds its memory control files.
-func labMemGroup(t *testing.T) (backend.Cgroups, string, string) {
+func lab14MemGroup(t *testing.T) (backend.Cgroups, string, string) {
 	t.Helper()
 	h := linuxtest.NewLinuxHost(t) // skips, saying why, unless root on Linux
 	cg := h.Cgroups()
@@ -91,8 +91,8 @@ func labMemGroup(t *testing.T) (backend.Cgroups, string, string) {
 	return cg, name, dir
 }
 
-// labControl reads one control file as the kernel shows it.
-func labControl(t *testing.T, dir, file string) string {
+// lab14Control reads one control file as the kernel shows it.
+func lab14Control(t *testing.T, dir, file string) string {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(dir, file))
 	require.NoError(t, err)
@@ -102,7 +102,7 @@ func labControl(t *testing.T, dir, file string) string {
 // -m 64m: the kernel's memory limit of the group (v1
 // memory.limit_in_bytes, v2 memory.max) is 64 MiB.
 func TestCh14MemoryLimit_Linux(t *testing.T) {
-	cg, name, dir := labMemGroup(t)
+	cg, name, dir := lab14MemGroup(t)
 	require.NoError(t, cg.Set(name, backend.Resources{Memory: 64 << 20}))
 	st, err := cg.Stats(name)
 	require.NoError(t, err)
@@ -111,13 +111,13 @@ func TestCh14MemoryLimit_Linux(t *testing.T) {
 	if cg.Mode() != backend.CgroupV2 {
 		file = "memory.limit_in_bytes"
 	}
-	assert.Equal(t, "67108864", labControl(t, dir, file), "written in bytes, in %s (the hard limit, not a soft one)", file)
+	assert.Equal(t, "67108864", lab14Control(t, dir, file), "written in bytes, in %s (the hard limit, not a soft one)", file)
 }
 
 // The kernel keeps whole pages: a limit that is not a multiple of the
 // page size reads back rounded down. Only the real kernel shows this.
 func TestCh14MemoryLimit_LinuxWholePages(t *testing.T) {
-	cg, name, _ := labMemGroup(t)
+	cg, name, _ := lab14MemGroup(t)
 	page := int64(os.Getpagesize())
 	require.NoError(t, cg.Set(name, backend.Resources{Memory: 64<<20 + 100}))
 	st, err := cg.Stats(name)
@@ -128,7 +128,7 @@ func TestCh14MemoryLimit_LinuxWholePages(t *testing.T) {
 // A zero in Resources means "leave it as it is": setting the cpu shares
 // later must not lift (or zero) the memory limit.
 func TestCh14MemoryLimit_LinuxZeroLeavesItAlone(t *testing.T) {
-	cg, name, _ := labMemGroup(t)
+	cg, name, _ := lab14MemGroup(t)
 	require.NoError(t, cg.Set(name, backend.Resources{Memory: 64 << 20}))
 	require.NoError(t, cg.Set(name, backend.Resources{CPUShares: 512}))
 	st, err := cg.Stats(name)
@@ -140,7 +140,7 @@ func TestCh14MemoryLimit_LinuxZeroLeavesItAlone(t *testing.T) {
 // memory.memsw.limit_in_bytes); v2's memory.swap.max is the swap alone.
 // -1 lifts the swap limit.
 func TestCh14MemoryLimit_LinuxSwap(t *testing.T) {
-	cg, name, dir := labMemGroup(t)
+	cg, name, dir := lab14MemGroup(t)
 	file := "memory.swap.max"
 	if cg.Mode() != backend.CgroupV2 {
 		file = "memory.memsw.limit_in_bytes"
@@ -154,11 +154,11 @@ func TestCh14MemoryLimit_LinuxSwap(t *testing.T) {
 	if cg.Mode() != backend.CgroupV2 {
 		want = "134217728"
 	}
-	assert.Equal(t, want, labControl(t, dir, file))
+	assert.Equal(t, want, lab14Control(t, dir, file))
 	require.NoError(t, cg.Set(name, backend.Resources{MemorySwap: -1}))
 	if cg.Mode() == backend.CgroupV2 {
-		assert.Equal(t, "max", labControl(t, dir, file), "-1: no swap limit")
+		assert.Equal(t, "max", lab14Control(t, dir, file), "-1: no swap limit")
 	} else {
-		assert.NotEqual(t, want, labControl(t, dir, file), "-1: no swap limit")
+		assert.NotEqual(t, want, lab14Control(t, dir, file), "-1: no swap limit")
 	}
 }

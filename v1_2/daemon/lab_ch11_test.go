@@ -12,8 +12,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// labLines is dockerfileLines of text.
-func labLines(t *testing.T, text string) []string {
+// lab11Lines is dockerfileLines of text.
+func lab11Lines(t *testing.T, text string) []string {
 	t.Helper()
 	lines, err := dockerfileLines([]byte(text))
 	require.NoError(t, err)
@@ -29,7 +29,7 @@ func TestCh11DockerfileLines(t *testing.T) {
 		"ENV GREETING hello world",
 		"RUN echo $GREETING > /greeting",
 		"CMD cat /greeting",
-	}, labLines(t, "# a small image\nFROM busybox\n\nMAINTAINER dockerlab\n"+
+	}, lab11Lines(t, "# a small image\nFROM busybox\n\nMAINTAINER dockerlab\n"+
 		"ENV\tGREETING hello world\n   RUN echo $GREETING > /greeting   \n#CMD sh\nCMD cat /greeting"))
 }
 
@@ -39,7 +39,7 @@ func TestCh11DockerfileLines_Comments(t *testing.T) {
 	assert.Equal(t, []string{
 		"# indented: not a comment",
 		"RUN echo 'no # comment here'",
-	}, labLines(t, "# a comment\n  # indented: not a comment\nRUN echo 'no # comment here'\n#\n"),
+	}, lab11Lines(t, "# a comment\n  # indented: not a comment\nRUN echo 'no # comment here'\n#\n"),
 		"a line is a comment when its very first character is '#'")
 }
 
@@ -51,7 +51,7 @@ func TestCh11DockerfileLines_Continuation(t *testing.T) {
 		"RUN echo ab",
 		"RUN apt-get update &&     apt-get install -y curl",
 		"ENV PATH /usr/bin:/bin",
-	}, labLines(t, "RUN echo a\\\nb\n"+
+	}, lab11Lines(t, "RUN echo a\\\nb\n"+
 		"RUN apt-get update && \\  \n# why curl: the tests need it\n    apt-get install -y curl\n"+
 		"ENV PATH \\\n/usr/bin:/bin\n"),
 		"the backslash, the spaces after it and the newline are removed; a comment line between two halves is dropped first")
@@ -60,7 +60,7 @@ func TestCh11DockerfileLines_Continuation(t *testing.T) {
 // A Dockerfile written on Windows ends its lines with \r\n.
 func TestCh11DockerfileLines_CRLF(t *testing.T) {
 	assert.Equal(t, []string{"FROM busybox", "RUN echo a b"},
-		labLines(t, "FROM busybox\r\n# comment\r\nRUN echo a \\\r\nb\r\n"),
+		lab11Lines(t, "FROM busybox\r\n# comment\r\nRUN echo a \\\r\nb\r\n"),
 		"\\r is white space: trimmed at the end of a line, and allowed between a backslash and the newline")
 }
 

@@ -17,9 +17,9 @@ import (
 	"github.com/dockerlab/dockerlab/v1_2/runconfig"
 )
 
-// labLayer is the directory of one of the driver's layers (released at
+// lab12Layer is the directory of one of the driver's layers (released at
 // the end of the test).
-func labLayer(t *testing.T, l *lifeDaemon, id string) string {
+func lab12Layer(t *testing.T, l *lifeDaemon, id string) string {
 	t.Helper()
 	require.True(t, l.d.driver.Exists(id), "the graph driver has a layer %s", id)
 	dir, err := l.d.driver.Get(id, "")
@@ -30,7 +30,7 @@ func labLayer(t *testing.T, l *lifeDaemon, id string) string {
 
 // The files SetupInitLayer puts into the init layer, as they look in a
 // container's rootfs.
-var labInitFiles = []string{".dockerinit", ".dockerenv", "etc/hosts", "etc/hostname", "etc/resolv.conf", "dev/console"}
+var lab12InitFiles = []string{".dockerinit", ".dockerenv", "etc/hosts", "etc/hostname", "etc/resolv.conf", "dev/console"}
 
 // create makes two layers: <id>-init on the image, holding the files every
 // container needs, and <id>, the container's own, on top of it.
@@ -38,14 +38,14 @@ func TestCh12CreateRootfs(t *testing.T) {
 	l := newLifeDaemon(t, fake.New(), "", "10.120.0.1/16")
 	id := l.create(t, "", `Cmd=["true"]`)
 
-	initDir := labLayer(t, l, id+"-init")
-	for _, f := range labInitFiles {
+	initDir := lab12Layer(t, l, id+"-init")
+	for _, f := range lab12InitFiles {
 		assert.FileExists(t, filepath.Join(initDir, f), "the init layer holds /%s (graph.SetupInitLayer)", f)
 	}
 	assert.FileExists(t, filepath.Join(initDir, "bin", "sh"), "the init layer sits on the image: it sees the image's files")
 
-	rootfs := labLayer(t, l, id)
-	for _, f := range labInitFiles {
+	rootfs := lab12Layer(t, l, id)
+	for _, f := range lab12InitFiles {
 		assert.FileExists(t, filepath.Join(rootfs, f), "the container's layer sits on the init layer: /%s is there", f)
 	}
 	assert.FileExists(t, filepath.Join(rootfs, "bin", "sh"), "…and, through it, on the image")
@@ -59,9 +59,9 @@ func TestCh12CreateRootfs(t *testing.T) {
 func TestCh12CreateRootfs_ImageUntouched(t *testing.T) {
 	l := newLifeDaemon(t, fake.New(), "", "10.120.0.1/16")
 	id := l.create(t, "", `Cmd=["true"]`)
-	image := labLayer(t, l, l.d.Get(id).Image)
+	image := lab12Layer(t, l, l.d.Get(id).Image)
 	assert.FileExists(t, filepath.Join(image, "bin", "sh"))
-	for _, f := range labInitFiles {
+	for _, f := range lab12InitFiles {
 		assert.NoFileExists(t, filepath.Join(image, f), "the image's layer must not get /%s", f)
 	}
 	assert.False(t, l.d.driver.Exists(l.d.Get(id).Image+"-init"), "the init layer is named after the container, not the image")
@@ -88,22 +88,22 @@ func TestCh12CreateRootfs_ContainerDir(t *testing.T) {
 // first step): `dockerlab lab check ch12.container-dns`, or
 // `go test ./v1_2/daemon -run TestCh12ContainerDns`.
 
-// labHostResolvConf is the machine's resolv.conf in these tests.
-const labHostResolvConf = "search lab.example\nnameserver 10.0.2.3\noptions ndots:2\n"
+// lab12HostResolvConf is the machine's resolv.conf in these tests.
+const lab12HostResolvConf = "search lab.example\nnameserver 10.0.2.3\noptions ndots:2\n"
 
-// labDnsContainer is a created (not started) container on a daemon whose
-// machine has labHostResolvConf and whose --dns flags are daemonDns.
-func labDnsContainer(t *testing.T, daemonDns ...string) (*lifeDaemon, *Container) {
+// lab12DnsContainer is a created (not started) container on a daemon whose
+// machine has lab12HostResolvConf and whose --dns flags are daemonDns.
+func lab12DnsContainer(t *testing.T, daemonDns ...string) (*lifeDaemon, *Container) {
 	t.Helper()
-	l := newLifeDaemon(t, fake.New(), setup(t, labHostResolvConf), "10.121.0.1/16")
+	l := newLifeDaemon(t, fake.New(), setup(t, lab12HostResolvConf), "10.121.0.1/16")
 	l.d.config.Dns = daemonDns
 	c := l.d.Get(l.create(t, "", `Cmd=["true"]`))
 	require.NotNil(t, c)
 	return l, c
 }
 
-// labResolvConf runs setupContainerDns and returns the file it made.
-func labResolvConf(t *testing.T, c *Container) string {
+// lab12ResolvConf runs setupContainerDns and returns the file it made.
+func lab12ResolvConf(t *testing.T, c *Container) string {
 	t.Helper()
 	require.NoError(t, c.setupContainerDns())
 	require.NotEmpty(t, c.ResolvConfPath, "setupContainerDns records where the container's resolv.conf is")
@@ -116,46 +116,46 @@ func labResolvConf(t *testing.T, c *Container) string {
 // Without --dns or --dns-search the container gets a copy of the
 // machine's resolv.conf, byte for byte.
 func TestCh12ContainerDns(t *testing.T) {
-	_, c := labDnsContainer(t)
-	assert.Equal(t, labHostResolvConf, labResolvConf(t, c), "the machine's file, as it is")
+	_, c := lab12DnsContainer(t)
+	assert.Equal(t, lab12HostResolvConf, lab12ResolvConf(t, c), "the machine's file, as it is")
 }
 
 // --dns given to start (the container's HostConfig) wins over the
 // daemon's --dns; the machine's search domains stay unless
 // --dns-search replaces them.
 func TestCh12ContainerDns_StartWins(t *testing.T) {
-	_, c := labDnsContainer(t, "192.0.2.53")
+	_, c := lab12DnsContainer(t, "192.0.2.53")
 	c.hostConfig = &runconfig.HostConfig{Dns: []string{"8.8.8.8", "8.8.4.4"}}
-	assert.Equal(t, "nameserver 8.8.8.8\nnameserver 8.8.4.4\nsearch lab.example\n", labResolvConf(t, c),
+	assert.Equal(t, "nameserver 8.8.8.8\nnameserver 8.8.4.4\nsearch lab.example\n", lab12ResolvConf(t, c),
 		"the container's --dns, then the search line kept from the machine's file (BuildResolvConf)")
 }
 
 // The daemon's --dns and --dns-search apply when start gives none.
 func TestCh12ContainerDns_DaemonFlags(t *testing.T) {
-	l, c := labDnsContainer(t, "192.0.2.53")
+	l, c := lab12DnsContainer(t, "192.0.2.53")
 	l.d.config.DnsSearch = []string{"corp.example"}
-	assert.Equal(t, "nameserver 192.0.2.53\nsearch corp.example\n", labResolvConf(t, c))
+	assert.Equal(t, "nameserver 192.0.2.53\nsearch corp.example\n", lab12ResolvConf(t, c))
 
-	_, c = labDnsContainer(t)
+	_, c = lab12DnsContainer(t)
 	c.hostConfig = &runconfig.HostConfig{DnsSearch: []string{"a.example", "b.example"}}
-	assert.Equal(t, "nameserver 10.0.2.3\nsearch a.example b.example\n", labResolvConf(t, c),
+	assert.Equal(t, "nameserver 10.0.2.3\nsearch a.example b.example\n", lab12ResolvConf(t, c),
 		"--dns-search alone keeps the machine's nameservers")
 }
 
 // --net=host shares the machine's network, and its resolv.conf as it is.
 func TestCh12ContainerDns_HostNetwork(t *testing.T) {
-	_, c := labDnsContainer(t, "192.0.2.53")
+	_, c := lab12DnsContainer(t, "192.0.2.53")
 	c.hostConfig = &runconfig.HostConfig{NetworkMode: "host", Dns: []string{"8.8.8.8"}}
-	assert.Equal(t, labHostResolvConf, labResolvConf(t, c), "--net=host: no --dns applies")
+	assert.Equal(t, lab12HostResolvConf, lab12ResolvConf(t, c), "--net=host: no --dns applies")
 }
 
 // The file is written once, at the first start: a restart keeps it even
 // if the machine's resolv.conf changed since.
 func TestCh12ContainerDns_Once(t *testing.T) {
-	_, c := labDnsContainer(t)
-	first := labResolvConf(t, c)
+	_, c := lab12DnsContainer(t)
+	first := lab12ResolvConf(t, c)
 	require.NoError(t, os.WriteFile(ResolvConfPath, []byte("nameserver 203.0.113.1\n"), 0o644))
-	assert.Equal(t, first, labResolvConf(t, c), "a container that has its resolv.conf keeps it")
+	assert.Equal(t, first, lab12ResolvConf(t, c), "a container that has its resolv.conf keeps it")
 }
 
 // Tests of the exercise ch12.daemon-env (createDaemonEnvironment and
@@ -163,8 +163,8 @@ func TestCh12ContainerDns_Once(t *testing.T) {
 // `dockerlab lab check ch12.daemon-env`, or
 // `go test ./v1_2/daemon -run TestCh12DaemonEnv`.
 
-// labEnvOf is createDaemonEnvironment of a container with this config.
-func labEnvOf(config *runconfig.Config, linkedEnv ...string) []string {
+// lab12EnvOf is createDaemonEnvironment of a container with this config.
+func lab12EnvOf(config *runconfig.Config, linkedEnv ...string) []string {
 	c := &Container{Config: config}
 	return c.createDaemonEnvironment(linkedEnv)
 }
@@ -172,22 +172,22 @@ func labEnvOf(config *runconfig.Config, linkedEnv ...string) []string {
 // A container gets Docker's PATH and its hostname, in that order.
 func TestCh12DaemonEnv(t *testing.T) {
 	assert.Equal(t, []string{"PATH=" + DefaultPathEnv, "HOSTNAME=4f1c2a9e0b7d"},
-		labEnvOf(&runconfig.Config{Hostname: "4f1c2a9e0b7d"}))
+		lab12EnvOf(&runconfig.Config{Hostname: "4f1c2a9e0b7d"}))
 }
 
 // -t adds TERM=xterm; the variables of --link come next.
 func TestCh12DaemonEnv_TtyAndLinks(t *testing.T) {
 	assert.Equal(t, []string{"PATH=" + DefaultPathEnv, "HOSTNAME=web", "TERM=xterm"},
-		labEnvOf(&runconfig.Config{Hostname: "web", Tty: true}), "TERM only with a terminal (-t)")
+		lab12EnvOf(&runconfig.Config{Hostname: "web", Tty: true}), "TERM only with a terminal (-t)")
 	assert.Equal(t, []string{"PATH=" + DefaultPathEnv, "HOSTNAME=web", "DB_PORT=tcp://172.17.0.5:5432", "DB_NAME=/web/db"},
-		labEnvOf(&runconfig.Config{Hostname: "web"}, "DB_PORT=tcp://172.17.0.5:5432", "DB_NAME=/web/db"),
+		lab12EnvOf(&runconfig.Config{Hostname: "web"}, "DB_PORT=tcp://172.17.0.5:5432", "DB_NAME=/web/db"),
 		"the links' variables come after PATH, HOSTNAME (and TERM)")
 }
 
 // -e (and ENV of the image) win: a variable already there is replaced
 // where it is, a new one goes at the end.
 func TestCh12DaemonEnv_UserEnvWins(t *testing.T) {
-	env := labEnvOf(&runconfig.Config{Hostname: "web", Env: []string{"GREETING=hi", "PATH=/opt/bin:/bin", "DB_NAME=mine"}},
+	env := lab12EnvOf(&runconfig.Config{Hostname: "web", Env: []string{"GREETING=hi", "PATH=/opt/bin:/bin", "DB_NAME=mine"}},
 		"DB_NAME=/web/db")
 	assert.Equal(t, []string{"PATH=/opt/bin:/bin", "HOSTNAME=web", "DB_NAME=mine", "GREETING=hi"}, env,
 		"PATH and DB_NAME replaced in place, GREETING appended")

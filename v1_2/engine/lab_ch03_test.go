@@ -97,8 +97,8 @@ func TestCh03JobRun_OnceAndLogged(t *testing.T) {
 // a job's output): `dockerlab lab check ch03.env-json`, or
 // `go test ./v1_2/engine -run TestCh03EnvJson`.
 
-// labEncode is env as Encode writes it.
-func labEncode(t *testing.T, env *Env) string {
+// lab03Encode is env as Encode writes it.
+func lab03Encode(t *testing.T, env *Env) string {
 	t.Helper()
 	var b strings.Builder
 	require.NoError(t, env.Encode(&b))
@@ -116,7 +116,7 @@ func TestCh03EnvJson(t *testing.T) {
 	require.NoError(t, env.SetList("Cmd", []string{"sh", "-c", "echo hi"}))
 	env.Set("Hostname", "")
 	assert.Equal(t, `{"Cmd":["sh","-c","echo hi"],"Hostname":"","Image":"busybox","Memory":67108864,"Tty":1}`+"\n",
-		labEncode(t, env), "one JSON object, keys sorted, a newline at the end; text that parses as JSON is sent as JSON")
+		lab03Encode(t, env), "one JSON object, keys sorted, a newline at the end; text that parses as JSON is sent as JSON")
 }
 
 // Set only appends: the last value of a key is the one that is sent.
@@ -125,7 +125,7 @@ func TestCh03EnvJson_LastValueWins(t *testing.T) {
 	env.Set("Name", "first")
 	env.SetBool("Detach", false)
 	env.Set("Name", "second")
-	assert.Equal(t, `{"Detach":0,"Name":"second"}`+"\n", labEncode(t, env), "the last value set for a key wins, as in Get")
+	assert.Equal(t, `{"Detach":0,"Name":"second"}`+"\n", lab03Encode(t, env), "the last value set for a key wins, as in Get")
 }
 
 // A request's body becomes a job's env: numbers as integers, strings as
@@ -155,7 +155,7 @@ func TestCh03EnvJson_RoundTrip(t *testing.T) {
 	env := &Env{}
 	env.Set("Name", "web")
 	require.NoError(t, env.SetSubEnv("HostConfig", host))
-	text := labEncode(t, env)
+	text := lab03Encode(t, env)
 	assert.Equal(t, `{"HostConfig":{"Binds":["/srv:/srv:ro"],"Memory":536870912},"Name":"web"}`+"\n", text,
 		"numbers inside a nested object are written as integers too (decoded JSON numbers are float64: turn them back)")
 
@@ -170,6 +170,6 @@ func TestCh03EnvJson_RoundTrip(t *testing.T) {
 	// As in 1.2, every number an Env sends is an integer, nested ones too.
 	raw := &Env{}
 	raw.Set("Limits", `{"CpuRatio":0.5,"Memory":1e9}`)
-	assert.Equal(t, `{"Limits":{"CpuRatio":0,"Memory":1000000000}}`+"\n", labEncode(t, raw),
+	assert.Equal(t, `{"Limits":{"CpuRatio":0,"Memory":1000000000}}`+"\n", lab03Encode(t, raw),
 		"decoded JSON numbers are float64: changeFloats turns them into integers at every depth")
 }

@@ -17,13 +17,13 @@ import (
 	"github.com/dockerlab/dockerlab/lab/labtest"
 )
 
-// labGroup is a container's cgroup config with a name of this test's own.
-func labGroup(t *testing.T) *Cgroup {
+// lab14Group is a container's cgroup config with a name of this test's own.
+func lab14Group(t *testing.T) *Cgroup {
 	return &Cgroup{Name: "lab14-" + filepath.Base(t.TempDir()), Parent: "dockerlab", Memory: 64 << 20, CpuShares: 512}
 }
 
-// labExists says whether the group is there (the backend lists it).
-func labExists(t *testing.T, cg backend.Cgroups, name string) bool {
+// lab14Exists says whether the group is there (the backend lists it).
+func lab14Exists(t *testing.T, cg backend.Cgroups, name string) bool {
 	t.Helper()
 	list, err := cg.List("")
 	require.NoError(t, err)
@@ -39,10 +39,10 @@ func labExists(t *testing.T, cg backend.Cgroups, name string) bool {
 // controller the machine uses, the group's path (state.json keeps it).
 func TestCh14CgroupsApply(t *testing.T) {
 	cg := labtest.Host(t).Cgroups()
-	c := labGroup(t)
+	c := lab14Group(t)
 	paths, err := Apply(cg, c)
 	require.NoError(t, err)
-	assert.True(t, labExists(t, cg, c.Path()), "Apply creates the group")
+	assert.True(t, lab14Exists(t, cg, c.Path()), "Apply creates the group")
 	st, err := cg.Stats(c.Path())
 	require.NoError(t, err)
 	assert.Equal(t, int64(64<<20), st.MemoryLimit, "the memory limit (-m) is written")
@@ -58,7 +58,7 @@ func TestCh14CgroupsApply(t *testing.T) {
 // the limits are written.
 func TestCh14CgroupsApply_Exists(t *testing.T) {
 	cg := labtest.Host(t).Cgroups()
-	c := labGroup(t)
+	c := lab14Group(t)
 	require.NoError(t, cg.Create(c.Path()))
 	_, err := Apply(cg, c)
 	require.NoError(t, err, "an existing group is not an error (backend.ErrExists)")
@@ -71,12 +71,12 @@ func TestCh14CgroupsApply_Exists(t *testing.T) {
 // away again.
 func TestCh14CgroupsApply_BadLimit(t *testing.T) {
 	cg := labtest.Host(t).Cgroups()
-	c := labGroup(t)
+	c := lab14Group(t)
 	c.Memory = -5
 	_, err := Apply(cg, c)
 	require.Error(t, err, "a memory limit of -5 bytes is refused, and Apply says so")
 	assert.ErrorIs(t, err, backend.ErrInvalid, "…with the kernel's (the backend's) error")
-	assert.False(t, labExists(t, cg, c.Path()), "the group made for the refused limits is removed")
+	assert.False(t, lab14Exists(t, cg, c.Path()), "the group made for the refused limits is removed")
 }
 
 // A cgroup without a name would be the parent itself: refused before

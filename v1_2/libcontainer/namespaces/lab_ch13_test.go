@@ -25,9 +25,9 @@ import (
 	"github.com/dockerlab/dockerlab/v1_2/libcontainer/network"
 )
 
-// labExec is one Exec on a fresh fake machine: what it returned, and what
+// lab13Exec is one Exec on a fresh fake machine: what it returned, and what
 // the start callback saw while the container ran.
-type labExec struct {
+type lab13Exec struct {
 	h        backend.Host
 	dataPath string
 	code     int
@@ -41,19 +41,19 @@ type labExec struct {
 	hostVeth bool   // the host end of the veth is a port of the bridge
 }
 
-// labConfig is a container.json with every namespace of its own.
-func labConfig() *libcontainer.Config {
+// lab13Config is a container.json with every namespace of its own.
+func lab13Config() *libcontainer.Config {
 	return &libcontainer.Config{
 		Hostname:   "lab13",
 		Namespaces: map[string]bool{"NEWNS": true, "NEWUTS": true, "NEWIPC": true, "NEWPID": true, "NEWNET": true},
 	}
 }
 
-// labRun runs args in c with Exec. The container's shell waits for a line
+// lab13Run runs args in c with Exec. The container's shell waits for a line
 // on its stdin, which the callback sends once it has looked around.
-func labRun(t *testing.T, h backend.Host, c *libcontainer.Config, args ...string) *labExec {
+func lab13Run(t *testing.T, h backend.Host, c *libcontainer.Config, args ...string) *lab13Exec {
 	t.Helper()
-	r := &labExec{h: h, dataPath: t.TempDir()}
+	r := &lab13Exec{h: h, dataPath: t.TempDir()}
 	rootfs := backendtest.Rootfs(t, h)
 	stdin, w := io.Pipe()
 	var once sync.Once
@@ -90,7 +90,7 @@ func labRun(t *testing.T, h backend.Host, c *libcontainer.Config, args ...string
 // written), waits for it and returns its exit code.
 func TestCh13NamespaceExec(t *testing.T) {
 	h := fake.New()
-	r := labRun(t, h, labConfig(), "sh", "-c", "read x; exit 3")
+	r := lab13Run(t, h, lab13Config(), "sh", "-c", "read x; exit 3")
 	require.NoError(t, r.err)
 	assert.Equal(t, 3, r.code, "Exec waits for the process and returns its exit code")
 	assert.Equal(t, 1, r.calls, "the start callback runs exactly once")
@@ -105,9 +105,9 @@ func TestCh13NamespaceExec(t *testing.T) {
 // the process runs in it, and it is gone once Exec returns.
 func TestCh13NamespaceExec_Cgroup(t *testing.T) {
 	h := fake.New()
-	c := labConfig()
+	c := lab13Config()
 	c.Cgroups = &cgroups.Cgroup{Name: "lab13-" + filepath.Base(t.TempDir()), Memory: 64 << 20}
-	r := labRun(t, h, c, "sh", "-c", "read x; exit 0")
+	r := lab13Run(t, h, c, "sh", "-c", "read x; exit 0")
 	require.NoError(t, r.err)
 	assert.Equal(t, []int{r.pid}, r.inCgroup, "the process runs in the container's cgroup (spec.Cgroup, after cgroups.Apply)")
 	require.NotNil(t, r.state)
@@ -125,12 +125,12 @@ func TestCh13NamespaceExec_Network(t *testing.T) {
 	require.NoError(t, root.AddBridge("br-lab", 0))
 	require.NoError(t, root.AddrAdd("br-lab", &net.IPNet{IP: net.ParseIP("10.113.0.1"), Mask: net.CIDRMask(24, 32)}))
 	require.NoError(t, root.LinkSetUp("br-lab"))
-	c := labConfig()
+	c := lab13Config()
 	c.Networks = []*network.Network{
 		{Type: "loopback", Address: "127.0.0.1/0"},
 		{Type: "veth", Bridge: "br-lab", VethPrefix: "veth", Address: "10.113.0.2/24", Gateway: "10.113.0.1", Mtu: 1500},
 	}
-	r := labRun(t, h, c, "sh", "-c", "read x; exit 0")
+	r := lab13Run(t, h, c, "sh", "-c", "read x; exit 0")
 	require.NoError(t, r.err)
 	assert.Equal(t, "10.113.0.2/24", r.eth0, "eth0 is configured inside before the program runs (spec.Setup: InitializeNetworking)")
 	assert.True(t, r.hostVeth, "the host's end of the pair is a port of the bridge, and state.json names it")
@@ -142,9 +142,9 @@ func TestCh13NamespaceExec_Network(t *testing.T) {
 // A container that cannot start leaves nothing behind: no cgroup.
 func TestCh13NamespaceExec_StartFails(t *testing.T) {
 	h := fake.New()
-	c := labConfig()
+	c := lab13Config()
 	c.Cgroups = &cgroups.Cgroup{Name: "lab13-" + filepath.Base(t.TempDir())}
-	r := labRun(t, h, c, "no-such-program")
+	r := lab13Run(t, h, c, "no-such-program")
 	require.Error(t, r.err, "a program that does not exist: Exec returns the backend's error")
 	assert.Equal(t, -1, r.code)
 	assert.Zero(t, r.calls, "no start callback for a container that never ran")

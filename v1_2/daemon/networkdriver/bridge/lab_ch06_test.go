@@ -123,9 +123,9 @@ func TestCh06SetupIptables_LinuxParity(t *testing.T) {
 // ch06.bridge-range`, or `go test ./v1_2/daemon/networkdriver/bridge -run
 // TestCh06BridgeRange`. They too run on the kernel lab check chose.
 
-// labTaken gives the machine a network of its own on a link eth9 (up), as
+// lab06Taken gives the machine a network of its own on a link eth9 (up), as
 // a VM's eth0 or a VPN would have: the kernel adds the route to it.
-func labTaken(t *testing.T, h backend.Host, cidrs ...string) {
+func lab06Taken(t *testing.T, h backend.Host, cidrs ...string) {
 	t.Helper()
 	n := h.Root()
 	if _, err := n.LinkByName("eth9"); err != nil {
@@ -140,8 +140,8 @@ func labTaken(t *testing.T, h backend.Host, cidrs ...string) {
 	}
 }
 
-// labNameservers writes the resolv.conf createBridge reads.
-func labNameservers(t *testing.T, servers ...string) {
+// lab06Nameservers writes the resolv.conf createBridge reads.
+func lab06Nameservers(t *testing.T, servers ...string) {
 	t.Helper()
 	var b strings.Builder
 	for _, s := range servers {
@@ -150,8 +150,8 @@ func labNameservers(t *testing.T, servers ...string) {
 	require.NoError(t, os.WriteFile(ResolvConfPath, []byte(b.String()), 0o644))
 }
 
-// labDocker0 runs createBridge without --bip and returns docker0's address.
-func labDocker0(t *testing.T, h backend.Host) string {
+// lab06Docker0 runs createBridge without --bip and returns docker0's address.
+func lab06Docker0(t *testing.T, h backend.Host) string {
 	t.Helper()
 	require.NoError(t, createBridge(""))
 	addrs, err := h.Root().AddrList("docker0")
@@ -164,7 +164,7 @@ func labDocker0(t *testing.T, h backend.Host) string {
 func TestCh06BridgeRange(t *testing.T) {
 	h := labtest.Host(t)
 	labBridge(t, h)
-	assert.Equal(t, "172.17.42.1/16", labDocker0(t, h), "the first candidate of addrs that is free")
+	assert.Equal(t, "172.17.42.1/16", lab06Docker0(t, h), "the first candidate of addrs that is free")
 }
 
 // A candidate that overlaps a route of the machine is skipped: docker0
@@ -172,8 +172,8 @@ func TestCh06BridgeRange(t *testing.T) {
 func TestCh06BridgeRange_SkipsRoutes(t *testing.T) {
 	h := labtest.Host(t)
 	labBridge(t, h)
-	labTaken(t, h, "172.17.200.1/24", "10.0.0.7/8")
-	assert.Equal(t, "172.16.42.1/24", labDocker0(t, h),
+	lab06Taken(t, h, "172.17.200.1/24", "10.0.0.7/8")
+	assert.Equal(t, "172.16.42.1/24", lab06Docker0(t, h),
 		"172.17.0.0/16 holds a routed /24 and 10.0.0.0/8 holds every 10.x candidate: the next free one is 172.16.42.1/24")
 }
 
@@ -182,26 +182,26 @@ func TestCh06BridgeRange_SkipsRoutes(t *testing.T) {
 func TestCh06BridgeRange_SkipsNameservers(t *testing.T) {
 	h := labtest.Host(t)
 	labBridge(t, h)
-	labNameservers(t, "172.17.0.53", "10.0.7.7")
-	assert.Equal(t, "10.1.42.1/16", labDocker0(t, h), "172.17.0.0/16 and 10.0.0.0/16 hold a nameserver")
+	lab06Nameservers(t, "172.17.0.53", "10.0.7.7")
+	assert.Equal(t, "10.1.42.1/16", lab06Docker0(t, h), "172.17.0.0/16 and 10.0.0.0/16 hold a nameserver")
 }
 
 // The default route leads everywhere; it is no reason to refuse a range.
 func TestCh06BridgeRange_DefaultRouteIsNoOverlap(t *testing.T) {
 	h := labtest.Host(t)
 	labBridge(t, h)
-	labTaken(t, h, "192.0.2.10/24")
+	lab06Taken(t, h, "192.0.2.10/24")
 	require.NoError(t, h.Root().RouteAdd(backend.Route{Gw: net.ParseIP("192.0.2.1"), LinkName: "eth9"}))
-	assert.Equal(t, "172.17.42.1/16", labDocker0(t, h))
+	assert.Equal(t, "172.17.42.1/16", lab06Docker0(t, h))
 }
 
 // When every candidate is taken, createBridge says so and makes nothing.
 func TestCh06BridgeRange_NoFreeRange(t *testing.T) {
 	h := labtest.Host(t)
 	labBridge(t, h)
-	labTaken(t, h, "172.16.0.1/12", "192.168.0.1/16")
-	labNameservers(t, "10.0.0.2", "10.1.0.2", "10.42.0.2")
-	labTaken(t, h, "10.0.0.1/16")
+	lab06Taken(t, h, "172.16.0.1/12", "192.168.0.1/16")
+	lab06Nameservers(t, "10.0.0.2", "10.1.0.2", "10.42.0.2")
+	lab06Taken(t, h, "10.0.0.1/16")
 	err := createBridge("")
 	require.EqualError(t, err, "Could not find a free IP address range for interface 'docker0'. Please configure its address manually and run 'docker -b docker0'")
 	_, err = h.Root().LinkByName("docker0")
