@@ -148,12 +148,14 @@ func (c *cgroupV1) Set(p string, r backend.Resources) error {
 	}
 	type write struct{ ctrl, file, value string }
 	var ws []write
+	//lab:begin ch14.memory-limit
 	if r.Memory != 0 {
 		ws = append(ws, write{"memory", "memory.limit_in_bytes", strconv.FormatInt(r.Memory, 10)})
 	}
 	if r.MemorySwap != 0 {
 		ws = append(ws, write{"memory", "memory.memsw.limit_in_bytes", strconv.FormatInt(r.MemorySwap, 10)})
 	}
+	//lab:end ch14.memory-limit
 	if r.CPUShares != 0 {
 		ws = append(ws, write{"cpu", "cpu.shares", strconv.FormatInt(r.CPUShares, 10)})
 	}

@@ -147,6 +147,7 @@ func (c *cgroupV2) Set(p string, r backend.Resources) error {
 	}
 	type write struct{ file, value string }
 	var ws []write
+	//lab:begin ch14.memory-limit
 	if r.Memory != 0 {
 		ws = append(ws, write{"memory.max", strconv.FormatInt(r.Memory, 10)})
 	}
@@ -156,6 +157,7 @@ func (c *cgroupV2) Set(p string, r backend.Resources) error {
 	case r.MemorySwap > 0:
 		ws = append(ws, write{"memory.swap.max", strconv.FormatInt(r.MemorySwap-r.Memory, 10)})
 	}
+	//lab:end ch14.memory-limit
 	if r.CPUShares != 0 {
 		ws = append(ws, write{"cpu.weight", strconv.FormatInt(backend.SharesToWeight(r.CPUShares), 10)})
 	}

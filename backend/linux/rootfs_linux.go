@@ -197,6 +197,8 @@ func mountVolume(root string, m backend.Mount) error {
 // the old root ends up stacked on top of the new one at "/", where it is
 // made a slave (so its unmount cannot propagate back to the host) and
 // lazily unmounted, leaving the new root.
+//
+//lab:exercise ch14.pivot-root
 func pivotRoot(root string) error {
 	oldRoot, err := unix.Open("/", unix.O_DIRECTORY|unix.O_RDONLY, 0)
 	if err != nil {

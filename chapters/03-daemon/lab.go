@@ -23,5 +23,11 @@ var Lab = lab.Chapter{
 		Title:      lab.Text{Zh: "engine.Job 的 Run：像进程一样运行一个 Job", En: "engine.Job's Run: run a job the way a process runs"},
 		Difficulty: 2,
 		Backend:    lab.Fake,
+	}, {
+		ID:         "ch03.env-json",
+		Book:       "§3.3",
+		Title:      lab.Text{Zh: "engine.Env 的 JSON 编码：Encode 与 SetAuto", En: "engine.Env as JSON: Encode and SetAuto"},
+		Difficulty: 2,
+		Backend:    lab.Fake,
 	}},
 }

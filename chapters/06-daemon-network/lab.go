@@ -32,5 +32,13 @@ var Lab = lab.Chapter{
 			Difficulty: 2,
 			Backend:    lab.Fake,
 		},
+		{
+			ID:         "ch06.bridge-range",
+			Book:       "§6.5",
+			Notes:      `000 "创建Docker网络设备"`,
+			Title:      lab.Text{Zh: "createBridge：为 docker0 挑一个不冲突的网段", En: "createBridge: a range for docker0 that overlaps nothing"},
+			Difficulty: 2,
+			Backend:    lab.Both,
+		},
 	},
 }

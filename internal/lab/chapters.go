@@ -10,6 +10,10 @@ import (
 	chapter07 "github.com/dockerlab/dockerlab/chapters/07-network"
 	chapter08 "github.com/dockerlab/dockerlab/chapters/08-images"
 	chapter10 "github.com/dockerlab/dockerlab/chapters/10-image-storage"
+	chapter11 "github.com/dockerlab/dockerlab/chapters/11-build"
+	chapter12 "github.com/dockerlab/dockerlab/chapters/12-create"
+	chapter13 "github.com/dockerlab/dockerlab/chapters/13-dockerinit"
+	chapter14 "github.com/dockerlab/dockerlab/chapters/14-libcontainer"
 	"github.com/dockerlab/dockerlab/lab"
 )
 
@@ -18,14 +22,18 @@ import (
 // "Authors' guide").
 var manifests = []*lab.Chapter{
 	&v01demo.Lab,
+	&chapter02.Lab,
 	&chapter03.Lab,
 	&chapter04.Lab,
-	&chapter06.Lab,
-	&chapter02.Lab,
 	&chapter05.Lab,
+	&chapter06.Lab,
+	&chapter07.Lab,
 	&chapter08.Lab,
 	&chapter10.Lab,
-	&chapter07.Lab,
+	&chapter11.Lab,
+	&chapter12.Lab,
+	&chapter13.Lab,
+	&chapter14.Lab,
 }
 
 // DefaultRegistry is the registry of every chapter manifest.

@@ -95,16 +95,14 @@ func (l *Lab) Check(ctx context.Context, entries []*Entry, opts CheckOptions) *R
 	rep := &Report{Tool: ToolVersion, Backend: opts.Backend}
 	linux := false
 	if opts.Backend == "linux" {
-		switch {
-		case runtime.GOOS != "linux":
-			rep.Note = "--backend linux needs Linux; this is " + runtime.GOOS + ": the tests ran on the fake kernel and the linux-only ones were skipped"
-		case os.Geteuid() != 0:
-			rep.Note = fmt.Sprintf("--backend linux needs root (you are uid %d): the tests ran on the fake kernel and the linux-only ones were skipped; run it again with sudo", os.Geteuid())
-		default:
-			linux = true
-		}
-		if !linux {
+		if why := noRealKernel(); why != "" {
+			rep.Note = why + ": the tests ran on the fake kernel and the linux-only ones were skipped"
+			if os.Geteuid() != 0 && runtime.GOOS == "linux" {
+				rep.Note += "; run it again with sudo"
+			}
 			rep.Backend = "fake"
+		} else {
+			linux = true
 		}
 	}
 	modified := l.Tree.ModifiedTests()
@@ -212,6 +210,18 @@ func (l *Lab) Check(ctx context.Context, entries []*Entry, opts CheckOptions) *R
 	return rep
 }
 
+// noRealKernel says why --backend linux cannot run here ("" when it can:
+// Linux, as root).
+func noRealKernel() string {
+	switch {
+	case runtime.GOOS != "linux":
+		return "--backend linux needs Linux; this is " + runtime.GOOS
+	case os.Geteuid() != 0:
+		return fmt.Sprintf("--backend linux needs root (you are uid %d)", os.Geteuid())
+	}
+	return ""
+}
+
 // modifiedIn lists the edited graded files that matter to an exercise:
 // those in its test packages, and its walkthroughs.
 func modifiedIn(modified []string, l *Lab, id string) []string {
@@ -256,7 +266,7 @@ func (l *Lab) runTests(ctx context.Context, g *goTool, linux bool, ers []*Exerci
 	run := runPattern(ids, "")
 	var r *testRun
 	if linux {
-		r = g.testLinux(ctx, sortedKeys(dirs), run)
+		r = g.testLinux(ctx, opts.Overlay, sortedKeys(dirs), run)
 	} else {
 		r = g.test(ctx, opts.Overlay, sortedKeys(dirs), run, runPattern(ids, "_Linux"))
 	}

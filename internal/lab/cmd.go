@@ -545,8 +545,11 @@ builds and vets, and the check fails with "not started" (its tests reach
 lab.TODO); each wrong answer — the stub's zero values without lab.TODO, and
 the hand-written near misses in chapters/*/lab/wrong/<id>.txtar — fails
 the check; and lab gen is exact (nothing selected gives the input back
-byte for byte, twice gives the same tree, no removed line is left). It
-runs in a full clone; make test runs it.`,
+byte for byte, twice gives the same tree, no removed line is left). A
+linux-only exercise's tests skip on the fake: there verify proves that its
+stub builds, vets and is not started and that its wrong answers build; as
+root on Linux it also runs the full tree, the stub and the wrong answers on
+the real kernel. It runs in a full clone; make test runs it.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			l, err := open()

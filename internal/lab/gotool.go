@@ -156,8 +156,9 @@ func (g *goTool) test(ctx context.Context, overlay string, dirs []string, run, s
 // testLinux builds each package's test binary as the user and runs it
 // under `unshare -n` (a fresh network namespace with lo up, as
 // scripts/test.sh does), through test2json so the results read the same.
-// The caller has checked that this is Linux and that we are root.
-func (g *goTool) testLinux(ctx context.Context, dirs []string, run string) *testRun {
+// The caller has checked that this is Linux and that we are root. overlay
+// (lab verify's variants) is a go -overlay file, or "".
+func (g *goTool) testLinux(ctx context.Context, overlay string, dirs []string, run string) *testRun {
 	r := newTestRun()
 	tmp, err := os.MkdirTemp("", "dockerlab-lab-")
 	if err != nil {
@@ -168,7 +169,11 @@ func (g *goTool) testLinux(ctx context.Context, dirs []string, run string) *test
 	for i, d := range dirs {
 		pkg := importPath(d)
 		bin := filepath.Join(tmp, fmt.Sprintf("pkg%d.test", i))
-		if out, err := g.cmd(ctx, "test", "-trimpath", "-c", "-o", bin, pkgArg(d)).CombinedOutput(); err != nil {
+		args := []string{"test", "-trimpath", "-c", "-o", bin}
+		if overlay != "" {
+			args = append(args, "-overlay", overlay)
+		}
+		if out, err := g.cmd(ctx, append(args, pkgArg(d))...).CombinedOutput(); err != nil {
 			r.pkgFail[pkg] = true
 			r.pkgOut[pkg] = append(r.pkgOut[pkg], strings.Split(strings.TrimRight(string(out), "\n"), "\n")...)
 			continue

@@ -2,10 +2,12 @@ package lab_test
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -61,6 +63,14 @@ func TestStudentPath(t *testing.T) {
 			env.Setenv("GOTOOLCHAIN", "local")
 			env.Setenv("DOCKERLAB_BACKEND", "")
 			return nil
+		},
+		// [realkernel]: Linux and root, where lab check --backend linux
+		// (and lab verify, for linux-only exercises) use the real kernel.
+		Condition: func(cond string) (bool, error) {
+			if cond != "realkernel" {
+				return false, fmt.Errorf("unknown condition %q", cond)
+			}
+			return runtime.GOOS == "linux" && os.Geteuid() == 0, nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			// cmplines compares stdout with a file as cmp does, but with the

@@ -95,10 +95,12 @@ func (l *Lab) todoSites(id string, override map[string][]byte) []string {
 		}
 		sites, err := ScanFile(f, src, nil)
 		if err != nil {
-			// The markers are broken (the student edited them): fall
-			// back to a search of the whole file.
-			if i := strings.Index(string(src), call); i >= 0 {
-				where = append(where, fmt.Sprintf("%s:%d", f, 1+strings.Count(string(src[:i]), "\n")))
+			// The markers are broken (the student edited them, or
+			// emptied a region): fall back to a search of the whole
+			// file's code. A //lab:stub directive names lab.TODO too,
+			// but it is a comment, not the student's code.
+			if n := todoLine(src, call); n > 0 {
+				where = append(where, fmt.Sprintf("%s:%d", f, n))
 			}
 			continue
 		}
@@ -130,4 +132,15 @@ func (l *Lab) dirsOf(id string) (vet, test []string) {
 		ts[tf.Dir] = true
 	}
 	return sortedKeys(vs), sortedKeys(ts)
+}
+
+// todoLine is the first line of src (from 1) that calls call outside a
+// comment line, or 0.
+func todoLine(src []byte, call string) int {
+	for i, line := range strings.Split(string(src), "\n") {
+		if t := strings.TrimSpace(line); strings.Contains(t, call) && !strings.HasPrefix(t, "//") {
+			return i + 1
+		}
+	}
+	return 0
 }

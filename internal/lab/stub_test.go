@@ -324,3 +324,15 @@ func TestUnifiedDiff(t *testing.T) {
 		assert.Equal(t, b, applyUnified(t, base, d), name)
 	}
 }
+
+// When a student empties a region (deletes the stub before writing
+// anything), the markers no longer scan; the search for lab.TODO that
+// takes over must not find the //lab:stub directive of another region.
+func TestTodoLineIgnoresDirectives(t *testing.T) {
+	call := todoCall("ch99.x")
+	src := "func f() (int, error) {\n\t//lab:begin ch99.x\n\t//lab:end ch99.x\n\t//lab:begin ch99.x\n" +
+		"\t//lab:stub return 0, " + call + "\n\treturn 1, nil\n\t//lab:end ch99.x\n}\n"
+	assert.Zero(t, todoLine([]byte(src), call), "a //lab:stub line is a comment")
+	src = strings.Replace(src, "\treturn 1, nil", "\treturn 0, "+call, 1)
+	assert.Equal(t, 6, todoLine([]byte(src), call), "the stub itself is found, with its line")
+}

@@ -32,6 +32,8 @@ import (
 var lineContinuation = regexp.MustCompile(`\\\s*\n`)
 
 // stripComments drops empty lines and lines starting with '#'.
+//
+//lab:exercise ch11.dockerfile-lines
 func stripComments(raw []byte) string {
 	var out []string
 	for _, l := range strings.Split(string(raw), "\n") {
@@ -46,6 +48,8 @@ func stripComments(raw []byte) string {
 // dockerfileLines turns a Dockerfile into its instructions, one per
 // line, in order. Not upstream: a line longer than MaxDockerfileLine is
 // refused before any step runs.
+//
+//lab:exercise ch11.dockerfile-lines
 func dockerfileLines(raw []byte) ([]string, error) {
 	dockerfile := lineContinuation.ReplaceAllString(stripComments(raw), "")
 	var lines []string

@@ -343,6 +343,8 @@ func (daemon *Daemon) newContainer(name string, config *runconfig.Config, img *i
 // against two creates of one id), the init layer on the image with the
 // files every container needs (/etc/hosts, /.dockerinit …), and the
 // container's own layer on top.
+//
+//lab:exercise ch12.create-rootfs
 func (daemon *Daemon) createRootfs(container *Container, img *image.Image) error {
 	if err := os.Mkdir(container.root, 0o700); err != nil {
 		return err

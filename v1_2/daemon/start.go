@@ -181,6 +181,8 @@ func (container *Container) cleanup() {
 // setupContainerDns writes the container's resolv.conf once: the host's,
 // with --dns/--dns-search (the start's, else the daemon's) in place of
 // its nameservers and search domains. --net=host keeps the host's file.
+//
+//lab:exercise ch12.container-dns
 func (container *Container) setupContainerDns() error {
 	if container.ResolvConfPath != "" {
 		return nil
@@ -260,6 +262,8 @@ func (container *Container) setupWorkingDirectory() error {
 // createDaemonEnvironment is the process's environment: PATH, HOSTNAME,
 // TERM with -t, the links' variables, then -e/ENV over all of them.
 // HOME is left to dockerinit (it knows the user).
+//
+//lab:exercise ch12.daemon-env
 func (container *Container) createDaemonEnvironment(linkedEnv []string) []string {
 	env := []string{
 		"PATH=" + DefaultPathEnv,

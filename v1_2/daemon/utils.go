@@ -150,6 +150,8 @@ func TruncateID(id string) string {
 
 // ReplaceOrAppendEnvValues overlays overrides ("K=V") on defaults: a key
 // already there is replaced in place, a new key goes at the end.
+//
+//lab:exercise ch12.daemon-env
 func ReplaceOrAppendEnvValues(defaults, overrides []string) []string {
 	at := make(map[string]int, len(defaults))
 	for i, kv := range defaults {

@@ -55,6 +55,8 @@ func (env *Env) Decode(src io.Reader) error {
 
 // SetAuto stores a decoded JSON value: numbers as integers, strings as they
 // are, anything else (bools, lists, objects, null) as its JSON text.
+//
+//lab:exercise ch03.env-json
 func (env *Env) SetAuto(key string, value interface{}) {
 	if number, ok := value.(float64); ok {
 		env.SetInt64(key, int64(number))
@@ -86,6 +88,8 @@ func changeFloats(v interface{}) interface{} {
 }
 
 // Encode writes env as one JSON object (keys sorted, newline-terminated).
+//
+//lab:exercise ch03.env-json
 func (env *Env) Encode(dst io.Writer) error {
 	m := make(map[string]interface{})
 	for key, text := range env.Map() {

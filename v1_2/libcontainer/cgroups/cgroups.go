@@ -89,6 +89,8 @@ func (c *Cgroup) devices() []backend.Device {
 // when the backend starts it (ProcSpec.Cgroup), before it runs anything:
 // upstream joined the child to its cgroups while it waited on the sync
 // pipe, which comes to the same.
+//
+//lab:exercise ch14.cgroups-apply
 func Apply(cg backend.Cgroups, c *Cgroup) (map[string]string, error) {
 	if c == nil || c.Name == "" {
 		return nil, fmt.Errorf("cgroups: the container's cgroup has no name")

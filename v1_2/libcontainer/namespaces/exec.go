@@ -58,6 +58,7 @@ func Exec(host backend.Host, container *libcontainer.Config, stdio Stdio, rootfs
 		spec.InitName, spec.InitArgs = init.Args[0], init.Args[1:]
 	}
 
+	//lab:begin ch13.namespace-exec
 	// cgroups参数: before the process runs anything.
 	if container.Cgroups != nil {
 		paths, err := cgroups.Apply(host.Cgroups(), container.Cgroups)
@@ -67,6 +68,7 @@ func Exec(host backend.Host, container *libcontainer.Config, stdio Stdio, rootfs
 		state.CgroupPaths = paths
 		spec.Cgroup = container.Cgroups.Path()
 	}
+	//lab:end ch13.namespace-exec
 	cleanup := func() {
 		if container.Cgroups != nil {
 			removeCgroup(host.Cgroups(), container.Cgroups)
@@ -82,6 +84,9 @@ func Exec(host backend.Host, container *libcontainer.Config, stdio Stdio, rootfs
 		}
 	}
 
+	//lab:begin ch13.namespace-exec
+	//lab:stub _ = cleanup
+	//lab:stub return -1, lab.TODO("ch13.namespace-exec")
 	// 网络栈资源 and 配置网络栈, while the child waits.
 	spec.Setup = func(p backend.Process) error {
 		return InitializeNetworking(host, container, p, &state.NetworkState)
@@ -109,6 +114,7 @@ func Exec(host backend.Host, container *libcontainer.Config, stdio Stdio, rootfs
 		return -1, err
 	}
 	return status.Code, nil
+	//lab:end ch13.namespace-exec
 }
 
 // InitializeNetworking runs every network strategy of container for the
