@@ -11,7 +11,10 @@
 package fake
 
 import (
+	"errors"
+	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -91,7 +94,7 @@ func (k *Kernel) Start(spec backend.ProcSpec) (backend.Process, error) {
 	case spec.InitName != "" && spec.InitName != "dockerlab-init" && spec.InitName != "native":
 		return nil, startErr(backend.ErrInvalid, syscall.EINVAL, spec, "unknown init %q (want \"dockerlab-init\" or \"native\")", spec.InitName)
 	}
-	if err := checkVolumes(spec); err != nil {
+	if err := k.checkVolumes(spec); err != nil {
 		return nil, err
 	}
 	cgroup, err := cleanCgroup("start", spec.Cgroup)
@@ -316,8 +319,14 @@ func (k *Kernel) Kill(pid int, sig syscall.Signal) error {
 // checkVolumes accepts the bind mounts a container may get: a host
 // directory or file that exists, onto an absolute path inside the rootfs.
 // The fake records them (System.Volumes); the simulated userland reaches
-// them, nothing else of the host.
-func checkVolumes(spec backend.ProcSpec) error {
+// them, nothing else of the host. This is the fake's one deliberate door
+// to host files (docs/architecture.md "What the fake promises about host
+// files"): what is bound is read and written with the uid of the process
+// that runs the fake kernel. Two sources are refused whatever the caller
+// asks: the host's "/" (the whole machine) and the fake's own state
+// directory (the machine's kernel state, which a container could then
+// rewrite).
+func (k *Kernel) checkVolumes(spec backend.ProcSpec) error {
 	for _, v := range spec.Mounts {
 		if v.Type != backend.MountBind {
 			return startErr(backend.ErrUnsupported, 0, spec, "the fake gives containers bind mounts only, not %q", v.Type)
@@ -328,6 +337,37 @@ func checkVolumes(spec backend.ProcSpec) error {
 		if _, err := os.Stat(v.Source); err != nil {
 			return startErr(backend.ErrNotFound, syscall.ENOENT, spec, "volume source %s: %v", v.Source, err)
 		}
+		if err := k.refusedSource(v.Source); err != nil {
+			return startErr(backend.ErrPermission, syscall.EACCES, spec, "volume source %s: %v", v.Source, err)
+		}
+	}
+	return nil
+}
+
+// refusedSource says why a bind source may not be given to a fake
+// container, or nil. Symlinks are resolved first, so a link to "/" is
+// "/".
+func (k *Kernel) refusedSource(source string) error {
+	real, err := filepath.EvalSymlinks(source)
+	if err != nil {
+		return err
+	}
+	real, err = filepath.Abs(real)
+	if err != nil {
+		return err
+	}
+	if filepath.Dir(real) == real {
+		return errors.New("the fake will not bind the host's root directory into a container (it would hand the container the whole machine); bind a directory of your own")
+	}
+	if k.path == "" {
+		return nil
+	}
+	stateDir, err := filepath.EvalSymlinks(filepath.Dir(k.path))
+	if err != nil {
+		return nil // no state directory yet: nothing to protect
+	}
+	if rel, err := filepath.Rel(stateDir, real); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return fmt.Errorf("the fake will not bind its own state directory %s into a container (a container could rewrite the machine); bind a directory of your own", stateDir)
 	}
 	return nil
 }
