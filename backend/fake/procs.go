@@ -322,10 +322,10 @@ func (k *Kernel) Kill(pid int, sig syscall.Signal) error {
 // them, nothing else of the host. This is the fake's one deliberate door
 // to host files (docs/architecture.md "What the fake promises about host
 // files"): what is bound is read and written with the uid of the process
-// that runs the fake kernel. Two sources are refused whatever the caller
-// asks: the host's "/" (the whole machine) and the fake's own state
-// directory (the machine's kernel state, which a container could then
-// rewrite).
+// that runs the fake kernel. Two kinds of source are refused whatever
+// the caller asks: the host's "/" (the whole machine) and whatever holds
+// the fake's own state file (the machine's kernel state, which a
+// container could then rewrite).
 func (k *Kernel) checkVolumes(spec backend.ProcSpec) error {
 	for _, v := range spec.Mounts {
 		if v.Type != backend.MountBind {
@@ -346,7 +346,10 @@ func (k *Kernel) checkVolumes(spec backend.ProcSpec) error {
 
 // refusedSource says why a bind source may not be given to a fake
 // container, or nil. Symlinks are resolved first, so a link to "/" is
-// "/".
+// "/". Refused: "/" itself, and any source that holds the fake's state
+// file (the file, its directory or a directory above it), since through
+// it a container could rewrite the machine. A sibling of the state file
+// — a daemon root next to it, as in the README's tour — is fine.
 func (k *Kernel) refusedSource(source string) error {
 	real, err := filepath.EvalSymlinks(source)
 	if err != nil {
@@ -362,12 +365,15 @@ func (k *Kernel) refusedSource(source string) error {
 	if k.path == "" {
 		return nil
 	}
-	stateDir, err := filepath.EvalSymlinks(filepath.Dir(k.path))
+	state, err := filepath.Abs(k.path)
 	if err != nil {
-		return nil // no state directory yet: nothing to protect
+		return nil
 	}
-	if rel, err := filepath.Rel(stateDir, real); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return fmt.Errorf("the fake will not bind its own state directory %s into a container (a container could rewrite the machine); bind a directory of your own", stateDir)
+	if dir, err := filepath.EvalSymlinks(filepath.Dir(state)); err == nil {
+		state = filepath.Join(dir, filepath.Base(state))
+	}
+	if rel, err := filepath.Rel(real, state); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return fmt.Errorf("the fake will not bind %s into a container: it holds the fake's own state %s, which a container could then rewrite; bind a directory of your own (or keep the state elsewhere with --fake-state)", real, state)
 	}
 	return nil
 }

@@ -231,25 +231,30 @@ func TestVolumesRecorded(t *testing.T) {
 	isErr(t, err, backend.ErrUnsupported, 0)
 }
 
-// -v is the fake's one door to host files; two sources stay shut: the
-// host's "/" (also through a symlink) and the fake's own state directory.
-func TestVolumesRefuseRootAndStateDir(t *testing.T) {
+// -v is the fake's one door to host files; two kinds of source stay
+// shut: the host's "/" (also through a symlink) and whatever holds the
+// fake's own state file. A daemon root next to the state file is fine.
+func TestVolumesRefuseRootAndState(t *testing.T) {
 	stateDir := filepath.Join(t.TempDir(), "fake")
-	k, err := Open(filepath.Join(stateDir, "kernel.json"))
+	state := filepath.Join(stateDir, "kernel.json")
+	k, err := Open(state)
 	require.NoError(t, err)
 	link := filepath.Join(t.TempDir(), "to-root")
 	require.NoError(t, os.Symlink("/", link))
-	require.NoError(t, os.Mkdir(filepath.Join(stateDir, "sub"), 0o755))
-	for _, src := range []string{"/", link, stateDir, filepath.Join(stateDir, "kernel.json"), filepath.Join(stateDir, "sub")} {
+	for _, src := range []string{"/", link, stateDir, state, filepath.Dir(stateDir)} {
 		_, err := k.Start(backend.ProcSpec{Args: []string{"true"}, Rootfs: testRootfs(t),
 			Mounts: []backend.Mount{{Type: backend.MountBind, Source: src, Target: "/host"}}})
 		isErr(t, err, backend.ErrPermission, syscall.EACCES)
 		assert.ErrorContains(t, err, "bind a directory of your own", src)
 	}
-	own := t.TempDir()
-	p := start(t, k, backend.ProcSpec{Args: []string{"true"}, Rootfs: testRootfs(t),
-		Mounts: []backend.Mount{{Type: backend.MountBind, Source: own, Target: "/data"}}})
-	_, _ = p.Wait()
+	sibling := filepath.Join(stateDir, "daemon-root", "resolv.conf")
+	require.NoError(t, os.MkdirAll(filepath.Dir(sibling), 0o755))
+	require.NoError(t, os.WriteFile(sibling, nil, 0o644))
+	for _, src := range []string{t.TempDir(), sibling} {
+		p := start(t, k, backend.ProcSpec{Args: []string{"true"}, Rootfs: testRootfs(t),
+			Mounts: []backend.Mount{{Type: backend.MountBind, Source: src, Target: "/data"}}})
+		_, _ = p.Wait()
+	}
 }
 
 // A pid-1 shell that traps TERM gets it: `docker stop` then ends it at once.
