@@ -189,12 +189,14 @@ func (k *Kernel) Start(spec backend.ProcSpec) (backend.Process, error) {
 	if up.Dir == "" {
 		up.Dir = "/"
 	}
+	userland.RetainVolumes(spec.Mounts)
 	go func() {
 		code := userland.Run(up)
 		if p.tty != nil {
 			p.tty.close()
 		}
 		root.Close()
+		userland.ReleaseVolumes(spec.Mounts)
 		k.exited(lp, code)
 	}()
 	return p, nil

@@ -39,6 +39,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/dockerlab/dockerlab/pkg/hangup"
 )
 
 // DEBUG_FLAG is set by the client's -D flag. In debug mode the daemon
@@ -157,11 +159,36 @@ func serveConn(conn net.Conn, service Service) {
 	if DEBUG_FLAG {
 		setClientSocket(conn)
 	}
-	if err := Serve(conn, service); err != nil {
+	// Not upstream: the command's stdout tells it when the client has
+	// closed the connection for good (HangupNotifier), so that attach to
+	// a silent container does not hold the connection until its next
+	// output (docs/divergences.md "Streams end when the client goes").
+	hc := &hangupConn{Conn: conn, hungUp: make(chan struct{})}
+	defer hangup.Watch(conn, hc.hangup)()
+	if err := Serve(hc, service); err != nil {
 		log.Printf("Error: %s", err)
 		fmt.Fprintf(conn, "Error: %s\n", err)
 	}
 }
+
+// HangupNotifier is implemented by the stdout a served command gets: the
+// channel is closed once the client has closed its connection entirely
+// (not when it only half-closed at the end of its stdin). In-process
+// calls (LocalCall) have no such stdout. The idea is net/http's
+// CloseNotifier.
+type HangupNotifier interface {
+	HungUp() <-chan struct{}
+}
+
+// hangupConn is a served connection that is a HangupNotifier.
+type hangupConn struct {
+	net.Conn
+	hungUp chan struct{}
+	once   sync.Once
+}
+
+func (c *hangupConn) hangup()                 { c.once.Do(func() { close(c.hungUp) }) }
+func (c *hangupConn) HungUp() <-chan struct{} { return c.hungUp }
 
 // Serve reads the command line from conn and runs it. The command's stdin
 // is the same buffered reader, so bytes the client sent right after the

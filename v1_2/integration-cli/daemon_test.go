@@ -87,6 +87,7 @@ type daemon struct {
 	host    string // unix://sock, for DOCKER_HOST
 	sandbox string // linux: the sandbox name ("" on fake)
 	log     *bytes.Buffer
+	pid     int // the daemon process
 }
 
 // startDaemon starts the daemon on backend ("fake" or "linux") and waits
@@ -117,6 +118,7 @@ func startDaemon(t *testing.T, backend string, extra ...string) *daemon {
 	cmd := exec.Command(bin, args...)
 	cmd.Stdout, cmd.Stderr = d.log, d.log
 	require.NoError(t, cmd.Start())
+	d.pid = cmd.Process.Pid
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
 	t.Cleanup(func() {
