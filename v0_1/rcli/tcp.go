@@ -24,7 +24,10 @@
 //     string, so a "%" in it came out mangled (go vet's complaint, §9.11);
 //   - ListenAndServe only listens on loopback addresses: the protocol has no
 //     authentication and every command runs as root (§9.22);
-//   - CLIENT_SOCKET is guarded by a mutex; read it with ClientSocket.
+//   - CLIENT_SOCKET is guarded by a mutex; read it with ClientSocket;
+//   - the command line must arrive within CommandLineTimeout, and a
+//     command's stdout tells it when its client has gone for good
+//     (HangupNotifier).
 package rcli
 
 import (
@@ -71,6 +74,10 @@ func setClientSocket(w io.Writer) {
 
 // MaxLineLength bounds the JSON command line a client may send.
 const MaxLineLength = 1 << 20
+
+// CommandLineTimeout bounds how long the daemon waits for it (a variable
+// so that tests can shorten it).
+var CommandLineTimeout = 30 * time.Second
 
 var errLineTooLong = errors.New("command line too long")
 
@@ -165,6 +172,11 @@ func serveConn(conn net.Conn, service Service) {
 	// output (docs/divergences.md "Streams end when the client goes").
 	hc := &hangupConn{Conn: conn, hungUp: make(chan struct{})}
 	defer hangup.Watch(conn, hc.hangup)()
+	// Not upstream: the command line must arrive within
+	// CommandLineTimeout (Serve lifts the deadline once it has it), so a
+	// client that connects and says nothing does not hold a connection
+	// for ever.
+	conn.SetReadDeadline(time.Now().Add(CommandLineTimeout))
 	if err := Serve(hc, service); err != nil {
 		log.Printf("Error: %s", err)
 		fmt.Fprintf(conn, "Error: %s\n", err)
@@ -198,6 +210,9 @@ func Serve(conn io.ReadWriter, service Service) error {
 	line, err := readCommandLine(r)
 	if err != nil {
 		return err
+	}
+	if d, ok := conn.(interface{ SetReadDeadline(time.Time) error }); ok {
+		d.SetReadDeadline(time.Time{}) // the command's stdin takes its time
 	}
 	var args []string
 	if err := json.Unmarshal(line, &args); err != nil {
