@@ -59,19 +59,34 @@ func (w *writeBroadcaster) CloseWriters() {
 }
 
 // bufReader reads from r as fast as r gives, into a buffer that grows as
-// needed, and hands the bytes out to Read.
+// needed, and hands the bytes out to Read. Close (not in 0.1.0, whose
+// pipes were closed only by the container's exit) ends it early: Read
+// returns what is buffered, then EOF, and r is closed, so the writer
+// feeding it fails and the broadcaster drops it.
 type bufReader struct {
 	mu   sync.Mutex
 	cond *sync.Cond
 	buf  bytes.Buffer
 	err  error
+	src  io.ReadCloser
 }
 
-func newBufReader(r io.Reader) *bufReader {
-	reader := &bufReader{}
+func newBufReader(r io.ReadCloser) *bufReader {
+	reader := &bufReader{src: r}
 	reader.cond = sync.NewCond(&reader.mu)
 	go reader.drain(r)
 	return reader
+}
+
+// Close ends the reader (a client that went away).
+func (r *bufReader) Close() error {
+	r.mu.Lock()
+	if r.err == nil {
+		r.err = io.EOF
+	}
+	r.cond.Broadcast()
+	r.mu.Unlock()
+	return r.src.Close()
 }
 
 func (r *bufReader) drain(src io.Reader) {

@@ -298,7 +298,8 @@ func (srv *Server) CmdAttach(stdin io.ReadCloser, stdout io.Writer, args ...stri
 	return srv.attach(container, stdin, stdout, *flStdin, *flStdout, *flStderr)
 }
 
-// attach copies the chosen streams and waits for all of them.
+// attach copies the chosen streams and waits for all of them, or until
+// the client has gone (see waitOrHangup).
 func (srv *Server) attach(container *Container, stdin io.ReadCloser, stdout io.Writer, withStdin, withStdout, withStderr bool) error {
 	var wg sync.WaitGroup
 	var mu sync.Mutex // stdout and stderr share the client's connection
@@ -307,11 +308,13 @@ func (srv *Server) attach(container *Container, stdin io.ReadCloser, stdout io.W
 		defer mu.Unlock()
 		return stdout.Write(p)
 	})
+	var readers []io.Closer
 	// Output pipes first: once stdin is copied and closed, the process may
 	// end at once, and a pipe taken after its output closed would never
 	// see EOF (the attach would hang).
 	copyFrom := func(pipe func() (io.ReadCloser, error)) {
 		r, _ := pipe()
+		readers = append(readers, r)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -333,8 +336,35 @@ func (srv *Server) attach(container *Container, stdin io.ReadCloser, stdout io.W
 			pipe.Close()
 		}()
 	}
-	wg.Wait()
+	waitOrHangup(&wg, stdout, readers)
 	return nil
+}
+
+// waitOrHangup waits for wg, or — not in 0.1.0, which waited for the
+// container's next output or its exit — until the client has closed its
+// connection (rcli.HangupNotifier): then the output readers are closed,
+// which ends their copies, and the command returns, so that the daemon
+// closes the connection at once (docs/divergences.md "Streams end when
+// the client goes").
+func waitOrHangup(wg *sync.WaitGroup, stdout io.Writer, readers []io.Closer) (hungUp bool) {
+	done := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+	var gone <-chan struct{} // nil, never ready, for an in-process call
+	if h, ok := stdout.(rcli.HangupNotifier); ok {
+		gone = h.HungUp()
+	}
+	select {
+	case <-done:
+		return false
+	case <-gone:
+		for _, r := range readers {
+			r.Close()
+		}
+		return true
+	}
 }
 
 type writerFunc func([]byte) (int, error)
@@ -377,8 +407,10 @@ func (srv *Server) CmdRun(stdin io.ReadCloser, stdout io.Writer, args ...string)
 		defer mu.Unlock()
 		return stdout.Write(p)
 	})
+	var readers []io.Closer
 	for _, pipe := range []func() (io.ReadCloser, error){container.StdoutPipe, container.StderrPipe} {
 		r, _ := pipe()
+		readers = append(readers, r)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -396,7 +428,9 @@ func (srv *Server) CmdRun(stdin io.ReadCloser, stdout io.Writer, args ...string)
 	if err := container.Start(); err != nil {
 		return err
 	}
-	wg.Wait()
+	if waitOrHangup(&wg, stdout, readers) {
+		return nil // the client left; the container runs on, as detached
+	}
 	container.Wait()
 	return nil
 }

@@ -523,17 +523,18 @@ func (container *Container) StdinPipe() (io.WriteCloser, error) {
 }
 
 // StdoutPipe and StderrPipe give a reader of everything the process
-// writes from now on, until it exits.
+// writes from now on, until it exits or the reader is closed (0.1.0's
+// Close did nothing: a reader stayed until the process exited).
 func (container *Container) StdoutPipe() (io.ReadCloser, error) {
 	reader, writer := io.Pipe()
 	container.stdout.AddWriter(writer)
-	return io.NopCloser(newBufReader(reader)), nil
+	return newBufReader(reader), nil
 }
 
 func (container *Container) StderrPipe() (io.ReadCloser, error) {
 	reader, writer := io.Pipe()
 	container.stderr.AddWriter(writer)
-	return io.NopCloser(newBufReader(reader)), nil
+	return newBufReader(reader), nil
 }
 
 // Changes lists what the container changed against its image.

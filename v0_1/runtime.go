@@ -147,14 +147,15 @@ func (runtime *Runtime) List() []*Container {
 
 // restore loads every directory of containers/ (0.1.0 logged failures and
 // went on). A container saved as running has no process this Runtime can
-// wait for or signal: 0.1.0 left it "running" for ever (§9.13); here it
-// comes back stopped with exit code -1 (docs/divergences.md "v0.1
-// containers").
+// wait for or signal: 0.1.0 left it "running" for ever; here it comes
+// back stopped with exit code -1 (docs/divergences.md "v0.1 containers"),
+// and the process it left is ended (reconcile).
 func (runtime *Runtime) restore() error {
 	entries, err := os.ReadDir(runtime.repository)
 	if err != nil {
 		return err
 	}
+	var loaded []*Container
 	for _, e := range entries {
 		if !e.IsDir() {
 			continue
@@ -164,8 +165,12 @@ func (runtime *Runtime) restore() error {
 			log.Printf("Failed to load container %v: %v", e.Name(), err)
 			continue
 		}
+		loaded = append(loaded, container)
 		Debugf("Loaded container %v", container.Id)
 	}
+	// Not in 0.1.0: end what the previous daemon's containers left
+	// running and mounted (runtime_restore.go).
+	runtime.reconcile(loaded)
 	return nil
 }
 

@@ -11,7 +11,10 @@
 package fake
 
 import (
+	"errors"
+	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -91,7 +94,7 @@ func (k *Kernel) Start(spec backend.ProcSpec) (backend.Process, error) {
 	case spec.InitName != "" && spec.InitName != "dockerlab-init" && spec.InitName != "native":
 		return nil, startErr(backend.ErrInvalid, syscall.EINVAL, spec, "unknown init %q (want \"dockerlab-init\" or \"native\")", spec.InitName)
 	}
-	if err := checkVolumes(spec); err != nil {
+	if err := k.checkVolumes(spec); err != nil {
 		return nil, err
 	}
 	if err := validConfine(spec); err != nil {
@@ -198,12 +201,14 @@ func (k *Kernel) Start(spec backend.ProcSpec) (backend.Process, error) {
 	if up.Dir == "" {
 		up.Dir = "/"
 	}
+	userland.RetainVolumes(spec.Mounts)
 	go func() {
 		code := userland.Run(up)
 		if p.tty != nil {
 			p.tty.close()
 		}
 		root.Close()
+		userland.ReleaseVolumes(spec.Mounts)
 		k.exited(lp, code)
 	}()
 	return p, nil
@@ -331,8 +336,14 @@ func (k *Kernel) Kill(pid int, sig syscall.Signal) error {
 // checkVolumes accepts the bind mounts a container may get: a host
 // directory or file that exists, onto an absolute path inside the rootfs.
 // The fake records them (System.Volumes); the simulated userland reaches
-// them, nothing else of the host.
-func checkVolumes(spec backend.ProcSpec) error {
+// them, nothing else of the host. This is the fake's one deliberate door
+// to host files (docs/architecture.md "What the fake promises about host
+// files"): what is bound is read and written with the uid of the process
+// that runs the fake kernel. Two kinds of source are refused whatever
+// the caller asks: the host's "/" (the whole machine) and whatever holds
+// the fake's own state file (the machine's kernel state, which a
+// container could then rewrite).
+func (k *Kernel) checkVolumes(spec backend.ProcSpec) error {
 	for _, v := range spec.Mounts {
 		if v.Type != backend.MountBind {
 			return startErr(backend.ErrUnsupported, 0, spec, "the fake gives containers bind mounts only, not %q", v.Type)
@@ -343,6 +354,43 @@ func checkVolumes(spec backend.ProcSpec) error {
 		if _, err := os.Stat(v.Source); err != nil {
 			return startErr(backend.ErrNotFound, syscall.ENOENT, spec, "volume source %s: %v", v.Source, err)
 		}
+		if err := k.refusedSource(v.Source); err != nil {
+			return startErr(backend.ErrPermission, syscall.EACCES, spec, "volume source %s: %v", v.Source, err)
+		}
+	}
+	return nil
+}
+
+// refusedSource says why a bind source may not be given to a fake
+// container, or nil. Symlinks are resolved first, so a link to "/" is
+// "/". Refused: "/" itself, and any source that holds the fake's state
+// file (the file, its directory or a directory above it), since through
+// it a container could rewrite the machine. A sibling of the state file
+// — a daemon root next to it, as in the README's tour — is fine.
+func (k *Kernel) refusedSource(source string) error {
+	real, err := filepath.EvalSymlinks(source)
+	if err != nil {
+		return err
+	}
+	real, err = filepath.Abs(real)
+	if err != nil {
+		return err
+	}
+	if filepath.Dir(real) == real {
+		return errors.New("the fake will not bind the host's root directory into a container (it would hand the container the whole machine); bind a directory of your own")
+	}
+	if k.path == "" {
+		return nil
+	}
+	state, err := filepath.Abs(k.path)
+	if err != nil {
+		return nil
+	}
+	if dir, err := filepath.EvalSymlinks(filepath.Dir(state)); err == nil {
+		state = filepath.Join(dir, filepath.Base(state))
+	}
+	if rel, err := filepath.Rel(real, state); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return fmt.Errorf("the fake will not bind %s into a container: it holds the fake's own state %s, which a container could then rewrite; bind a directory of your own (or keep the state elsewhere with --fake-state)", real, state)
 	}
 	return nil
 }

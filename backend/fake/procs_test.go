@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"runtime"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -229,6 +231,71 @@ func TestVolumesRecorded(t *testing.T) {
 	spec.Mounts[0] = backend.Mount{Type: backend.MountOverlay, Target: "/x"}
 	_, err = k.Start(spec)
 	isErr(t, err, backend.ErrUnsupported, 0)
+}
+
+// -v is the fake's one door to host files; two kinds of source stay
+// shut: the host's "/" (also through a symlink) and whatever holds the
+// fake's own state file. A daemon root next to the state file is fine.
+func TestVolumesRefuseRootAndState(t *testing.T) {
+	stateDir := filepath.Join(t.TempDir(), "fake")
+	state := filepath.Join(stateDir, "kernel.json")
+	k, err := Open(state)
+	require.NoError(t, err)
+	link := filepath.Join(t.TempDir(), "to-root")
+	require.NoError(t, os.Symlink("/", link))
+	for _, src := range []string{"/", link, stateDir, state, filepath.Dir(stateDir)} {
+		_, err := k.Start(backend.ProcSpec{Args: []string{"true"}, Rootfs: testRootfs(t),
+			Mounts: []backend.Mount{{Type: backend.MountBind, Source: src, Target: "/host"}}})
+		isErr(t, err, backend.ErrPermission, syscall.EACCES)
+		assert.ErrorContains(t, err, "bind a directory of your own", src)
+	}
+	sibling := filepath.Join(stateDir, "daemon-root", "resolv.conf")
+	require.NoError(t, os.MkdirAll(filepath.Dir(sibling), 0o755))
+	require.NoError(t, os.WriteFile(sibling, nil, 0o644))
+	for _, src := range []string{t.TempDir(), sibling} {
+		p := start(t, k, backend.ProcSpec{Args: []string{"true"}, Rootfs: testRootfs(t),
+			Mounts: []backend.Mount{{Type: backend.MountBind, Source: src, Target: "/data"}}})
+		_, _ = p.Wait()
+	}
+}
+
+// The volume roots a container's processes used are closed when the last
+// of them ends: a daemon that runs and removes containers must not keep
+// one descriptor per container it ever ran (each has a resolv.conf bind).
+func TestVolumeRootsClosedAfterExit(t *testing.T) {
+	if _, err := os.Stat("/proc/self/fd"); err != nil {
+		t.Skip("counting descriptors needs /proc/self/fd")
+	}
+	k := New()
+	rootfs := testRootfs(t)
+	run := func() {
+		dir := t.TempDir()
+		file := filepath.Join(dir, "resolv.conf")
+		require.NoError(t, os.WriteFile(file, []byte("nameserver 10.0.2.3\n"), 0o644))
+		p := start(t, k, backend.ProcSpec{Args: []string{"sh", "-c", "cat /etc/resolv.conf; cat /etc/resolv.conf"}, Rootfs: rootfs,
+			Mounts: []backend.Mount{{Type: backend.MountBind, Source: file, Target: "/etc/resolv.conf"}}})
+		st, err := p.Wait()
+		require.NoError(t, err)
+		require.Equal(t, 0, st.Code)
+		require.NoError(t, os.RemoveAll(dir))
+	}
+	run() // the first run opens what stays open for good (poller, pipes)
+	before := countFDs(t)
+	for i := 0; i < 50; i++ {
+		run()
+	}
+	// The shell interpreter (mvdan.cc/sh) leaves the read end of its
+	// stdin pipe to the garbage collector's finalizer: collect, then
+	// count; a root left open per container would never go.
+	assert.Eventually(t, func() bool { runtime.GC(); return countFDs(t) <= before }, 20*time.Second, 10*time.Millisecond,
+		"descriptors left open by 50 containers that have exited: %d before, %d now", before, countFDs(t))
+}
+
+func countFDs(t *testing.T) int {
+	t.Helper()
+	ents, err := os.ReadDir("/proc/self/fd")
+	require.NoError(t, err)
+	return len(ents)
 }
 
 // A pid-1 shell that traps TERM gets it: `docker stop` then ends it at once.

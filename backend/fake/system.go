@@ -140,8 +140,12 @@ func (s *system) Spawn(p *userland.Process) (int, error) {
 	}
 	cp := *p
 	cp.Ctx, cp.Sys = lp.ctx, child
+	volumes := s.Volumes()
+	userland.RetainVolumes(volumes) // an orphan may outlive its parent
 	go func() {
-		s.k.exited(lp, userland.Run(&cp))
+		code := userland.Run(&cp)
+		userland.ReleaseVolumes(volumes)
+		s.k.exited(lp, code)
 	}()
 	<-lp.done
 	return lp.status.Code, nil

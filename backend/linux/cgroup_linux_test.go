@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -88,6 +89,39 @@ func TestCgroupsRealV1CpusetENOSPC(t *testing.T) {
 	err := cg.AddProc("c2", sleeper(t))
 	assert.ErrorIs(t, err, backend.ErrNoSpace)
 	assert.ErrorIs(t, err, syscall.ENOSPC)
+}
+
+// A shared parent left with an empty cpuset (another run, another tool)
+// is seeded from its own parent when a cgroup is made under it, as runc
+// does; it used to make every join below it fail with ENOSPC (issue #10
+// item 7). And a join that still fails says which file is empty.
+func TestCgroupsRealV1SeedsAnEmptyParent(t *testing.T) {
+	h := linuxtest.NewLinuxHost(t)
+	cg := h.Cgroups()
+	if cg.Mode() == backend.CgroupV2 {
+		t.Skip("skipping: v1 only")
+	}
+	require.NoError(t, cg.Create("shared"))
+	shared := filepath.Join(cg.Root(), "cpuset", h.Options().CgroupParent, "shared")
+	for _, f := range []string{"cpuset.cpus", "cpuset.mems"} {
+		require.NoError(t, os.WriteFile(filepath.Join(shared, f), []byte("\n"), 0))
+	}
+	require.NoError(t, cg.Create("shared/c"))
+	require.NoError(t, cg.AddProc("shared/c", sleeper(t)), "the empty parent was seeded, and the child from it")
+	for _, f := range []string{"cpuset.cpus", "cpuset.mems"} {
+		b, err := os.ReadFile(filepath.Join(shared, f))
+		require.NoError(t, err)
+		assert.NotEqual(t, "", strings.TrimSpace(string(b)), f)
+	}
+
+	// Emptied again after the child was made: the join's error names it.
+	require.NoError(t, cg.Create("shared/d"))
+	d := filepath.Join(shared, "d")
+	require.NoError(t, os.WriteFile(filepath.Join(d, "cpuset.cpus"), []byte("\n"), 0))
+	err := cg.AddProc("shared/d", sleeper(t))
+	assert.ErrorIs(t, err, backend.ErrNoSpace)
+	assert.Contains(t, err.Error(), filepath.Join(d, "cpuset.cpus")+": is empty")
+	assert.Contains(t, err.Error(), "cat "+filepath.Join(shared, "cpuset.cpus")+" > "+filepath.Join(d, "cpuset.cpus"))
 }
 
 func TestCgroupsV1InTempDir(t *testing.T) {

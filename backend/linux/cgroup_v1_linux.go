@@ -88,9 +88,13 @@ func (c *cgroupV1) exists(op, p string) (string, error) {
 	return clean, nil
 }
 
-// Create makes the cgroup in every hierarchy, parents included. A new
-// cpuset gets its parent's cpus and mems at once: a v1 cpuset with empty
-// ones refuses tasks with ENOSPC (reference §4 pitfall).
+// Create makes the cgroup in every hierarchy, parents included. Every
+// cpuset directory on the way, new or already there, gets its parent's
+// cpus and mems when its own are empty: a v1 cpuset with empty ones
+// refuses tasks with ENOSPC, and a shared parent such as dockerlab/ may
+// have been left empty by another program or run (issue #10 item 7).
+// Docker 1.2's libcontainer (cgroups/fs/cpuset.go ensureParent and
+// copyIfNeeded) and runc seed the same way.
 func (c *cgroupV1) Create(p string) error {
 	clean, err := leaf("cgroup create", p)
 	if err != nil {
@@ -105,15 +109,11 @@ func (c *cgroupV1) Create(p string) error {
 		for _, part := range parts {
 			parentDir := dir
 			dir = filepath.Join(dir, part)
-			err := c.files.mkdir(dir)
-			if errors.Is(err, backend.ErrExists) {
-				continue
-			}
-			if err != nil {
+			if err := c.files.mkdir(dir); err != nil && !errors.Is(err, backend.ErrExists) {
 				return err
 			}
 			if ctrl == "cpuset" {
-				if err := c.copyCpuset(parentDir, dir); err != nil {
+				if err := c.seedCpuset(parentDir, dir); err != nil {
 					return err
 				}
 			}
@@ -122,22 +122,59 @@ func (c *cgroupV1) Create(p string) error {
 	return nil
 }
 
-// copyCpuset fills an empty cpuset.cpus/mems from the parent's.
-func (c *cgroupV1) copyCpuset(parentDir, dir string) error {
+// seedCpuset fills an empty cpuset.cpus or cpuset.mems of dir from its
+// parent's (which the walk from the top has seeded already). When that
+// cannot be done, the error names the file and says why it matters.
+func (c *cgroupV1) seedCpuset(parentDir, dir string) error {
 	for _, file := range []string{"cpuset.cpus", "cpuset.mems"} {
-		mine, _ := c.files.read(dir, file)
+		mine, err := c.files.read(dir, file)
+		if err != nil && !c.files.testMode {
+			return err
+		}
 		if mine != "" {
 			continue
 		}
 		theirs, err := c.files.read(parentDir, file)
 		if err != nil || theirs == "" {
-			continue // a test directory without a seeded parent
+			if c.files.testMode {
+				continue // a test directory without a seeded parent
+			}
+			return backend.Errorf(backend.ErrNoSpace, syscall.ENOSPC, "cgroup create", filepath.Join(dir, file),
+				"is empty, and so is %s to copy it from: a cpuset cgroup with no %s refuses every task; write the machine's value (see %s) into both",
+				filepath.Join(parentDir, file), cpusetWhat(file), filepath.Join(c.root, "cpuset", file))
 		}
 		if err := c.files.write("cgroup create", dir, file, theirs); err != nil {
-			return err
+			return backend.Errorf(backend.ErrNoSpace, syscall.ENOSPC, "cgroup create", filepath.Join(dir, file),
+				"is empty and copying %q from %s failed (%v): a cpuset cgroup with no %s refuses every task",
+				theirs, parentDir, err, cpusetWhat(file))
 		}
 	}
 	return nil
+}
+
+// cpusetWhat is what a cpuset file lists, for messages.
+func cpusetWhat(file string) string {
+	if file == "cpuset.mems" {
+		return "memory nodes"
+	}
+	return "CPUs"
+}
+
+// joinError explains a failed write of pid into dir's cgroup.procs. A v1
+// cpuset answers ENOSPC ("no space left on device") when its cpus or mems
+// are empty: the message says which file and how to fill it.
+func (c *cgroupV1) joinError(ctrl, dir string, pid int, err error) error {
+	if ctrl != "cpuset" || !errors.Is(err, syscall.ENOSPC) {
+		return err
+	}
+	for _, file := range []string{"cpuset.cpus", "cpuset.mems"} {
+		if v, rerr := c.files.read(dir, file); rerr == nil && v == "" {
+			return backend.Errorf(backend.ErrNoSpace, syscall.ENOSPC, "cgroup add "+strconv.Itoa(pid), filepath.Join(dir, file),
+				"is empty, so the kernel refuses the task (no space left on device): a cpuset cgroup needs %s; fill it from its parent: cat %s > %s",
+				cpusetWhat(file), filepath.Join(filepath.Dir(dir), file), filepath.Join(dir, file))
+		}
+	}
+	return err
 }
 
 // Set writes the limits that are non-zero.
@@ -205,7 +242,7 @@ func (c *cgroupV1) AddProc(p string, pid int) error {
 			continue
 		}
 		if err := c.files.write("cgroup add "+strconv.Itoa(pid), dir, "cgroup.procs", strconv.Itoa(pid)); err != nil {
-			return err
+			return c.joinError(ctrl, dir, pid, err)
 		}
 	}
 	return nil

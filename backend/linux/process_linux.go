@@ -27,6 +27,10 @@ import (
 	"github.com/dockerlab/dockerlab/internal/reexec"
 )
 
+// ioWaitDelay is how long Wait lets the stdio copies run on after the
+// process has ended (see Start).
+const ioWaitDelay = 2 * time.Second
+
 // process is one started process.
 type process struct {
 	h       *Host
@@ -42,6 +46,7 @@ type process struct {
 
 	initArgv []string    // the init's argv when ProcSpec.InitName was set
 	execed   atomic.Bool // the init has exec'd the program
+	stdin    *os.File    // the writing end of the child's stdin, when we copy it
 
 	done    chan struct{} // closed once reaped
 	mu      sync.Mutex
@@ -87,6 +92,11 @@ func (p *process) Signal(sig syscall.Signal) error {
 // reap waits for the child and records how it ended.
 func (p *process) reap() {
 	err := p.cmd.Wait()
+	if p.stdin != nil {
+		// Nobody reads it any more: the stdin copy ends at its next write
+		// instead of keeping this descriptor.
+		p.stdin.Close()
+	}
 	if p.master != nil {
 		<-p.ttyOut // the last output, then EIO
 		p.master.Close()
@@ -101,8 +111,8 @@ func (p *process) reap() {
 			st = backend.ExitStatus{Code: ws.ExitStatus()}
 		}
 		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			err = nil // a non-zero status is not an error of Wait
+		if errors.As(err, &ee) || errors.Is(err, exec.ErrWaitDelay) {
+			err = nil // a non-zero status, or a stdin nobody closed, is not an error of Wait
 		}
 	}
 	p.mu.Lock()
@@ -213,6 +223,24 @@ func (h *Host) Start(spec backend.ProcSpec) (backend.Process, error) {
 	cmd := reexec.Command(initArgv...)
 	cmd.Env = []string{} // the init needs none; the program gets spec.Env
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = spec.Stdin, spec.Stdout, spec.Stderr
+	// Once the process has ended, Wait gives the copies of stdout and
+	// stderr this long (a grandchild may hold them), then closes them.
+	cmd.WaitDelay = ioWaitDelay
+	// A stdin that is not a file is copied by a goroutine of our own,
+	// not exec's: exec's Wait waits for its stdin copy, which waits for
+	// the next read of a stdin that may never end (an attached client),
+	// so a process that had ended — or a start that failed and killed
+	// its child — blocked Wait for ever (issue #12 item 7).
+	var stdinR, stdinW *os.File
+	if _, isFile := spec.Stdin.(*os.File); spec.Stdin != nil && !isFile && !spec.Tty {
+		var err error
+		if stdinR, stdinW, err = os.Pipe(); err != nil {
+			closeAll(pipes[:])
+			return nil, kernelErr(op, "stdin pipe", err)
+		}
+		cmd.Stdin = stdinR
+		defer stdinR.Close() // the child has its copy
+	}
 	cmd.ExtraFiles = []*os.File{cfgR, syncR, errW}
 	// No Pdeathsig: it would fire when the forking thread exits, and we
 	// fork from a throwaway thread when joining a namespace.
@@ -239,13 +267,22 @@ func (h *Host) Start(spec backend.ProcSpec) (backend.Process, error) {
 		if master != nil {
 			master.Close()
 		}
+		if stdinW != nil {
+			stdinW.Close()
+		}
 		return nil, kernelErr(op, "", err)
 	}
 	cfgR.Close()
 	syncR.Close()
 	errW.Close()
 
-	p := &process{h: h, cmd: cmd, pid: cmd.Process.Pid, spec: spec, started: time.Now(), done: make(chan struct{})}
+	p := &process{h: h, cmd: cmd, pid: cmd.Process.Pid, spec: spec, started: time.Now(), done: make(chan struct{}), stdin: stdinW}
+	if stdinW != nil {
+		go func() {
+			io.Copy(stdinW, spec.Stdin)
+			stdinW.Close() // the end of our stdin is the child's EOF
+		}()
+	}
 	if spec.InitName != "" {
 		p.initArgv = initArgv
 	}

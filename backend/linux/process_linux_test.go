@@ -15,6 +15,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/dockerlab/dockerlab/backend"
 	"github.com/dockerlab/dockerlab/backend/linux"
@@ -294,4 +295,50 @@ func TestProcessJoinsAnotherProcessNetwork(t *testing.T) {
 	assert.Equal(t, backend.NSPid(first.Pid()), second.NetNS())
 	second.Wait()
 	assert.Contains(t, out.String(), "br-first")
+}
+
+// A start whose cgroup join fails — a cpuset cgroup emptied behind the
+// manager's back — comes back at once with an error that names the file
+// and how to fill it, even when the container's stdin is a pipe that
+// never ends (issue #12 item 7: it used to hang in Wait, copying stdin).
+func TestStartFailsFastWhenTheCgroupJoinFails(t *testing.T) {
+	h := linuxtest.NewLinuxHost(t)
+	cg := h.Cgroups()
+	if cg.Mode() == backend.CgroupV2 {
+		t.Skip("skipping: an empty cpuset refuses tasks only on cgroup v1")
+	}
+	rootfs := linuxtest.BusyboxRootfs(t)
+	require.NoError(t, cg.Create("emptied"))
+	dir := filepath.Join(cg.Root(), "cpuset", h.Options().CgroupParent, "emptied")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "cpuset.mems"), []byte("\n"), 0))
+
+	stdin, keepOpen := io.Pipe() // never written, never closed until the end
+	defer keepOpen.Close()
+	spec := container(rootfs, "cat")
+	spec.Cgroup, spec.Stdin = "emptied", stdin
+	var out bytes.Buffer
+	spec.Stdout, spec.Stderr = &out, &out
+	type result struct {
+		p   backend.Process
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		p, err := h.Start(spec)
+		done <- result{p, err}
+	}()
+	var r result
+	select {
+	case r = <-done:
+	case <-time.After(60 * time.Second): // a bound, not a measurement
+		t.Fatal("Start did not come back: a failed cgroup join must not hang")
+	}
+	require.Error(t, r.err)
+	assert.ErrorIs(t, r.err, backend.ErrNoSpace)
+	assert.Contains(t, r.err.Error(), filepath.Join(dir, "cpuset.mems"))
+	assert.Contains(t, r.err.Error(), "is empty")
+	assert.Contains(t, r.err.Error(), "cat ")
+	procs, err := h.Procs()
+	require.NoError(t, err)
+	assert.Empty(t, procs, "a failed start leaves no process")
 }

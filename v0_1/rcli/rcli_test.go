@@ -258,3 +258,34 @@ func TestCommandsListsWhatGetMethodFinds(t *testing.T) {
 	assert.Equal(t, []string{"args", "cat", "fail", "help", "panic", "version", "wait"}, Commands(testService{}),
 		"CmdOdd has another signature: not a command")
 }
+
+// A client that connects and never finishes its command line is answered
+// and closed once CommandLineTimeout has passed; a slow stdin after the
+// line is not cut (CmdCat still gets all of it).
+func TestSilentClientTimesOut(t *testing.T) {
+	old := CommandLineTimeout
+	CommandLineTimeout = 500 * time.Millisecond
+	t.Cleanup(func() { CommandLineTimeout = old })
+	addr := startServer(t)
+
+	conn, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	defer conn.Close()
+	io.WriteString(conn, `["vers`)
+	conn.SetReadDeadline(time.Now().Add(30 * time.Second)) // a bound, not a measurement
+	out, err := io.ReadAll(conn)
+	require.NoError(t, err, "the daemon closes the connection")
+	assert.Contains(t, string(out), "Error: ")
+
+	cat, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	defer cat.Close()
+	io.WriteString(cat, "[\"cat\"]\nslow ")
+	time.Sleep(time.Second) // longer than the timeout, after the line
+	io.WriteString(cat, "stdin\n")
+	require.NoError(t, cat.(*net.TCPConn).CloseWrite())
+	cat.SetReadDeadline(time.Now().Add(30 * time.Second))
+	got, err := io.ReadAll(cat)
+	require.NoError(t, err)
+	assert.Equal(t, "slow stdin\n", string(got))
+}

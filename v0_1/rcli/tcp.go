@@ -24,7 +24,10 @@
 //     string, so a "%" in it came out mangled (go vet's complaint, §9.11);
 //   - ListenAndServe only listens on loopback addresses: the protocol has no
 //     authentication and every command runs as root (§9.22);
-//   - CLIENT_SOCKET is guarded by a mutex; read it with ClientSocket.
+//   - CLIENT_SOCKET is guarded by a mutex; read it with ClientSocket;
+//   - the command line must arrive within CommandLineTimeout, and a
+//     command's stdout tells it when its client has gone for good
+//     (HangupNotifier).
 package rcli
 
 import (
@@ -39,6 +42,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/dockerlab/dockerlab/pkg/hangup"
 )
 
 // DEBUG_FLAG is set by the client's -D flag. In debug mode the daemon
@@ -69,6 +74,10 @@ func setClientSocket(w io.Writer) {
 
 // MaxLineLength bounds the JSON command line a client may send.
 const MaxLineLength = 1 << 20
+
+// CommandLineTimeout bounds how long the daemon waits for it (a variable
+// so that tests can shorten it).
+var CommandLineTimeout = 30 * time.Second
 
 var errLineTooLong = errors.New("command line too long")
 
@@ -157,11 +166,41 @@ func serveConn(conn net.Conn, service Service) {
 	if DEBUG_FLAG {
 		setClientSocket(conn)
 	}
-	if err := Serve(conn, service); err != nil {
+	// Not upstream: the command's stdout tells it when the client has
+	// closed the connection for good (HangupNotifier), so that attach to
+	// a silent container does not hold the connection until its next
+	// output (docs/divergences.md "Streams end when the client goes").
+	hc := &hangupConn{Conn: conn, hungUp: make(chan struct{})}
+	defer hangup.Watch(conn, hc.hangup)()
+	// Not upstream: the command line must arrive within
+	// CommandLineTimeout (Serve lifts the deadline once it has it), so a
+	// client that connects and says nothing does not hold a connection
+	// for ever.
+	conn.SetReadDeadline(time.Now().Add(CommandLineTimeout))
+	if err := Serve(hc, service); err != nil {
 		log.Printf("Error: %s", err)
 		fmt.Fprintf(conn, "Error: %s\n", err)
 	}
 }
+
+// HangupNotifier is implemented by the stdout a served command gets: the
+// channel is closed once the client has closed its connection entirely
+// (not when it only half-closed at the end of its stdin). In-process
+// calls (LocalCall) have no such stdout. The idea is net/http's
+// CloseNotifier.
+type HangupNotifier interface {
+	HungUp() <-chan struct{}
+}
+
+// hangupConn is a served connection that is a HangupNotifier.
+type hangupConn struct {
+	net.Conn
+	hungUp chan struct{}
+	once   sync.Once
+}
+
+func (c *hangupConn) hangup()                 { c.once.Do(func() { close(c.hungUp) }) }
+func (c *hangupConn) HungUp() <-chan struct{} { return c.hungUp }
 
 // Serve reads the command line from conn and runs it. The command's stdin
 // is the same buffered reader, so bytes the client sent right after the
@@ -171,6 +210,9 @@ func Serve(conn io.ReadWriter, service Service) error {
 	line, err := readCommandLine(r)
 	if err != nil {
 		return err
+	}
+	if d, ok := conn.(interface{ SetReadDeadline(time.Time) error }); ok {
+		d.SetReadDeadline(time.Time{}) // the command's stdin takes its time
 	}
 	var args []string
 	if err := json.Unmarshal(line, &args); err != nil {

@@ -79,12 +79,21 @@ func (daemon *Daemon) ContainerAttach(job *engine.Job) engine.Status {
 		cStderr = job.Stderr
 	}
 
-	<-daemon.Attach(container, cStdin, cStdinCloser, cStdout, cStderr)
+	<-daemon.attach(container, cStdin, cStdinCloser, cStdout, cStderr, job.HungUp())
 
 	// docker run -i without -t: the client's stdin is the container's
-	// only input, and the client waits for the container to exit.
+	// only input, and the client waits for the container to exit —
+	// unless it has gone.
 	if container.Config.StdinOnce && !container.Config.Tty {
-		container.State.WaitStop(-1)
+		stopped := make(chan struct{})
+		go func() {
+			container.State.WaitStop(-1)
+			close(stopped)
+		}()
+		select {
+		case <-stopped:
+		case <-job.HungUp():
+		}
 	}
 	return engine.StatusOK
 }
@@ -94,6 +103,12 @@ func (daemon *Daemon) ContainerAttach(job *engine.Job) engine.Status {
 // done. stdinCloser is closed when the output ends, so that the client's
 // side of stdin is released too.
 func (daemon *Daemon) Attach(container *Container, stdin io.ReadCloser, stdinCloser io.Closer, stdout, stderr io.Writer) chan error {
+	return daemon.attach(container, stdin, stdinCloser, stdout, stderr, nil)
+}
+
+// attach is Attach that also ends when hangup is closed (the client went
+// away while the container was silent: no failed write would tell).
+func (daemon *Daemon) attach(container *Container, stdin io.ReadCloser, stdinCloser io.Closer, stdout, stderr io.Writer, hangup <-chan struct{}) chan error {
 	var (
 		cStdout, cStderr io.ReadCloser
 		jobs             int
@@ -181,10 +196,21 @@ func (daemon *Daemon) Attach(container *Container, stdin io.ReadCloser, stdinClo
 	go func() {
 		defer cStdout.Close()
 		defer cStderr.Close()
-		for i := 0; i < jobs; i++ {
-			if err := <-errs; err != nil {
-				done <- err // the first failure ends the attach
-				return
+		for i := 0; i < jobs; {
+			select {
+			case err := <-errs:
+				if err != nil {
+					done <- err // the first failure ends the attach
+					return
+				}
+				i++
+			case <-hangup:
+				// Closing the container's side ends the output copies
+				// (ErrClosedPipe, no error); the client's stdin, if any,
+				// is ending on its own (its connection is closed).
+				cStdout.Close()
+				cStderr.Close()
+				hangup = nil
 			}
 		}
 		done <- nil

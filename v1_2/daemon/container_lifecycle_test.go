@@ -173,6 +173,17 @@ func TestLifecycleKillRestartFake(t *testing.T) { lifecycleKillRestart(t, fake.N
 func TestLifecycleHostConfigInCreateAndVolumesFake(t *testing.T) {
 	lifecycleHostConfigInCreateAndVolumes(t, fake.New(), "10.80.0.1/16")
 }
+
+// -v is the fake's one door to host files, but never to the whole
+// machine: `-v /:/host` fails at start, saying why.
+func TestFakeRefusesBindOfHostRoot(t *testing.T) {
+	l := newLifeDaemon(t, fake.New(), "", "10.74.0.1/16")
+	l.create(t, "all", `Cmd=["ls","/host"]`, `HostConfig={"Binds":["/:/host"]}`)
+	_, _, err := l.run("start", []string{"all"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "will not bind the host's root directory")
+}
+
 func TestLifecycleManyConcurrentWithPortsFake(t *testing.T) {
 	lifecycleManyConcurrentWithPorts(t, fake.New(), "10.82.0.1/16")
 }

@@ -104,10 +104,7 @@ func hostConfigFromSubEnv(job *engine.Job) *runconfig.HostConfig {
 	sub := job.GetenvSubEnv("HostConfig")
 	tmp := job.Eng.Job("hostconfig")
 	if sub != nil {
-		for _, kv := range *sub {
-			k, v, _ := strings.Cut(kv, "=")
-			tmp.Setenv(k, v)
-		}
+		tmp.Env().Init(sub)
 	}
 	return runconfig.ContainerHostConfigFromJob(tmp)
 }

@@ -22,6 +22,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dockerlab/dockerlab/backend"
 	"github.com/dockerlab/dockerlab/v1_2/daemon/execdriver"
 	"github.com/dockerlab/dockerlab/v1_2/daemon/execdriver/execdrivers"
 	"github.com/dockerlab/dockerlab/v1_2/daemon/graphdriver"
@@ -564,27 +565,12 @@ func (daemon *Daemon) restoreRunning(container *Container) {
 		// links) go, and nothing of it stays reserved.
 		daemon.logf("restore %s: removing the old run's rules: %s", container.ID, err)
 	}
-	daemon.unmountLeftover(container)
+	// Its rootfs mount, if the old daemon left one, went when the graph
+	// driver started (overlay.Init unmounts what no Get holds).
 	container.basefs = ""
 	container.State.SetStoppedWithError(-127, why)
 	if err := container.ToDisk(); err != nil {
 		daemon.logf("restore %s: saving the stopped state: %s", container.ID, err)
-	}
-}
-
-// unmountLeftover takes down the rootfs mount a dead daemon left (its
-// driver counted the mount in memory; this driver does not know it). A
-// Get and a Put find the mount point without changing the count; the
-// backend's Unmount then removes what was mounted there before. Errors
-// mean there was nothing to remove (vfs, or the fake).
-func (daemon *Daemon) unmountLeftover(container *Container) {
-	dir, err := daemon.driver.Get(container.ID, container.MountLabel)
-	if err != nil {
-		return
-	}
-	daemon.driver.Put(container.ID)
-	if err := daemon.config.Host.Unmount(dir); err == nil {
-		daemon.infof("restore %s: unmounted %s, left by the previous daemon", TruncateID(container.ID), dir)
 	}
 }
 
@@ -656,6 +642,18 @@ func (daemon *Daemon) restore() (string, error) {
 		c := loaded[id]
 		c.Name = "" // not in graphdb: ensureName gives it one
 		add(c)
+	}
+
+	// Not upstream: a start cut short by kill -9 can leave a process no
+	// config.json calls running (so restoreRunning never saw it), holding
+	// an address the bridge is about to hand out again. No container runs
+	// in this daemon yet, so every process whose rootfs is under the
+	// daemon's root is such a leftover (docs/divergences.md "Restore
+	// reconciles what a killed daemon left").
+	if killed, left, err := backend.KillUnder(daemon.config.Host, daemon.config.Root, nil, 10*time.Second); err != nil {
+		daemon.logf("restore: ending the processes an earlier daemon left: %s", err)
+	} else if killed > 0 {
+		daemon.infof("restore: ended %d processes of containers an earlier daemon left running (%d would not die)", killed-len(left), len(left))
 	}
 
 	restarted := 0

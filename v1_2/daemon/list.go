@@ -21,6 +21,7 @@
 package daemon
 
 import (
+	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
@@ -138,7 +139,7 @@ func (daemon *Daemon) containerRow(container *Container, names []string, size bo
 	if err != nil {
 		return nil, err
 	}
-	out.Set("Ports", ports)
+	out.SetJson("Ports", json.RawMessage(ports)) // a list, not a string
 	if size {
 		sizeRw, sizeRootFs := container.GetSize()
 		out.SetInt64("SizeRw", sizeRw)
@@ -147,11 +148,15 @@ func (daemon *Daemon) containerRow(container *Container, names []string, size bo
 	return out, nil
 }
 
-// commandColumn is the COMMAND column: path and arguments in double
-// quotes, an argument with a space in single quotes ("sh -c 'echo hi'").
+// commandColumn is the COMMAND column: path and arguments, an argument
+// with a space in single quotes (sh -c 'echo hi'). Upstream wrapped it in
+// double quotes, which its engine.Env encoder then took for a JSON string
+// and removed on the way out; the clients add their own quotes
+// (strconv.Quote). dockerlab's Env keeps strings as they are set, so the
+// column is built without them and the API answers the same text.
 func commandColumn(path string, args []string) string {
 	if len(args) == 0 {
-		return `"` + path + `"`
+		return path
 	}
 	quoted := make([]string, len(args))
 	for i, arg := range args {
@@ -160,7 +165,7 @@ func commandColumn(path string, args []string) string {
 		}
 		quoted[i] = arg
 	}
-	return `"` + path + " " + strings.Join(quoted, " ") + `"`
+	return path + " " + strings.Join(quoted, " ")
 }
 
 func containsInt(list []int, v int) bool {

@@ -153,13 +153,6 @@ func (container *Container) copyLog(stdout, stderr io.Writer, wantOut, wantErr b
 	}
 }
 
-// followLog copies new lines until the container stops (the monitor's
-// Clean of the broadcast writers closes our pipes) or the client goes.
-//
-// Divergence (docs/divergences.md): upstream followed a stopped container
-// too, and then waited for ever; here a stopped container ends at once.
-// Upstream's follow part printed timestamps through jsonlog.Format, i.e.
-// "[<time>] <line>" with brackets, unlike the stored part: kept as it was.
 // logPipe is one followed stream: what the broadcast writer fills, and
 // the client's side it is copied to.
 type logPipe struct {
@@ -220,7 +213,21 @@ func (container *Container) subscribeLog(job *engine.Job, wantOut, wantErr bool)
 func followLog(job *engine.Job, pipes []logPipe, format string) {
 	// Both copies end together: at the container's stop both pipes reach
 	// EOF; when the client goes away (a write fails) the other copy is
-	// ended too, instead of waiting for the container's next line.
+	// ended too, instead of waiting for the container's next line. A
+	// client that leaves while the container is silent hangs the job up:
+	// closing the pipes ends both copies at once (1.2 kept the connection
+	// until the container's next line).
+	finished := make(chan struct{})
+	defer close(finished)
+	go func() {
+		select {
+		case <-job.HungUp():
+			for _, p := range pipes {
+				p.r.Close()
+			}
+		case <-finished:
+		}
+	}()
 	errs := make(chan error, len(pipes))
 	for _, p := range pipes {
 		go func() {

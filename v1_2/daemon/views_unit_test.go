@@ -15,8 +15,8 @@ import (
 )
 
 func TestCommandColumn(t *testing.T) {
-	assert.Equal(t, `"true"`, commandColumn("true", nil))
-	assert.Equal(t, `"sh -c 'echo hi' x"`, commandColumn("sh", []string{"-c", "echo hi", "x"}))
+	assert.Equal(t, `true`, commandColumn("true", nil))
+	assert.Equal(t, `sh -c 'echo hi' x`, commandColumn("sh", []string{"-c", "echo hi", "x"}))
 }
 
 func TestTopRows(t *testing.T) {

@@ -156,6 +156,7 @@ func (eng *Engine) Job(name string, args ...string) *Job {
 		Stdout: NewOutput(),
 		Stderr: NewOutput(),
 		env:    &Env{},
+		hangup: make(chan struct{}),
 	}
 	if eng.Logging {
 		// Wrapped so that closing the job's stderr never closes the engine's.

@@ -4,7 +4,17 @@
 // Env is the job's environment, kept the way a process keeps one: a list of
 // "KEY=VALUE" strings. Set only appends, so a key may appear several times and
 // every reader takes the last one — the same rule as a shell's environment.
-// Everything typed (bools, ints, lists, nested objects) is stored as text.
+// Everything typed (bools, ints, lists, nested objects) is stored as text,
+// as JSON.
+//
+// Divergence: Docker 1.2's Encode sent any value that parsed as JSON as
+// JSON, so a string that looked like a literal changed type on the way out
+// — a container whose command was `true` was inspected as "Path": true,
+// which today's docker CLI refuses to decode. Here Set stores such a string
+// (one that would parse as JSON: true, false, null, 42, "x", [..], {..}) as
+// a JSON string literal, and the getters hand it back as it was set; typed
+// setters store their JSON as it is (docs/divergences.md "engine.Env keeps
+// strings as strings").
 package engine
 
 import (
@@ -20,6 +30,11 @@ type Env []string
 
 // Get returns the last value set for key, or "". Entries without "=" are skipped.
 func (env *Env) Get(key string) (value string) {
+	return unquoteString(env.getRaw(key))
+}
+
+// getRaw is the stored text of key: a string Set quoted stays quoted.
+func (env *Env) getRaw(key string) (value string) {
 	for _, kv := range *env {
 		k, v, ok := strings.Cut(kv, "=")
 		if ok && k == key {
@@ -29,9 +44,33 @@ func (env *Env) Get(key string) (value string) {
 	return value
 }
 
-// Set appends key=value; it never removes an older value.
+// Set appends key=value; it never removes an older value. value is a
+// string: one that would read as JSON is stored quoted, so that Encode
+// sends it as a string.
 func (env *Env) Set(key, value string) {
-	*env = append(*env, key+"="+value)
+	if json.Valid([]byte(value)) {
+		quoted, _ := json.Marshal(value) // a string always marshals
+		value = string(quoted)
+	}
+	env.setRaw(key, value)
+}
+
+// setRaw appends key=text, text being JSON (a typed setter's).
+func (env *Env) setRaw(key, text string) {
+	*env = append(*env, key+"="+text)
+}
+
+// unquoteString turns a stored JSON string literal back into its text;
+// anything else is returned as it is.
+func unquoteString(raw string) string {
+	if !strings.HasPrefix(raw, `"`) {
+		return raw
+	}
+	var s string
+	if err := json.Unmarshal([]byte(raw), &s); err != nil {
+		return raw
+	}
+	return s
 }
 
 // Exists reports whether key has been set (even to "").
@@ -60,12 +99,12 @@ func (env *Env) GetBool(key string) bool {
 	return true
 }
 
-// SetBool stores "1" or "0".
+// SetBool stores "1" or "0" (sent as the numbers 1 and 0, as upstream).
 func (env *Env) SetBool(key string, value bool) {
 	if value {
-		env.Set(key, "1")
+		env.setRaw(key, "1")
 	} else {
-		env.Set(key, "0")
+		env.setRaw(key, "0")
 	}
 }
 
@@ -85,12 +124,12 @@ func (env *Env) GetInt64(key string) int64 {
 
 // SetInt stores value in decimal.
 func (env *Env) SetInt(key string, value int) {
-	env.Set(key, fmt.Sprintf("%d", value))
+	env.setRaw(key, fmt.Sprintf("%d", value))
 }
 
 // SetInt64 stores value in decimal.
 func (env *Env) SetInt64(key string, value int64) {
-	env.Set(key, fmt.Sprintf("%d", value))
+	env.setRaw(key, fmt.Sprintf("%d", value))
 }
 
 // GetList reads a JSON list of strings. An absent key and the text "null"
@@ -112,13 +151,21 @@ func (env *Env) SetList(key string, value []string) error {
 	return env.SetJson(key, value)
 }
 
-// GetJson unmarshals the value into iface; an absent key leaves iface alone.
+// GetJson unmarshals the value into iface; an absent key leaves iface
+// alone. A value given to Set as JSON text (a request body, say) is read
+// as that JSON.
 func (env *Env) GetJson(key string, iface interface{}) error {
-	raw := env.Get(key)
+	raw := env.getRaw(key)
 	if raw == "" {
 		return nil
 	}
-	return json.Unmarshal([]byte(raw), iface)
+	err := json.Unmarshal([]byte(raw), iface)
+	if err != nil && strings.HasPrefix(raw, `"`) {
+		if text := unquoteString(raw); text != raw {
+			return json.Unmarshal([]byte(text), iface)
+		}
+	}
+	return err
 }
 
 // SetJson stores value marshalled as JSON text.
@@ -127,7 +174,7 @@ func (env *Env) SetJson(key string, value interface{}) error {
 	if err != nil {
 		return err
 	}
-	env.Set(key, string(text))
+	env.setRaw(key, string(text))
 	return nil
 }
 
@@ -150,13 +197,22 @@ func (env *Env) SetSubEnv(key string, sub *Env) error {
 	if err := sub.Encode(&buf); err != nil {
 		return err
 	}
-	env.Set(key, buf.String())
+	env.setRaw(key, strings.TrimSuffix(buf.String(), "\n"))
 	return nil
 }
 
-// Map returns one value per key, the last one set. Entries without "=" are
-// skipped (upstream panicked on them; see the divergence note in the report).
+// Map returns one value per key, the last one set, as the getters read
+// it. Entries without "=" are skipped (upstream panicked on them).
 func (env *Env) Map() map[string]string {
+	m := env.rawMap()
+	for k, v := range m {
+		m[k] = unquoteString(v)
+	}
+	return m
+}
+
+// rawMap is Map with the stored texts (Encode needs to know a string).
+func (env *Env) rawMap() map[string]string {
 	m := make(map[string]string)
 	for _, kv := range *env {
 		if k, v, ok := strings.Cut(kv, "="); ok {
@@ -171,7 +227,7 @@ func (env *Env) MultiMap() map[string][]string {
 	m := make(map[string][]string)
 	for _, kv := range *env {
 		if k, v, ok := strings.Cut(kv, "="); ok {
-			m[k] = append(m[k], v)
+			m[k] = append(m[k], unquoteString(v))
 		}
 	}
 	return m

@@ -7,8 +7,10 @@
 //   - Decoding: JSON numbers arrive as float64; they are stored as integers
 //     ("1.7" becomes "1"), because every number the daemon sends is a count,
 //     a size or an id.
-//   - Encoding: a value that is itself valid JSON is emitted as JSON, not as a
-//     string, so Set("a", "1") encodes as 1, SetBool as 1/0 and "true" as true.
+//   - Encoding: what a typed setter stored is emitted as JSON (SetInt as a
+//     number, SetBool as 1/0, SetJson as the value); what Set stored is a
+//     string, even "true" or "42" (upstream emitted any value that parsed
+//     as JSON as JSON, so Set("Path", "true") came out as true).
 package engine
 
 import (
@@ -53,8 +55,8 @@ func (env *Env) Decode(src io.Reader) error {
 	return nil
 }
 
-// SetAuto stores a decoded JSON value: numbers as integers, strings as they
-// are, anything else (bools, lists, objects, null) as its JSON text.
+// SetAuto stores a decoded JSON value: numbers as integers, strings as
+// strings, anything else (bools, lists, objects, null) as its JSON text.
 //
 //lab:exercise ch03.env-json
 func (env *Env) SetAuto(key string, value interface{}) {
@@ -63,7 +65,7 @@ func (env *Env) SetAuto(key string, value interface{}) {
 	} else if text, ok := value.(string); ok {
 		env.Set(key, text)
 	} else if encoded, err := json.Marshal(value); err == nil {
-		env.Set(key, string(encoded))
+		env.setRaw(key, string(encoded))
 	} else {
 		env.Set(key, fmt.Sprintf("%v", value))
 	}
@@ -92,7 +94,7 @@ func changeFloats(v interface{}) interface{} {
 //lab:exercise ch03.env-json
 func (env *Env) Encode(dst io.Writer) error {
 	m := make(map[string]interface{})
-	for key, text := range env.Map() {
+	for key, text := range env.rawMap() {
 		var decoded interface{}
 		if err := json.Unmarshal([]byte(text), &decoded); err == nil {
 			m[key] = changeFloats(decoded)

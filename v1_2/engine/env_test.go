@@ -132,16 +132,43 @@ func TestLongNumbersArray(t *testing.T) {
 	assert.Equal(t, `{"mykey":[67108864]}`+"\n", buf.String())
 }
 
-func TestEncodeEmitsJSONValuesAsJSON(t *testing.T) {
+// What a typed setter stored goes out as JSON; what Set stored goes out
+// as a string, even when it reads like a JSON literal (1.2 sent "Path":
+// true for a container whose command was `true`, issue #10 item 8).
+func TestEncodeKeepsStringsAndTypes(t *testing.T) {
 	env := &Env{}
-	env.Set("a", "1")
-	env.Set("b", "true")
-	env.Set("c", "hello")
-	env.Set("d", "null")
+	for k, v := range map[string]string{"a": "1", "b": "true", "c": "hello", "d": "null", "f": "false", "g": "42",
+		"h": `"quoted"`, "i": `["x"]`, "j": `{"k":1}`, "l": " 7 ", "m": ""} {
+		env.Set(k, v)
+	}
 	env.SetBool("e", true)
+	env.SetInt("n", 42)
+	require.NoError(t, env.SetJson("o", map[string]int{"p": 1}))
+	require.NoError(t, env.SetList("q", []string{"r"}))
+	env.SetAuto("s", true)
 	var buf bytes.Buffer
 	require.NoError(t, env.Encode(&buf))
-	assert.Equal(t, `{"a":1,"b":true,"c":"hello","d":null,"e":1}`+"\n", buf.String())
+	assert.Equal(t, `{"a":"1","b":"true","c":"hello","d":"null","e":1,"f":"false","g":"42","h":"\"quoted\"",`+
+		`"i":"[\"x\"]","j":"{\"k\":1}","l":" 7 ","m":"","n":42,"o":{"p":1},"q":["r"],"s":true}`+"\n", buf.String())
+
+	// The getters hand back what was set.
+	assert.Equal(t, "true", env.Get("b"))
+	assert.Equal(t, `"quoted"`, env.Get("h"))
+	assert.Equal(t, 42, env.GetInt("g"))
+	assert.True(t, env.GetBool("b"))
+	assert.False(t, env.GetBool("f"))
+	assert.Equal(t, []string{"x"}, env.GetList("i"))
+	var j map[string]int
+	require.NoError(t, env.GetJson("j", &j), "JSON text given to Set reads as JSON")
+	assert.Equal(t, map[string]int{"k": 1}, j)
+	assert.Equal(t, "true", env.Map()["b"])
+
+	// And a round trip keeps every type.
+	again := &Env{}
+	require.NoError(t, again.Decode(bytes.NewReader(buf.Bytes())))
+	var buf2 bytes.Buffer
+	require.NoError(t, again.Encode(&buf2))
+	assert.Equal(t, buf.String(), buf2.String())
 }
 
 func TestDecodeTurnsFloatsIntoInts(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -28,6 +29,9 @@ type Job struct {
 	status  Status
 	end     time.Time       // zero until the handler has returned
 	done    <-chan struct{} // job_cancel.go: closed when the caller gives up
+
+	hangup     chan struct{} // closed by Hangup
+	hangupOnce sync.Once
 }
 
 // Status is a job's exit code, in the same spirit as a process exit code.
@@ -99,6 +103,24 @@ func (job *Job) Run() error {
 	}
 	return nil
 	//lab:end ch03.job-run
+}
+
+// Hangup tells the job that whoever reads its output has gone (the HTTP
+// client disconnected), as the kernel sends SIGHUP to a process whose
+// terminal line dropped. A job that would otherwise wait for its next
+// write to notice (events, logs -f, attach to a silent container: each
+// holding a connection and its descriptor until then) ends at once.
+// Calling it twice, or after the job ended, is harmless.
+//
+// Divergence: Docker 1.2's jobs learnt of a gone client only when a
+// write failed (docs/divergences.md "Streams end when the client goes").
+func (job *Job) Hangup() {
+	job.hangupOnce.Do(func() { close(job.hangup) })
+}
+
+// HungUp is closed once Hangup has been called.
+func (job *Job) HungUp() <-chan struct{} {
+	return job.hangup
 }
 
 // CallString renders the job as a call: "name(arg1, arg2)".

@@ -169,7 +169,7 @@ func TestCh03EnvJson_RoundTrip(t *testing.T) {
 
 	// As in 1.2, every number an Env sends is an integer, nested ones too.
 	raw := &Env{}
-	raw.Set("Limits", `{"CpuRatio":0.5,"Memory":1e9}`)
+	require.NoError(t, raw.SetJson("Limits", map[string]interface{}{"CpuRatio": 0.5, "Memory": 1e9}))
 	assert.Equal(t, `{"Limits":{"CpuRatio":0,"Memory":1000000000}}`+"\n", lab03Encode(t, raw),
 		"decoded JSON numbers are float64: changeFloats turns them into integers at every depth")
 }

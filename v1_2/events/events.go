@@ -82,8 +82,8 @@ func (e *Events) Log(job *engine.Job) engine.Status {
 
 // Get is the "events" job. env since/until are unix times (0: unset). It
 // writes the kept events from since on, then, unless until is in the
-// past, every new event until until or until the engine shuts down or
-// the job's stdout refuses a write (the client went away).
+// past, every new event until until, until the engine shuts down, or
+// until the client goes away (the job is hung up, or a write fails).
 func (e *Events) Get(job *engine.Job) engine.Status {
 	since := job.GetenvInt64("since")
 	until := job.GetenvInt64("until")
@@ -125,6 +125,10 @@ func (e *Events) Get(job *engine.Job) engine.Status {
 			if err := enc.Encode(m); err != nil {
 				return engine.StatusOK
 			}
+		case <-job.HungUp():
+			// The client is gone: stop now rather than at the next
+			// event's failed write (1.2 held the connection till then).
+			return engine.StatusOK
 		case <-deadline:
 			return engine.StatusOK
 		case <-tick.C:

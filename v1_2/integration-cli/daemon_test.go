@@ -81,55 +81,57 @@ func randomSuffix() string {
 	return hex.EncodeToString(b[:])
 }
 
-// daemon is one running `dockerlab v1.2 daemon`.
+// daemon is one `dockerlab v1.2 daemon`: its directory, socket and
+// sandbox stay the same across restarts (start, kill9).
 type daemon struct {
 	sock    string // the socket's path
 	host    string // unix://sock, for DOCKER_HOST
 	sandbox string // linux: the sandbox name ("" on fake)
 	log     *bytes.Buffer
+	pid     int // the daemon process
+
+	t       *testing.T
+	dir     string   // -g, the pid file, the fake's state, the socket
+	global  []string // dockerlab's flags before "v1.2"
+	extra   []string // daemon flags
+	cmd     *exec.Cmd
+	exited  <-chan error
+	backend string
 }
 
 // startDaemon starts the daemon on backend ("fake" or "linux") and waits
 // until it answers /_ping. Cleanup stops it with SIGTERM (and resets the
 // linux sandbox).
 func startDaemon(t *testing.T, backend string, extra ...string) *daemon {
+	d := newDaemon(t, backend, extra...)
+	d.start()
+	return d
+}
+
+// newDaemon prepares a daemon without starting it.
+func newDaemon(t *testing.T, backend string, extra ...string) *daemon {
 	bin := dockerlabBinary(t)
 	// Unix socket paths are short (108 bytes): a directory of our own in /tmp.
 	dir, err := os.MkdirTemp("", "dl-icli")
 	require.NoError(t, err)
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	d := &daemon{sock: filepath.Join(dir, "d.sock"), log: &bytes.Buffer{}}
+	d := &daemon{sock: filepath.Join(dir, "d.sock"), log: &bytes.Buffer{}, t: t, dir: dir, extra: extra, backend: backend}
 	d.host = "unix://" + d.sock
-	global := []string{"--backend", backend}
+	d.global = []string{"--backend", backend}
 	switch backend {
 	case "fake":
-		global = append(global, "--fake-state", filepath.Join(dir, "fake.json"))
+		d.global = append(d.global, "--fake-state", d.fakeState())
 	case "linux":
 		// Also puts this package among the real-kernel suites make test
 		// runs as root (scripts/test.sh finds them by this import).
 		linuxtest.RequireRoot(t)
 		d.sandbox = "dl-icli-" + randomSuffix()
-		global = append(global, "--sandbox-name", d.sandbox)
+		d.global = append(d.global, "--sandbox-name", d.sandbox)
 		// The scenarios publish fixed ports (8080): they stay inside the
 		// sandbox, not on this machine's loopback.
-		extra = append([]string{"--loopback-forward=false"}, extra...)
+		d.extra = append([]string{"--loopback-forward=false"}, d.extra...)
 	}
-	args := append(global, "v1.2", "daemon", "-H", d.host, "-G", "",
-		"-g", filepath.Join(dir, "graph"), "-p", filepath.Join(dir, "d.pid"))
-	args = append(args, extra...)
-	cmd := exec.Command(bin, args...)
-	cmd.Stdout, cmd.Stderr = d.log, d.log
-	require.NoError(t, cmd.Start())
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
 	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(30 * time.Second):
-			cmd.Process.Kill()
-			<-exited
-		}
+		d.stop()
 		if d.sandbox != "" {
 			reset := exec.Command(bin, "--backend", "linux", "sandbox", "reset", "--sandbox-name", d.sandbox)
 			if out, err := reset.CombinedOutput(); err != nil {
@@ -139,7 +141,20 @@ func startDaemon(t *testing.T, backend string, extra ...string) *daemon {
 		if t.Failed() {
 			t.Logf("daemon log:\n%s", d.log.String())
 		}
+		os.RemoveAll(dir)
 	})
+	return d
+}
+
+func (d *daemon) fakeState() string { return filepath.Join(d.dir, "fake.json") }
+func (d *daemon) graph() string     { return filepath.Join(d.dir, "graph") }
+
+// start runs the daemon (again) and waits for its /_ping.
+func (d *daemon) start() {
+	t := d.t
+	args := append(append([]string{}, d.global...), "v1.2", "daemon", "-H", d.host, "-G", "",
+		"-g", d.graph(), "-p", filepath.Join(d.dir, "d.pid"))
+	exited := d.spawn(append(args, d.extra...))
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		c, err := net.Dial("unix", d.sock)
@@ -150,11 +165,12 @@ func startDaemon(t *testing.T, backend string, extra ...string) *daemon {
 			n, _ := c.Read(buf)
 			c.Close()
 			if strings.HasSuffix(string(buf[:n]), "OK") {
-				return d
+				return
 			}
 		}
 		select {
 		case err := <-exited:
+			d.cmd = nil
 			t.Fatalf("daemon exited: %v\n%s", err, d.log.String())
 		default:
 		}
@@ -163,4 +179,42 @@ func startDaemon(t *testing.T, backend string, extra ...string) *daemon {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// spawn starts dockerlab with args as d's process, logging to d.log, and
+// returns the channel its exit arrives on.
+func (d *daemon) spawn(args []string) <-chan error {
+	cmd := exec.Command(dockerlabBinary(d.t), args...)
+	cmd.Stdout, cmd.Stderr = d.log, d.log
+	require.NoError(d.t, cmd.Start())
+	d.cmd, d.pid = cmd, cmd.Process.Pid
+	exited := make(chan error, 1)
+	d.exited = exited
+	go func() { exited <- cmd.Wait() }()
+	return exited
+}
+
+// stop ends a running daemon with SIGTERM (its shutdown hooks run).
+func (d *daemon) stop() {
+	if d.cmd == nil {
+		return
+	}
+	d.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-d.exited:
+	case <-time.After(30 * time.Second):
+		d.cmd.Process.Kill()
+		<-d.exited
+	}
+	d.cmd = nil
+}
+
+// kill9 ends the daemon with SIGKILL: no hook runs.
+func (d *daemon) kill9() {
+	if d.cmd == nil {
+		return
+	}
+	d.cmd.Process.Kill()
+	<-d.exited
+	d.cmd = nil
 }

@@ -106,7 +106,7 @@ func declareRunFlags(cmd *flag.FlagSet) *runFlags {
 	stringFlag(cmd, []string{"#name", "-name"}, "", "Assign a name to the container")
 
 	varFlag(cmd, &f.attach, []string{"a", "-attach"}, "Attach to STDIN, STDOUT or STDERR.")
-	varFlag(cmd, &f.volumes, []string{"v", "-volume"}, "Bind mount a volume (e.g., from the host: -v /host:/container, from Docker: -v /container)")
+	varFlag(cmd, &f.volumes, []string{"v", "-volume"}, "Bind mount a volume (e.g., from the host: -v /host:/container, from Docker: -v /container); on the fake backend a host path bound here is the one host path the container reaches, read and written with the daemon's uid (/ and paths holding the fake's state file are refused)")
 	varFlag(cmd, &f.links, []string{"#link", "-link"}, "Add link to another container in the form of name:alias")
 	varFlag(cmd, &f.devices, []string{"-device"}, "Add a host device to the container (e.g. --device=/dev/sdc:/dev/xvdc)")
 	varFlag(cmd, &f.env, []string{"e", "-env"}, "Set environment variables")

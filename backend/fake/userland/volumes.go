@@ -79,33 +79,94 @@ func rootRel(abs string) string {
 
 // volumeRoots keeps one open *os.Root per source directory, shared by
 // every process: opening them for each applet would cost a descriptor per
-// command. An entry is reopened when its directory was replaced.
+// command. The kernel holds an entry for each process that has the volume
+// (RetainVolumes at its start, ReleaseVolumes at its end), and the last
+// release closes it: a container's resolv.conf directory, removed with
+// the container, must not stay open in the daemon for ever. An entry is
+// reopened when its directory was replaced.
 var volumeRoots struct {
 	sync.Mutex
-	m map[string]*os.Root
+	m map[string]*volumeRoot
+}
+
+type volumeRoot struct {
+	root *os.Root
+	refs int // processes holding it (RetainVolumes)
 }
 
 func openVolumeRoot(dir string) (*os.Root, error) {
 	volumeRoots.Lock()
 	defer volumeRoots.Unlock()
+	return openVolumeRootLocked(dir)
+}
+
+func openVolumeRootLocked(dir string) (*os.Root, error) {
 	if volumeRoots.m == nil {
-		volumeRoots.m = map[string]*os.Root{}
+		volumeRoots.m = map[string]*volumeRoot{}
 	}
-	if r, ok := volumeRoots.m[dir]; ok {
+	v, ok := volumeRoots.m[dir]
+	if ok {
 		a, err1 := os.Stat(dir)
-		b, err2 := r.Stat(".")
+		b, err2 := v.root.Stat(".")
 		if err1 == nil && err2 == nil && os.SameFile(a, b) {
-			return r, nil
+			return v.root, nil
 		}
-		r.Close()
-		delete(volumeRoots.m, dir)
+		v.root.Close()
+	} else {
+		v = &volumeRoot{}
+		volumeRoots.m[dir] = v
 	}
 	r, err := os.OpenRoot(dir)
 	if err != nil {
+		delete(volumeRoots.m, dir)
 		return nil, err
 	}
-	volumeRoots.m[dir] = r
+	v.root = r
 	return r, nil
+}
+
+// volumeDir is the directory a mount's root is opened on: the source, or
+// the directory holding a source file.
+func volumeDir(m backend.Mount) string {
+	if info, err := os.Stat(m.Source); err == nil && !info.IsDir() {
+		return filepath.Dir(m.Source)
+	}
+	return m.Source
+}
+
+// RetainVolumes is called by the kernel when a process with these bind
+// mounts starts: their roots stay open while it runs.
+func RetainVolumes(ms []backend.Mount) {
+	eachVolumeDir(ms, func(dir string) {
+		if _, err := openVolumeRootLocked(dir); err == nil {
+			volumeRoots.m[dir].refs++
+		}
+	})
+}
+
+// ReleaseVolumes is called when that process has ended; the last release
+// of a directory closes its root.
+func ReleaseVolumes(ms []backend.Mount) {
+	eachVolumeDir(ms, func(dir string) {
+		if v, ok := volumeRoots.m[dir]; ok {
+			if v.refs--; v.refs <= 0 {
+				v.root.Close()
+				delete(volumeRoots.m, dir)
+			}
+		}
+	})
+}
+
+// eachVolumeDir runs f, under the cache's lock, for each mount's root
+// directory.
+func eachVolumeDir(ms []backend.Mount, f func(dir string)) {
+	volumeRoots.Lock()
+	defer volumeRoots.Unlock()
+	for _, m := range ms {
+		if m.Source != "" {
+			f(volumeDir(m))
+		}
+	}
 }
 
 // volumesOf asks the kernel for the caller's volumes. A source that
@@ -122,9 +183,9 @@ func volumesOf(sys System) []mountPoint {
 			continue
 		}
 		mp := mountPoint{target: path.Clean("/" + m.Target), readonly: m.Readonly}
-		dir := m.Source
-		if info, err := os.Stat(m.Source); err == nil && !info.IsDir() {
-			dir, mp.file = filepath.Dir(m.Source), filepath.Base(m.Source)
+		dir := volumeDir(m)
+		if dir != m.Source {
+			mp.file = filepath.Base(m.Source)
 		}
 		r, err := openVolumeRoot(dir)
 		if err != nil {

@@ -290,9 +290,7 @@ func compatCreateEnv(env *engine.Env) {
 		}
 		env.SetAuto(configKey, n)
 	}
-	if b, err := json.Marshal(hc); err == nil {
-		env.Set("HostConfig", string(b))
-	}
+	env.SetJson("HostConfig", hc) // an object, not a string
 }
 
 // familiarRepo undoes the normalisation later clients apply to a

@@ -15,6 +15,7 @@ package server
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -22,6 +23,7 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/dockerlab/dockerlab/pkg/hangup"
 	"github.com/dockerlab/dockerlab/v1_2/engine"
 	"github.com/dockerlab/dockerlab/v1_2/pkg/stdcopy"
 	"github.com/dockerlab/dockerlab/v1_2/pkg/version"
@@ -74,6 +76,10 @@ func getContainersLogs(eng *engine.Engine, version version.Version, w http.Respo
 	stdout, stderr := muxStreams(out, tty, version)
 	logsJob.Stdout.Add(stdout)
 	logsJob.Stderr.Set(stderr)
+	// A client that leaves `logs -f` hangs the job up, which ends it even
+	// while the container writes nothing (not upstream: docs/divergences.md
+	// "Streams end when the client goes").
+	defer context.AfterFunc(r.Context(), logsJob.Hangup)()
 	if err := logsJob.Run(); err != nil {
 		fmt.Fprintf(stdout, "Error running logs job: %s\n", err)
 	}
@@ -109,6 +115,12 @@ func postContainersAttach(eng *engine.Engine, version version.Version, w http.Re
 	for _, k := range []string{"logs", "stream", "stdin", "stdout", "stderr"} {
 		job.Setenv(k, r.Form.Get(k))
 	}
+	// The HTTP server no longer watches a hijacked connection: a client
+	// that closes it entirely hangs the job up (pkg/hangup), so an attach
+	// to a silent container does not keep the connection and its
+	// descriptor until the container's next output (not upstream:
+	// docs/divergences.md "Streams end when the client goes").
+	defer hangup.Watch(conn, job.Hangup)()
 	// brw.Reader first: stdin the client sent with the request may
 	// already sit in the server's buffer.
 	job.Stdin.Add(brw.Reader)

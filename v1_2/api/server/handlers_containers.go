@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/dockerlab/dockerlab/v1_2/api"
@@ -131,7 +132,11 @@ func postContainersWait(eng *engine.Engine, version version.Version, w http.Resp
 		return err
 	}
 	env := &engine.Env{}
-	env.Set("StatusCode", lastLine(out))
+	if code, err := strconv.Atoi(lastLine(out)); err == nil {
+		env.SetInt("StatusCode", code) // a number: upstream relied on Set's JSON sniffing
+	} else {
+		env.Set("StatusCode", lastLine(out)) // what the job said, as it said it
+	}
 	return writeJSON(w, http.StatusOK, env)
 }
 

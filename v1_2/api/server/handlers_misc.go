@@ -83,11 +83,12 @@ func getEvents(eng *engine.Engine, version version.Version, w http.ResponseWrite
 		// From now on the job's next write fails, which ends it.
 		pr.CloseWithError(io.ErrClosedPipe)
 	}()
-	// A client that goes away ends the job: the events job stops when its
-	// stdout fails, which it does once the pipe reader is closed.
+	// A client that goes away ends the job at once: it is hung up, and
+	// its next write fails too, the pipe reader being closed.
 	go func() {
 		select {
 		case <-r.Context().Done():
+			job.Hangup()
 			pr.CloseWithError(r.Context().Err())
 		case <-done:
 		}

@@ -25,6 +25,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/dockerlab/dockerlab/v1_2/engine"
 	"github.com/dockerlab/dockerlab/v1_2/pkg/listenbuffer"
@@ -93,7 +94,7 @@ func ListenAndServe(proto, addr string, job *engine.Job) error {
 	if job.GetenvBool("BufferRequests") {
 		l = listenbuffer.NewListenBuffer(l, activation(eng))
 	}
-	srv := &http.Server{Handler: router}
+	srv := newHTTPServer(router)
 	eng.OnShutdown(func() { srv.Close() })
 	if eng.IsShutdown() {
 		// Shut down between the listen and the hook: the hook came too late.
@@ -103,6 +104,30 @@ func ListenAndServe(proto, addr string, job *engine.Job) error {
 		return err
 	}
 	return nil
+}
+
+// How long a client may take to send a request's headers, and how long a
+// kept-alive connection may wait for its next request. Variables so that
+// tests can shorten them.
+var (
+	headerTimeout = 10 * time.Second
+	idleTimeout   = 2 * time.Minute
+)
+
+// newHTTPServer is the http.Server of every listener. Not upstream: Docker
+// 1.2's had no timeout at all, so a client that sent its headers a byte a
+// minute (slowloris) held a connection and a goroutine for ever; 200 of
+// them were 200 descriptors. The timeouts bound only the headers and the
+// wait between requests: once a handler runs there is no deadline (the
+// server clears the header deadline when ReadTimeout is zero), so attach,
+// logs -f, events and a long import or load stream as long as they need
+// (docs/divergences.md "Remote API server").
+func newHTTPServer(router http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           router,
+		ReadHeaderTimeout: headerTimeout,
+		IdleTimeout:       idleTimeout,
+	}
 }
 
 // serveFd serves the router on every activated listener addr selects,
@@ -117,7 +142,7 @@ func serveFd(addr string, router http.Handler, job *engine.Job) error {
 	errs := make(chan error, len(ls))
 	for _, l := range ls {
 		l = listenbuffer.NewListenBuffer(l, activation(eng))
-		srv := &http.Server{Handler: router}
+		srv := newHTTPServer(router)
 		eng.OnShutdown(func() { srv.Close() })
 		if eng.IsShutdown() {
 			srv.Close()

@@ -299,24 +299,49 @@ func freePort(t *testing.T) string {
 	return l.Addr().String()
 }
 
-func TestTLSVerify(t *testing.T) {
-	certs := makeCerts(t)
+// serveTLS serves the API over TLS on a free port until the test ends
+// (verify: client certificates signed by the CA are required).
+func serveTLS(t *testing.T, certs testCerts, verify bool) string {
 	eng := engine.New()
 	eng.Logging = false
 	require.NoError(t, eng.Register("serveapi", ServeApi))
 	addr := freePort(t)
 	job := eng.Job("serveapi", "tcp://"+addr)
-	job.SetenvBool("TlsVerify", true)
+	job.SetenvBool("Tls", true)
+	job.SetenvBool("TlsVerify", verify)
 	job.Setenv("TlsCa", certs.ca)
 	job.Setenv("TlsCert", certs.serverCert)
 	job.Setenv("TlsKey", certs.serverKey)
 	done := make(chan error, 1)
 	go func() { done <- job.Run() }()
-	defer func() { eng.Shutdown(); <-done }()
+	t.Cleanup(func() { eng.Shutdown(); <-done })
+	waitDialable(t, "tcp", addr)
+	return addr
+}
 
+// waitDialable waits until something listens on addr.
+func waitDialable(t *testing.T, network, addr string) {
+	require.Eventually(t, func() bool {
+		c, err := net.Dial(network, addr)
+		if err == nil {
+			c.Close()
+		}
+		return err == nil
+	}, 5*time.Second, 10*time.Millisecond)
+}
+
+// caPool holds the test CA.
+func caPool(certs testCerts) *x509.CertPool {
 	pool := x509.NewCertPool()
 	caPEM, _ := os.ReadFile(certs.ca)
 	pool.AppendCertsFromPEM(caPEM)
+	return pool
+}
+
+func TestTLSVerify(t *testing.T) {
+	certs := makeCerts(t)
+	addr := serveTLS(t, certs, true)
+	pool := caPool(certs)
 	client := func(certFile, keyFile string) *http.Client {
 		cfg := &tls.Config{RootCAs: pool}
 		if certFile != "" {
@@ -326,13 +351,6 @@ func TestTLSVerify(t *testing.T) {
 		}
 		return &http.Client{Transport: &http.Transport{TLSClientConfig: cfg}, Timeout: 10 * time.Second}
 	}
-	require.Eventually(t, func() bool {
-		c, err := net.Dial("tcp", addr)
-		if err == nil {
-			c.Close()
-		}
-		return err == nil
-	}, 5*time.Second, 10*time.Millisecond)
 
 	// Signed by the CA: served.
 	resp, err := client(certs.clientCert, certs.clientKey).Get("https://" + addr + "/_ping")

@@ -32,8 +32,11 @@ func wrapTLS(l net.Listener, job *engine.Job) (net.Listener, error) {
 	config := &tls.Config{
 		NextProtos:   []string{"http/1.1"},
 		Certificates: []tls.Certificate{cert},
-		// Not upstream: Go 1.3 allowed SSLv3 and TLS 1.0 by default;
-		// dockerlab keeps Go's current minimum (TLS 1.2).
+		// Not upstream: Go 1.3's defaults (Docker 1.2) accepted SSLv3
+		// and TLS 1.0; Go's own default can be lowered again by a
+		// GODEBUG setting, so the minimum is written down: TLS 1.2
+		// (docs/divergences.md "Remote API server").
+		MinVersion: tls.VersionTLS12,
 	}
 	if job.GetenvBool("TlsVerify") {
 		pem, err := os.ReadFile(job.Getenv("TlsCa"))

@@ -74,7 +74,26 @@ func Init(home string, options []string) (graphdriver.Driver, error) {
 		// overlayfs (e.g. dockerlab inside a container).
 		return nil, fmt.Errorf("overlay: %s is on overlayfs, which cannot hold upper layers: %w", home, graphdriver.ErrIncompatibleFS)
 	}
-	return &Driver{home: home, host: h, active: map[string]int{}}, nil
+	d := &Driver{home: home, host: h, active: map[string]int{}}
+	d.unmountLeftovers()
+	return d, nil
+}
+
+// unmountLeftovers takes down the merged mounts an earlier daemon left
+// under home. A new driver holds no mount, so any layer's merged
+// directory that is still a mount point belongs to a daemon that died
+// (kill -9) between a Get and its Put — a start or a commit cut short.
+// Divergence: Docker 1.2's aufs driver left such mounts until a reboot,
+// and they outlived even a later clean stop (docs/divergences.md
+// "Restore reconciles what a killed daemon left"). Unmount fails where
+// nothing is mounted; a directory mounted over twice is unmounted twice.
+func (d *Driver) unmountLeftovers() {
+	entries, _ := os.ReadDir(d.home)
+	for _, e := range entries {
+		merged := filepath.Join(d.dir(e.Name()), "merged")
+		for i := 0; i < 8 && d.host.Unmount(merged) == nil; i++ {
+		}
+	}
 }
 
 func (d *Driver) String() string { return "overlay" }

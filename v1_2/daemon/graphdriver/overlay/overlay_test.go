@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/dockerlab/dockerlab/backend/fake"
@@ -77,4 +78,44 @@ func TestOverlayTooManyParents(t *testing.T) {
 	mounts, err := h.Mounts()
 	require.NoError(t, err)
 	assert.Empty(t, mounts)
+}
+
+// A daemon killed between a Get and its Put leaves the layer mounted; the
+// next driver on the same home takes the mount down when it starts.
+func TestOverlayUnmountsWhatAKilledDaemonLeft(t *testing.T) {
+	h := linuxtest.NewHost(t) // skips unless root
+	graphdriver.SetHost(h)
+	t.Cleanup(func() { graphdriver.SetHost(nil) })
+	home := t.TempDir()
+	d, err := graphdriver.GetDriver("overlay", home, nil)
+	if err != nil {
+		t.Skipf("overlay cannot run here: %v", err)
+	}
+	base, child := fmt.Sprintf("%064d", 1), fmt.Sprintf("%064d", 2)
+	require.NoError(t, d.Create(base, ""))
+	require.NoError(t, d.Create(child, base))
+	merged, err := d.Get(child, "") // and the daemon dies: no Put, no Cleanup
+	require.NoError(t, err)
+	require.True(t, mounted(t, merged), "Get mounted the layer")
+
+	again, err := graphdriver.GetDriver("overlay", home, nil)
+	require.NoError(t, err)
+	t.Cleanup(func() { assert.NoError(t, again.Cleanup()) })
+	assert.False(t, mounted(t, merged), "the new driver took the dead daemon's mount down")
+	dir, err := again.Get(child, "")
+	require.NoError(t, err, "and the layer mounts again as usual")
+	assert.True(t, mounted(t, dir))
+	again.Put(child)
+}
+
+// mounted: something is mounted at dir (this process's mount table).
+func mounted(t *testing.T, dir string) bool {
+	data, err := os.ReadFile("/proc/self/mountinfo")
+	require.NoError(t, err)
+	for _, line := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(line); len(f) > 4 && f[4] == dir {
+			return true
+		}
+	}
+	return false
 }

@@ -25,6 +25,7 @@ import (
 	"os"
 	"sync"
 
+	"github.com/dockerlab/dockerlab/backend"
 	"github.com/dockerlab/dockerlab/v1_2/daemon/networkdriver"
 	"github.com/dockerlab/dockerlab/v1_2/daemon/networkdriver/portmapper"
 	"github.com/dockerlab/dockerlab/v1_2/engine"
@@ -173,6 +174,14 @@ func InitDriver(job *engine.Job) engine.Status {
 	// this runs even with iptables disabled.
 	if err := iptables.RemoveExistingChain("DOCKER"); err != nil {
 		return job.Error(err)
+	}
+	// Not upstream: so do the FORWARD rules and veth pairs of containers
+	// an earlier daemon never finished starting or removing (reconcile.go).
+	if err := removeStaleForwardRules(root, bridgeIface); err != nil {
+		job.Logf("removing the FORWARD rules an earlier daemon left: %s", err)
+	}
+	if _, err := backend.RemoveOrphanVeths(root, bridgeIface); err != nil {
+		job.Logf("removing the veths an earlier daemon left: %s", err)
 	}
 
 	// 创建DOCKER链: published ports will add their DNAT rules here.

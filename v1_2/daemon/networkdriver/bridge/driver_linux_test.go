@@ -24,3 +24,7 @@ func TestScenarioLinuxParity(t *testing.T) {
 		assert.Equal(t, faked[i], real[i], "dump after step %d", i+1)
 	}
 }
+
+func TestInitDriverRemovesWhatAKilledDaemonLeftLinux(t *testing.T) {
+	reconcileScenario(t, linuxtest.NewHost(t), linuxtest.Unique("dlrec")) // skips unless root
+}

@@ -1,0 +1,7 @@
+//go:build !linux
+
+package hangup
+
+import "net"
+
+func watch(conn net.Conn, hangup func()) (stop func()) { return func() {} }
