@@ -68,18 +68,36 @@ func TestServeApiUnix(t *testing.T) {
 	assert.Equal(t, os.FileMode(0o660), fi.Mode().Perm())
 
 	c := unixClient(sock)
+	// The request runs in a goroutine, which must not call t.FailNow: it
+	// sends what it got, error included, so a failure is reported instead
+	// of leaving the test waiting for an answer that never comes.
 	answered := make(chan string, 1)
 	go func() {
-		_, body := get(t, c, "/_ping")
-		answered <- body
+		resp, err := c.Get("http://docker/_ping")
+		if err != nil {
+			answered <- "error: " + err.Error()
+			return
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			answered <- "error: " + err.Error()
+			return
+		}
+		answered <- string(body)
 	}()
 	select {
-	case <-answered:
-		t.Fatal("answered before acceptconnections")
+	case got := <-answered:
+		t.Fatalf("answered before acceptconnections: %q", got)
 	case <-time.After(100 * time.Millisecond):
 	}
 	require.NoError(t, eng.Job("acceptconnections").Run())
-	assert.Equal(t, "OK", <-answered)
+	select {
+	case got := <-answered:
+		assert.Equal(t, "OK", got)
+	case <-time.After(60 * time.Second): // a bound, not a measurement
+		t.Fatal("the request held back until acceptconnections was never answered")
+	}
 
 	code, body := get(t, c, "/v1.14/version")
 	assert.Equal(t, http.StatusOK, code)
