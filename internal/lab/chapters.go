@@ -9,6 +9,7 @@ import (
 	chapter06 "github.com/dockerlab/dockerlab/chapters/06-daemon-network"
 	chapter07 "github.com/dockerlab/dockerlab/chapters/07-network"
 	chapter08 "github.com/dockerlab/dockerlab/chapters/08-images"
+	chapter09 "github.com/dockerlab/dockerlab/chapters/09-pull"
 	chapter10 "github.com/dockerlab/dockerlab/chapters/10-image-storage"
 	chapter11 "github.com/dockerlab/dockerlab/chapters/11-build"
 	chapter12 "github.com/dockerlab/dockerlab/chapters/12-create"
@@ -29,6 +30,7 @@ var manifests = []*lab.Chapter{
 	&chapter06.Lab,
 	&chapter07.Lab,
 	&chapter08.Lab,
+	&chapter09.Lab,
 	&chapter10.Lab,
 	&chapter11.Lab,
 	&chapter12.Lab,
