@@ -22,5 +22,11 @@ var Lab = lab.Chapter{
 		Title:      lab.Text{Zh: "pullImage：先取 ancestry，再从最底层起逐层下载并注册", En: "pullImage: the ancestry first, then each layer from the base up"},
 		Difficulty: 2,
 		Backend:    lab.Fake,
+	}, {
+		ID:         "ch09.pull-pool",
+		Book:       "§9.5.1",
+		Title:      lab.Text{Zh: "pull 的 pool：同一镜像的第二次下载等待第一次", En: "The pull pool: a second pull of the same image waits for the first"},
+		Difficulty: 3,
+		Backend:    lab.Fake,
 	}},
 }

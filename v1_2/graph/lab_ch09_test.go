@@ -2,7 +2,11 @@
 //   - ch09.pull-image (TagStore.pullImage: GetRemoteHistory, then each
 //     layer from the base up, stopping at the first that fails):
 //     `dockerlab lab check ch09.pull-image`, or `go test ./v1_2/graph
-//     -run TestCh09PullImage`.
+//     -run TestCh09PullImage`;
+//   - ch09.pull-pool (TagStore.poolAdd and poolRemove: one channel per
+//     pull or push in flight, which a second puller waits on):
+//     `dockerlab lab check ch09.pull-pool`, or `go test ./v1_2/graph -run
+//     TestCh09PullPool`.
 //
 // They pull from dockerlab's own v1 registry (internal/v1registry) on a
 // free port of 127.0.0.1 (newTestRegistry) into a vfs graph on temp dirs
@@ -10,11 +14,14 @@
 package graph
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -157,4 +164,192 @@ func TestCh09PullImage_AncestryCheckedFirst(t *testing.T) {
 	assert.Equal(t, []string{"ancestry " + image.TruncateID(top)}, rq.list(),
 		"check the whole ancestry before fetching anything: not one json or layer is asked for")
 	assert.False(t, f.graph.Exists(ids[0]), "nothing is registered from a registry whose ancestry is bad")
+}
+
+// labCh09Closed says whether c is closed, without waiting.
+func labCh09Closed(c chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
+}
+
+// The pull pool: one channel per key in flight. A second pull of the same
+// key is told it is in progress and gets the first one's channel to wait
+// on; poolRemove closes it (waking the waiters) and frees the key.
+func TestCh09PullPool(t *testing.T) {
+	s := newJobsFixture(t).store
+	c, err := s.poolAdd("pull", "busybox:latest")
+	require.NoError(t, err, "the first pull of busybox:latest gets its place in the pool")
+	require.NotNil(t, c, "…and a new channel, which its waiters will wait on")
+	c2, err := s.poolAdd("pull", "busybox:latest")
+	assert.EqualError(t, err, "pull busybox:latest is already in progress", "a second pull of the same key is told that it is in progress")
+	assert.True(t, c2 == c, "…and gets the first pull's channel, to wait on (not nil, not a new one)")
+	other, err := s.poolAdd("pull", "busybox:ubuntu")
+	require.NoError(t, err, "another key is another pull, which runs")
+
+	require.NoError(t, s.poolRemove("pull", "busybox:latest"))
+	assert.True(t, labCh09Closed(c), "poolRemove closes the key's channel: closing is what wakes every waiter at once")
+	assert.False(t, labCh09Closed(other), "…that key's channel only")
+	again, err := s.poolAdd("pull", "busybox:latest")
+	require.NoError(t, err, "once removed, the key is free: the next pull of busybox:latest runs")
+	assert.False(t, labCh09Closed(again), "…with a new channel")
+	assert.NoError(t, s.poolRemove("pull", "nothing:here"), "removing a key that is not in the pool is not an error")
+	assert.False(t, labCh09Closed(again), "…and closes nothing else")
+}
+
+// Pulls and pushes share the keys: poolAdd looks in both pools, so a pull
+// of a name being pushed (or the other way round) is told so, with the
+// channel of the work in progress. Each kind is removed from its own pool.
+func TestCh09PullPool_Push(t *testing.T) {
+	s := newJobsFixture(t).store
+	pc, err := s.poolAdd("push", "student/app")
+	require.NoError(t, err)
+	require.NotNil(t, pc)
+	c, err := s.poolAdd("pull", "student/app")
+	assert.EqualError(t, err, "push student/app is already in progress", "a pull of a name being pushed waits for the push: poolAdd looks in the pushing pool too")
+	assert.True(t, c == pc, "…and gets the push's channel")
+
+	lc, err := s.poolAdd("pull", "layer:abc")
+	require.NoError(t, err)
+	c, err = s.poolAdd("push", "layer:abc")
+	assert.EqualError(t, err, "pull layer:abc is already in progress", "a push of a key being pulled is told so: poolAdd looks in the pulling pool first")
+	assert.True(t, c == lc)
+
+	require.NoError(t, s.poolRemove("pull", "student/app"))
+	assert.False(t, labCh09Closed(pc), `poolRemove("pull", …) looks in the pulling pool only: the push goes on`)
+	require.NoError(t, s.poolRemove("push", "student/app"))
+	assert.True(t, labCh09Closed(pc), `poolRemove("push", …) ends the push`)
+	_, err = s.poolAdd("push", "student/app")
+	assert.NoError(t, err, "the name is free again")
+}
+
+// A kind that is neither "pull" nor "push" is an error of the caller's,
+// and changes nothing.
+func TestCh09PullPool_UnknownKind(t *testing.T) {
+	s := newJobsFixture(t).store
+	c, err := s.poolAdd("build", "busybox")
+	assert.EqualError(t, err, "Unknown pool type")
+	assert.Nil(t, c, "no channel for an unknown kind")
+	pc, err := s.poolAdd("pull", "busybox")
+	require.NoError(t, err, "the unknown kind took no place in either pool")
+	assert.EqualError(t, s.poolRemove("build", "busybox"), "Unknown pool type")
+	assert.False(t, labCh09Closed(pc), "removing an unknown kind closes nothing")
+}
+
+// labCh09Watch is a job's stdout that says when a line arrives.
+type labCh09Watch struct {
+	want string
+	seen chan struct{}
+	mu   sync.Mutex
+	buf  bytes.Buffer
+	once sync.Once
+}
+
+func (w *labCh09Watch) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf.Write(p)
+	if strings.Contains(w.buf.String(), w.want) {
+		w.once.Do(func() { close(w.seen) })
+	}
+	return len(p), nil
+}
+
+// labCh09Pull runs the pull job of name:latest in the background, its
+// output to w; its result arrives on the channel.
+func labCh09Pull(f *jobsFixture, name string, w io.Writer) chan error {
+	job := f.eng.Job("pull", name, "latest")
+	job.SetenvBool("json", true)
+	job.SetenvBool("parallel", true)
+	job.Stdout.Add(w)
+	done := make(chan error, 1)
+	go func() { done <- job.Run() }()
+	return done
+}
+
+// labCh09Result waits for a pull's result, failing the test instead of
+// hanging when the pull never ends.
+func labCh09Result(t *testing.T, done chan error, what string) error {
+	t.Helper()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(30 * time.Second):
+		t.Fatalf("%s did not end: is it waiting on a pool channel that nobody closes?", what)
+		return nil
+	}
+}
+
+// Two pulls of busybox:latest: the registry holds the first one's first
+// layer until the second has said it is waiting. The second waits on the
+// first one's channel (CmdPull), poolRemove wakes it, and every layer is
+// downloaded once.
+func TestCh09PullPool_SecondPullWaits(t *testing.T) {
+	tr := newTestRegistry(t, v1registry.Config{})
+	ids := seedChain(t, tr, "library/busybox", 2)
+	entered, release := make(chan struct{}), make(chan struct{})
+	var hold, unblock sync.Once
+	// Registered after the registry's cleanup, so it runs before it: a
+	// held request must end before the server can close.
+	t.Cleanup(func() { unblock.Do(func() { close(release) }) })
+	tr.setHook(func(w http.ResponseWriter, r *http.Request) bool {
+		if strings.HasSuffix(r.URL.Path, "/layer") {
+			first := false
+			hold.Do(func() { first = true })
+			if first {
+				close(entered)
+				<-release
+			}
+		}
+		return false
+	})
+	f := newJobsFixture(t)
+	name := tr.host + "/library/busybox"
+	key := name + ":latest"
+
+	var out1 bytes.Buffer
+	done1 := labCh09Pull(f, name, &out1)
+	select {
+	case <-entered:
+	case err := <-done1:
+		t.Fatalf("the first pull ended before it downloaded a layer: %v\n%s", err, out1.String())
+	case <-time.After(30 * time.Second):
+		t.Fatal("the first pull never asked for a layer")
+	}
+	f.store.Lock()
+	c := f.store.pullingPool[key]
+	f.store.Unlock()
+	require.NotNil(t, c, "while the first pull runs, poolAdd keeps a channel for %q in store.pullingPool", key)
+
+	w2 := &labCh09Watch{want: "already being pulled by another client. Waiting.", seen: make(chan struct{})}
+	done2 := labCh09Pull(f, name, w2)
+	var err2 error
+	ended2 := false
+	select {
+	case <-w2.seen:
+	case err2 = <-done2:
+		ended2 = true
+	case <-time.After(30 * time.Second):
+		t.Fatal("the second pull neither waited nor ended")
+	}
+	unblock.Do(func() { close(release) })
+	require.NoError(t, labCh09Result(t, done1, "the first pull"), "the first pull; it wrote:\n%s", out1.String())
+	if ended2 {
+		t.Fatalf("the second pull of %s must wait for the first (poolAdd answers the first pull's channel with its error, and CmdPull waits on it); it ran on its own and ended with: %v", key, err2)
+	}
+	require.True(t, labCh09Closed(c), "when the first pull ends, poolRemove closes its channel: the second pull is waiting on it")
+	f.store.Lock()
+	left := len(f.store.pullingPool)
+	f.store.Unlock()
+	assert.Zero(t, left, "poolRemove takes each key out of the pool when its work ends")
+	require.NoError(t, labCh09Result(t, done2, "the second pull"))
+	for _, id := range ids {
+		assert.Equal(t, 1, tr.layers[id], "layer %s is downloaded once, by the first pull", image.TruncateID(id))
+	}
+	img, err := f.store.LookupImage(key)
+	require.NoError(t, err)
+	assert.Equal(t, ids[1], img.ID)
 }
