@@ -2,6 +2,7 @@ package lab
 
 import (
 	v01demo "github.com/dockerlab/dockerlab/chapters/00-v0.1"
+	chapter01 "github.com/dockerlab/dockerlab/chapters/01-architecture"
 	chapter02 "github.com/dockerlab/dockerlab/chapters/02-client"
 	chapter03 "github.com/dockerlab/dockerlab/chapters/03-daemon"
 	chapter04 "github.com/dockerlab/dockerlab/chapters/04-newdaemon"
@@ -23,6 +24,7 @@ import (
 // "Authors' guide").
 var manifests = []*lab.Chapter{
 	&v01demo.Lab,
+	&chapter01.Lab,
 	&chapter02.Lab,
 	&chapter03.Lab,
 	&chapter04.Lab,
