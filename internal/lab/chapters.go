@@ -2,6 +2,7 @@ package lab
 
 import (
 	v01demo "github.com/dockerlab/dockerlab/chapters/00-v0.1"
+	chapter01 "github.com/dockerlab/dockerlab/chapters/01-architecture"
 	chapter02 "github.com/dockerlab/dockerlab/chapters/02-client"
 	chapter03 "github.com/dockerlab/dockerlab/chapters/03-daemon"
 	chapter04 "github.com/dockerlab/dockerlab/chapters/04-newdaemon"
@@ -9,6 +10,7 @@ import (
 	chapter06 "github.com/dockerlab/dockerlab/chapters/06-daemon-network"
 	chapter07 "github.com/dockerlab/dockerlab/chapters/07-network"
 	chapter08 "github.com/dockerlab/dockerlab/chapters/08-images"
+	chapter09 "github.com/dockerlab/dockerlab/chapters/09-pull"
 	chapter10 "github.com/dockerlab/dockerlab/chapters/10-image-storage"
 	chapter11 "github.com/dockerlab/dockerlab/chapters/11-build"
 	chapter12 "github.com/dockerlab/dockerlab/chapters/12-create"
@@ -22,6 +24,7 @@ import (
 // "Authors' guide").
 var manifests = []*lab.Chapter{
 	&v01demo.Lab,
+	&chapter01.Lab,
 	&chapter02.Lab,
 	&chapter03.Lab,
 	&chapter04.Lab,
@@ -29,6 +32,7 @@ var manifests = []*lab.Chapter{
 	&chapter06.Lab,
 	&chapter07.Lab,
 	&chapter08.Lab,
+	&chapter09.Lab,
 	&chapter10.Lab,
 	&chapter11.Lab,
 	&chapter12.Lab,

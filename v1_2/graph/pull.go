@@ -223,6 +223,8 @@ func (s *TagStore) downloadImage(job *engine.Job, r *registry.Session, out io.Wr
 // pullImage pulls imgID's ancestry from one endpoint, base first; a layer
 // the graph has is skipped, a layer another pull is fetching is waited
 // for.
+//
+//lab:exercise ch09.pull-image
 func (s *TagStore) pullImage(job *engine.Job, r *registry.Session, out io.Writer, imgID, endpoint string, token []string, sf *utils.StreamFormatter) error {
 	history, err := r.GetRemoteHistory(imgID, endpoint, token)
 	if err != nil {

@@ -311,6 +311,8 @@ func validateTagName(name string) error {
 // poolAdd registers a pull or push of key. If that key is already being
 // pulled or pushed, it answers the channel that closes when that work
 // ends, and an error saying it is in progress.
+//
+//lab:exercise ch09.pull-pool
 func (store *TagStore) poolAdd(kind, key string) (chan struct{}, error) {
 	store.Lock()
 	defer store.Unlock()
@@ -333,6 +335,8 @@ func (store *TagStore) poolAdd(kind, key string) (chan struct{}, error) {
 }
 
 // poolRemove ends the work of key and wakes its waiters.
+//
+//lab:exercise ch09.pull-pool
 func (store *TagStore) poolRemove(kind, key string) error {
 	store.Lock()
 	defer store.Unlock()

@@ -160,6 +160,9 @@ func (cli *DockerCli) CmdPull(args ...string) error {
 	if cmd.NArg() != 1 {
 		return usage(cmd)
 	}
+	//lab:begin ch01.pull-request
+	//lab:stub _ = tag
+	//lab:stub return lab.TODO("ch01.pull-request")
 	remote, parsedTag := graph.ParseRepositoryTag(cmd.Arg(0))
 	if *tag == "" {
 		*tag = parsedTag
@@ -174,6 +177,7 @@ func (cli *DockerCli) CmdPull(args ...string) error {
 		v.Set("tag", *tag)
 	}
 	return cli.stream("POST", "/images/create?"+v.Encode(), nil, cli.out, headers)
+	//lab:end ch01.pull-request
 }
 
 // pullImage is run's pull of a missing image (only "latest" when the

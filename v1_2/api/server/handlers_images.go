@@ -139,6 +139,8 @@ func postImagesCreate(eng *engine.Engine, version version.Version, w http.Respon
 	image, repo, tag := r.Form.Get("fromImage"), r.Form.Get("repo"), r.Form.Get("tag")
 	var job *engine.Job
 	if image != "" {
+		//lab:begin ch01.pull-request
+		//lab:stub return lab.TODO("ch01.pull-request")
 		if tag == "" {
 			image, tag = parseRepositoryTag(image)
 		}
@@ -146,6 +148,7 @@ func postImagesCreate(eng *engine.Engine, version version.Version, w http.Respon
 		job.SetenvBool("parallel", version.GreaterThan("1.3"))
 		job.SetenvJson("metaHeaders", metaHeaders(r))
 		job.SetenvJson("authConfig", registryAuth(r))
+		//lab:end ch01.pull-request
 	} else {
 		if tag == "" {
 			repo, tag = parseRepositoryTag(repo)
